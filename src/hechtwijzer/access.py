@@ -1,0 +1,171 @@
+"""The access policy: who may see and change which pupils and school objects.
+
+This is the one place that decides. Every view, export and command that touches pupil data asks
+it, through `pupils_for()` (the list query), `allows()` (the check on one object) or
+`pupil_for_user()` (the lookup a view does, which also answers 404 and writes the audit entry).
+
+The rules are one table, `POLICY`: for each permission, the scope each role has. Both the list
+query and the object check are derived from that table, so they cannot drift apart. A user's
+scope is the union over their memberships, and every scope stays inside one school: nothing
+crosses a school boundary. Django's superuser flag grants no access to pupils.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hechtwijzer.schools.models import Group, Membership, Pupil, PupilStatus, Role, School
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.http import HttpRequest
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Scope(enum.Enum):
+    OWN_GROUPS = "own_groups"  # active pupils of the groups the member teaches
+    SCHOOL = "school"  # every pupil of the member's school, including those who left
+
+
+class Perm(enum.StrEnum):
+    # The pupil's care record: pupil page, observations, focus card (later issues add more).
+    VIEW_PUPIL = "pupil.view"
+    # Administrative data: name, date of birth, group, status.
+    ADMINISTER_PUPIL = "pupil.administer"
+    ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
+
+
+POLICY: dict[Perm, dict[Role, Scope]] = {
+    Perm.VIEW_PUPIL: {Role.TEACHER: Scope.OWN_GROUPS, Role.CARE_COORDINATOR: Scope.SCHOOL},
+    Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: Scope.SCHOOL},
+    Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: Scope.SCHOOL},
+}
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships with their groups, loaded once per user object (per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_hechtwijzer_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .select_related("school")
+            .prefetch_related("groups")
+            .order_by("school__name")
+        )
+        user._hechtwijzer_memberships = cached
+    return cached
+
+
+def membership_at(user: AnyUser, school_id: int) -> Membership | None:
+    for membership in memberships(user):
+        if membership.school_id == school_id:
+            return membership
+    return None
+
+
+def role_at(user: AnyUser, school_id: int | None) -> str:
+    membership = membership_at(user, school_id) if school_id else None
+    return membership.role if membership else ""
+
+
+def _scopes(user: AnyUser, perm: Perm) -> list[tuple[Membership, Scope]]:
+    table = POLICY[perm]
+    return [(m, table[m.role]) for m in memberships(user) if m.role in table]
+
+
+# --- pupils ------------------------------------------------------------------------------------
+
+
+def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
+    """Every pupil the user may reach with `perm`, as a query (empty when none)."""
+    condition = Q()
+    for membership, scope in _scopes(user, perm):
+        if scope is Scope.SCHOOL:
+            condition |= Q(school_id=membership.school_id)
+        else:
+            group_ids = [group.pk for group in membership.groups.all()]
+            condition |= Q(
+                school_id=membership.school_id,
+                group_id__in=group_ids,
+                status=PupilStatus.ACTIVE,
+            )
+    if not condition:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(condition)
+
+
+def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
+    """Whether `user` may reach this one pupil with `perm`: the object form of `pupils_for`."""
+    for membership, scope in _scopes(user, perm):
+        if membership.school_id != pupil.school_id:
+            continue
+        if scope is Scope.SCHOOL:
+            return True
+        if pupil.status == PupilStatus.ACTIVE and pupil.group_id in {
+            group.pk for group in membership.groups.all()
+        }:
+            return True
+    return False
+
+
+def pupil_for_user(
+    request: HttpRequest, public_id: str, *, perm: Perm = Perm.VIEW_PUPIL, action: str
+) -> Pupil:
+    """Look up a pupil for a view; outside the user's scope it does not exist (404).
+
+    Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
+    so every read of pupil data and every refused attempt is on record.
+    """
+    from hechtwijzer.audit.models import record
+
+    pupil = (
+        pupils_for(request.user, perm)
+        .select_related("school", "group")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if pupil is None:
+        record(
+            request=request,
+            action="access.denied",
+            object_type="pupil",
+            object_id=public_id,
+            pupil_public_id=public_id,
+            details={"wanted": action},
+        )
+        raise Http404
+    record(request=request, action=action, pupil=pupil)
+    return pupil
+
+
+# --- groups and schools ------------------------------------------------------------------------
+
+
+def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
+    """The groups whose pupils the user may reach with `perm`."""
+    condition = Q()
+    for membership, scope in _scopes(user, perm):
+        if scope is Scope.SCHOOL:
+            condition |= Q(school_id=membership.school_id)
+        else:
+            condition |= Q(pk__in=[group.pk for group in membership.groups.all()])
+    if not condition:
+        return Group.objects.none()
+    return Group.objects.filter(condition)
+
+
+def administered_schools(user: AnyUser) -> QuerySet[School]:
+    """Schools whose groups, staff and pupil records the user administers."""
+    ids = [m.school_id for m, _scope in _scopes(user, Perm.ADMINISTER_SCHOOL)]
+    return School.objects.filter(pk__in=ids)
+
+
+def may_administer(user: AnyUser, school_id: int | None) -> bool:
+    return any(m.school_id == school_id for m, _scope in _scopes(user, Perm.ADMINISTER_SCHOOL))

@@ -1,0 +1,245 @@
+"""Domain functions that change schools, groups, pupils and staff.
+
+Each one takes the acting user as `actor` (None for an operator's command-line run), checks the
+access policy, validates, changes the data and writes the audit entry in one transaction. Views,
+the admin and commands call these; they do not save the models themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hechtwijzer.access import may_administer
+from hechtwijzer.audit.models import record
+
+from .models import Group, Membership, Pupil, Role, School
+
+User = get_user_model()
+
+
+def _require_admin(actor: Any, school_id: int) -> None:
+    # actor None is an operator on the command line, who has the database anyway.
+    if actor is not None and not may_administer(actor, school_id):
+        raise PermissionDenied
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+
+def create_group(*, actor: Any, school: School, name: str, school_year: int) -> Group:
+    """Create a group (class) for a school year. Side effects: audit entry `group.create`."""
+    _require_admin(actor, school.pk)
+    with transaction.atomic():
+        group = Group(school=school, name=name, school_year=school_year)
+        group.full_clean()
+        group.save()
+        record(
+            action="group.create",
+            actor=actor,
+            school_id=school.pk,
+            object_type="group",
+            object_id=group.pk,
+        )
+    return group
+
+
+def update_group(*, actor: Any, group: Group, name: str, school_year: int) -> Group:
+    """Rename a group or move it to another school year. Audit entry `group.change`."""
+    _require_admin(actor, group.school_id)
+    with transaction.atomic():
+        changed = [
+            f for f, v in (("name", name), ("school_year", school_year)) if getattr(group, f) != v
+        ]
+        group.name, group.school_year = name, school_year
+        group.full_clean()
+        group.save()
+        record(
+            action="group.change",
+            actor=actor,
+            school_id=group.school_id,
+            object_type="group",
+            object_id=group.pk,
+            details={"fields": changed},
+        )
+    return group
+
+
+def delete_group(*, actor: Any, group: Group) -> None:
+    """Delete a group that has no pupils (a mistake, typically). Audit entry `group.delete`."""
+    _require_admin(actor, group.school_id)
+    with transaction.atomic():
+        if group.pupils.exists():
+            raise ValidationError(_("A group that still has pupils cannot be deleted."))
+        record(
+            action="group.delete",
+            actor=actor,
+            school_id=group.school_id,
+            object_type="group",
+            object_id=group.pk,
+            details={"name": group.name, "school_year": group.school_year},
+        )
+        group.delete()
+
+
+# --- pupils ------------------------------------------------------------------------------------
+
+PUPIL_FIELDS = ("first_name", "last_name", "date_of_birth", "group", "status", "left_on")
+
+
+def create_pupil(
+    *,
+    actor: Any,
+    school: School,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date,
+    group: Group | None = None,
+) -> Pupil:
+    """Register a pupil at a school. Audit entry `pupil.create`."""
+    _require_admin(actor, school.pk)
+    with transaction.atomic():
+        pupil = Pupil(
+            school=school,
+            group=group,
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth,
+        )
+        pupil.full_clean()
+        pupil.save()
+        record(action="pupil.create", actor=actor, pupil=pupil)
+    return pupil
+
+
+def update_pupil(*, actor: Any, pupil: Pupil, **changes: Any) -> Pupil:
+    """Change a pupil's administrative data. Audit entry `pupil.change` naming the fields.
+
+    The audit entry names the changed fields, not their values: the values are personal data
+    and already in the pupil record.
+    """
+    _require_admin(actor, pupil.school_id)
+    unknown = set(changes) - set(PUPIL_FIELDS)
+    if unknown:
+        raise TypeError(f"update_pupil() got unknown fields: {sorted(unknown)}")
+    with transaction.atomic():
+        changed = [name for name, value in changes.items() if getattr(pupil, name) != value]
+        for name, value in changes.items():
+            setattr(pupil, name, value)
+        pupil.full_clean()
+        pupil.save()
+        record(action="pupil.change", actor=actor, pupil=pupil, details={"fields": changed})
+    return pupil
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+
+def _check_teacher_groups(school: School, role: str, groups: Iterable[Group]) -> list[Group]:
+    groups = list(groups)
+    if any(group.school_id != school.pk for group in groups):
+        raise ValidationError({"groups": _("A group of another school cannot be assigned.")})
+    if groups and role != Role.TEACHER:
+        raise ValidationError({"groups": _("Only teachers are assigned to groups.")})
+    return groups
+
+
+def create_staff_member(
+    *,
+    actor: Any,
+    school: School,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    password: str,
+    groups: Iterable[Group] = (),
+) -> Membership:
+    """Create a staff account with its role at the school. Audit entry `staff.create`."""
+    _require_admin(actor, school.pk)
+    groups = _check_teacher_groups(school, role, groups)
+    with transaction.atomic():
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        membership = Membership(user=user, school=school, role=role)
+        membership.full_clean()
+        membership.save()
+        membership.groups.set(groups)
+        record(
+            action="staff.create",
+            actor=actor,
+            school_id=school.pk,
+            object_type="membership",
+            object_id=membership.pk,
+            details={"username": username, "role": role, "groups": [g.pk for g in groups]},
+        )
+    return membership
+
+
+def update_staff_member(
+    *,
+    actor: Any,
+    membership: Membership,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    groups: Iterable[Group],
+    is_active: bool,
+) -> Membership:
+    """Change a staff member's name, role, groups or whether the account may log in.
+
+    A school always keeps at least one active school administrator, so that nobody locks the
+    school out of its own administration. Audit entry `staff.change`.
+    """
+    _require_admin(actor, membership.school_id)
+    groups = _check_teacher_groups(membership.school, role, groups)
+    user = membership.user
+    with transaction.atomic():
+        stops_being_admin = membership.role == Role.SCHOOL_ADMIN and (
+            role != Role.SCHOOL_ADMIN or not is_active
+        )
+        if stops_being_admin and not (
+            Membership.objects.filter(
+                school_id=membership.school_id, role=Role.SCHOOL_ADMIN, user__is_active=True
+            )
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise ValidationError(_("The school needs at least one active school administrator."))
+        before = {
+            "role": membership.role,
+            "is_active": user.is_active,
+            "groups": sorted(g.pk for g in membership.groups.all()),
+        }
+        user.first_name, user.last_name, user.email = first_name, last_name, email
+        user.is_active = is_active
+        user.full_clean()
+        user.save()
+        membership.role = role
+        membership.full_clean()
+        membership.save()
+        membership.groups.set(groups)
+        after = {"role": role, "is_active": is_active, "groups": sorted(g.pk for g in groups)}
+        record(
+            action="staff.change",
+            actor=actor,
+            school_id=membership.school_id,
+            object_type="membership",
+            object_id=membership.pk,
+            details={
+                k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]
+            },
+        )
+    return membership

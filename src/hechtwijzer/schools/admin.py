@@ -1,0 +1,288 @@
+"""Admin pages for school administrators: groups, staff and pupil records of their own school.
+
+Every queryset is narrowed to the schools the user administers, every choice of school or group
+likewise, and every save goes through `hechtwijzer.schools.actions` (which checks the policy
+again and writes the audit entry).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hechtwijzer.access import administered_schools
+from hechtwijzer.audit.models import record
+from hechtwijzer.web.admin_site import ScopedModelAdmin, site
+
+from . import actions
+from .models import Group, Membership, Pupil, Role, School, current_school_year
+
+User = get_user_model()
+
+
+def _schools(request):
+    return School.objects.all() if request.user.is_superuser else administered_schools(request.user)
+
+
+class SchoolScopedAdmin(ScopedModelAdmin):
+    """Narrows the list, and the school and group choices, to the user's schools."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(school__in=_schools(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "school":
+            kwargs["queryset"] = _schools(request)
+            kwargs["initial"] = _schools(request).first()
+        elif db_field.name == "group":
+            kwargs["queryset"] = Group.objects.filter(school__in=_schools(request)).select_related(
+                "school"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(
+                school__in=_schools(request), school_year__gte=current_school_year() - 1
+            ).select_related("school")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(School, site=site)
+class SchoolAdmin(ScopedModelAdmin):
+    list_display = ["name", "country"]
+
+    def get_queryset(self, request):
+        return _schools(request)
+
+    def has_add_permission(self, request):
+        # New schools are set up by the operator; a school administrator manages their own.
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Group, site=site)
+class GroupAdmin(SchoolScopedAdmin):
+    list_display = ["name", "school_year", "school"]
+    list_filter = ["school_year"]
+    fields = ["school", "name", "school_year"]
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "school_year": current_school_year(),
+            **super().get_changeform_initial_data(request),
+        }
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request) and (obj is None or not obj.pupils.exists())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            actions.update_group(
+                actor=request.user,
+                group=Group.objects.get(pk=obj.pk),
+                name=data["name"],
+                school_year=data["school_year"],
+            )
+        else:
+            group = actions.create_group(
+                actor=request.user,
+                school=data["school"],
+                name=data["name"],
+                school_year=data["school_year"],
+            )
+            obj.pk = group.pk
+
+    def delete_model(self, request, obj):
+        actions.delete_group(actor=request.user, group=obj)
+
+
+@admin.register(Pupil, site=site)
+class PupilAdmin(SchoolScopedAdmin):
+    list_display = ["last_name", "first_name", "group", "status"]
+    list_filter = ["status", "group__school_year"]
+    list_select_related = ["group"]
+    search_fields = ["first_name", "last_name"]
+    fields = ["school", "first_name", "last_name", "date_of_birth", "group", "status", "left_on"]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for school in _schools(request):
+                record(
+                    action="pupil.list",
+                    request=request,
+                    school_id=school.pk,
+                    object_type="school",
+                    object_id=school.pk,
+                )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pupil = self.get_object(request, object_id)
+        if pupil is not None and request.method == "GET":
+            record(action="pupil.view_admin", request=request, pupil=pupil)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            actions.update_pupil(
+                actor=request.user,
+                pupil=Pupil.objects.get(pk=obj.pk),
+                **{name: data[name] for name in actions.PUPIL_FIELDS},
+            )
+        else:
+            pupil = actions.create_pupil(
+                actor=request.user,
+                school=data["school"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                group=data["group"],
+            )
+            obj.pk, obj.public_id = pupil.pk, pupil.public_id
+
+
+class StaffForm(forms.ModelForm):
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    email = forms.EmailField(label=_("email address"), required=False)
+    is_active = forms.BooleanField(
+        label=_("may log in"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to deactivate the account without deleting it."),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["school", "role", "groups"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            user = self.instance.user
+            self.initial.update(
+                first_name=user.first_name,
+                last_name=user.last_name,
+                email=user.email,
+                is_active=user.is_active,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("groups") and data.get("role") != Role.TEACHER:
+            self.add_error("groups", _("Only teachers are assigned to groups."))
+        if self.instance.pk and self.instance.role == Role.SCHOOL_ADMIN:
+            leaves = data.get("role") != Role.SCHOOL_ADMIN or not data.get("is_active")
+            others = (
+                Membership.objects.filter(
+                    school_id=self.instance.school_id,
+                    role=Role.SCHOOL_ADMIN,
+                    user__is_active=True,
+                )
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if leaves and not others:
+                self.add_error(
+                    "role", _("The school needs at least one active school administrator.")
+                )
+        school = data.get("school") or getattr(self.instance, "school", None)
+        if school and any(g.school_id != school.pk for g in data.get("groups") or ()):
+            self.add_error("groups", _("A group of another school cannot be assigned."))
+        return data
+
+
+class NewStaffForm(StaffForm):
+    username = forms.RegexField(
+        label=_("username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        help_text=_("Letters, digits and . @ + - _ only."),
+    )
+    password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(
+        label=_("password (again)"), widget=forms.PasswordInput, strip=False
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is already taken."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            probe = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(password1, probe)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+@admin.register(Membership, site=site)
+class StaffAdmin(SchoolScopedAdmin):
+    list_display = ["__str__", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user", "school"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    filter_horizontal = ["groups"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = StaffForm if obj is not None else NewStaffForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        person = ["first_name", "last_name", "email"]
+        if obj is None:
+            return ["school", "username", *person, "role", "groups", "password1", "password2"]
+        return [*person, "role", "groups", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        common = {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "email": data["email"],
+            "role": data["role"],
+            "groups": data["groups"],
+        }
+        if change:
+            try:
+                actions.update_staff_member(
+                    actor=request.user,
+                    membership=Membership.objects.select_related("user", "school").get(pk=obj.pk),
+                    is_active=data["is_active"],
+                    **common,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level="error")
+        else:
+            membership = actions.create_staff_member(
+                actor=request.user,
+                school=data["school"],
+                username=data["username"],
+                password=data["password1"],
+                **common,
+            )
+            obj.pk, obj.user_id = membership.pk, membership.user_id
+
+    def save_related(self, request, form, formsets, change):
+        # The domain function has already set the groups.
+        return None

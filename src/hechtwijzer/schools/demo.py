@@ -1,0 +1,272 @@
+"""The demo: two fictional schools, one Dutch and one Flemish, with groups, pupils and staff.
+
+Every name here is invented. Pupil names are random combinations of common first names and
+surnames; the schools carry "(demo)" in their names so nobody mistakes them for real ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from . import actions
+from .models import DemoLogin, Membership, Role, School, current_school_year
+
+User = get_user_model()
+
+FIRST_NAMES = [
+    "Noor",
+    "Daan",
+    "Emma",
+    "Sem",
+    "Julia",
+    "Lucas",
+    "Mila",
+    "Finn",
+    "Tess",
+    "Levi",
+    "Sara",
+    "Milan",
+    "Zoë",
+    "Liam",
+    "Lotte",
+    "Noah",
+    "Fleur",
+    "Jesse",
+    "Lieke",
+    "Thijs",
+    "Amira",
+    "Bram",
+    "Yara",
+    "Mees",
+    "Elin",
+    "Ruben",
+    "Nina",
+    "Stijn",
+    "Hanna",
+    "Owen",
+    "Ilse",
+    "Jens",
+    "Lina",
+    "Wout",
+    "Fenna",
+    "Rayan",
+    "Roos",
+    "Senne",
+    "Marit",
+    "Ilias",
+    "Febe",
+    "Lars",
+    "Anouk",
+    "Warre",
+    "Jade",
+    "Tibo",
+    "Elif",
+    "Cas",
+    "Nora",
+    "Mats",
+]
+LAST_NAMES = [
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peeters",
+    "Maes",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Dekker",
+    "Brouwer",
+    "van Dijk",
+    "Hendriks",
+    "Dijkstra",
+    "Kok",
+    "Verhoeven",
+    "Aydın",
+    "El Amrani",
+    "Nguyen",
+    "Koster",
+    "Prins",
+    "Huisman",
+    "Kuipers",
+    "Lambrechts",
+    "Desmet",
+    "Van den Broeck",
+    "Verbruggen",
+    "Hermans",
+    "Pauwels",
+    "Smeets",
+    "Timmermans",
+]
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    key: str
+    name: str
+    country: str
+    groups: tuple[tuple[str, int], ...]  # (name, age the pupils turn during the school year)
+    coordinator: tuple[str, str, str]  # username suffix, first name, last name
+    admin: tuple[str, str, str]
+    teachers: tuple[tuple[str, str], ...]  # one (first, last) per group
+
+
+DEMO_SCHOOLS = (
+    DemoSchool(
+        key="fluitekruid",
+        name="Basisschool De Fluitekruid (demo)",
+        country="NL",
+        groups=(("Groep 3", 7), ("Groep 5", 9), ("Groep 7", 11)),
+        coordinator=("ib", "Marloes", "Terpstra"),
+        admin=("admin", "Jeroen", "Hofstede"),
+        teachers=(("Sanne", "Verbeek"), ("Koen", "Lindeboom"), ("Esther", "Roelofsen")),
+    ),
+    DemoSchool(
+        key="klaproos",
+        name="Vrije Basisschool De Klaproos (demo)",
+        country="BE",
+        groups=(("2de leerjaar", 8), ("4de leerjaar", 10), ("6de leerjaar", 12)),
+        coordinator=("zoco", "Griet", "Vanhoutte"),
+        admin=("admin", "Pieter", "Declercq"),
+        teachers=(("Evelien", "Schepens"), ("Bart", "Van Acker"), ("Lien", "Moerman")),
+    ),
+)
+
+
+class NotADemoDatabase(Exception):
+    """The database holds data that `hechtwijzer demo` did not create."""
+
+
+def holds_other_data() -> bool:
+    return (
+        School.objects.filter(is_demo=False).exists()
+        or User.objects.filter(demo_login__isnull=True).exists()
+    )
+
+
+def is_loaded() -> bool:
+    return School.objects.filter(is_demo=True).count() == len(DEMO_SCHOOLS)
+
+
+# Letters and digits that cannot be mistaken for each other when read off a screen.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+
+
+def _password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))  # about 69 bits
+
+
+def _staff(school, username, first, last, role, groups=()):
+    password = _password()
+    membership = actions.create_staff_member(
+        actor=None,
+        school=school,
+        username=username,
+        first_name=first,
+        last_name=last,
+        email="",
+        role=role,
+        password=password,
+        groups=groups,
+    )
+    DemoLogin.objects.create(user=membership.user, password=password)
+
+
+def _birth_date(rng: random.Random, school_year: int, turns: int) -> datetime.date:
+    """A birthday such that the pupil turns `turns` in the calendar year the school year ends."""
+    year = school_year + 1 - turns
+    start = datetime.date(year, 1, 1)
+    return start + datetime.timedelta(days=rng.randrange(365))
+
+
+def load() -> None:
+    """Create the demo schools (once). Refuses when the database holds anything else."""
+    if holds_other_data():
+        raise NotADemoDatabase
+    if is_loaded():
+        return
+    year = current_school_year()
+    with transaction.atomic():
+        for spec in DEMO_SCHOOLS:
+            rng = random.Random(spec.key)  # noqa: S311  (names only; ids and passwords use secrets)
+            school = School.objects.create(name=spec.name, country=spec.country, is_demo=True)
+            groups = []
+            for (group_name, turns), (first, last) in zip(spec.groups, spec.teachers, strict=True):
+                group = actions.create_group(
+                    actor=None, school=school, name=group_name, school_year=year
+                )
+                groups.append(group)
+                number = "".join(ch for ch in group_name if ch.isdigit())
+                _staff(
+                    school,
+                    f"{spec.key}.{'groep' if spec.country == 'NL' else 'leerjaar'}{number}",
+                    first,
+                    last,
+                    Role.TEACHER,
+                    [group],
+                )
+                for _ in range(rng.randint(19, 22)):
+                    actions.create_pupil(
+                        actor=None,
+                        school=school,
+                        group=group,
+                        first_name=rng.choice(FIRST_NAMES),
+                        last_name=rng.choice(LAST_NAMES),
+                        date_of_birth=_birth_date(rng, year, turns),
+                    )
+            suffix, first, last = spec.coordinator
+            _staff(school, f"{spec.key}.{suffix}", first, last, Role.CARE_COORDINATOR)
+            suffix, first, last = spec.admin
+            _staff(school, f"{spec.key}.{suffix}", first, last, Role.SCHOOL_ADMIN)
+
+
+def describe() -> dict:
+    """The demo's accounts and pupils, in the shape `hechtwijzer demo --json` prints."""
+    accounts = [
+        {
+            "username": m.user.username,
+            "password": m.user.demo_login.password,
+            "role": m.role,
+            "school": m.school.name,
+            "groups": [g.name for g in m.groups.all()],
+        }
+        for m in Membership.objects.filter(school__is_demo=True)
+        .select_related("user__demo_login", "school")
+        .prefetch_related("groups")
+        .order_by("school__name", "role", "user__username")
+    ]
+    groups = []
+    for school in School.objects.filter(is_demo=True).prefetch_related("groups__pupils"):
+        for group in sorted(school.groups.all(), key=lambda g: g.name):
+            groups.append(
+                {
+                    "name": group.name,
+                    "school": school.name,
+                    "pupils": [
+                        {
+                            "public_id": p.public_id,
+                            "first_name": p.first_name,
+                            "last_name": p.last_name,
+                        }
+                        for p in sorted(
+                            group.pupils.all(), key=lambda p: (p.last_name, p.first_name)
+                        )
+                    ],
+                }
+            )
+    return {"accounts": accounts, "groups": groups}

@@ -1,0 +1,211 @@
+"""The organisation: schools, their groups (classes) per school year, pupils and staff.
+
+State changes go through `hechtwijzer.schools.actions`, which check the access policy and write
+the audit entry; views and the admin do not save these models themselves.
+"""
+
+import base64
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Public ids are 16 characters of lowercase base32 (80 random bits): opaque, unguessable, and
+# safe in URLs and logs, unlike database keys or names.
+PUBLIC_ID_LENGTH = 16
+PUBLIC_ID_PATTERN = f"[a-z2-7]{{{PUBLIC_ID_LENGTH}}}"
+
+
+def new_public_id() -> str:
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+
+
+def school_year_of(day: datetime.date) -> int:
+    """The school year a day falls in, named by its first calendar year.
+
+    Dutch and Flemish school years start in late August or on 1 September; 1 August is the
+    boundary that puts the summer holiday with the year that follows it.
+    """
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def current_school_year() -> int:
+    return school_year_of(timezone.localdate())
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}–{year + 1}"
+
+
+class Country(models.TextChoices):
+    # The country decides the safeguarding route (Meldcode in NL, CLB route in Flanders) and
+    # some wording (intern begeleider vs zorgcoördinator).
+    NL = "NL", _("the Netherlands")
+    BE = "BE", _("Flanders (Belgium)")
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # Marks the fictional schools of `hechtwijzer demo`, which refuses to touch anything else.
+    is_demo = models.BooleanField(_("demo school"), default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="groups", verbose_name=_("school")
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("school year"), help_text=_("The first calendar year, e.g. 2026 for 2026–2027.")
+    )
+    name = models.CharField(pgettext_lazy("class of pupils", "name"), max_length=100)
+
+    class Meta:
+        verbose_name = pgettext_lazy("class of pupils", "group")
+        verbose_name_plural = pgettext_lazy("classes of pupils", "groups")
+        ordering = ["-school_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "name"], name="group_unique_name_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({school_year_label(self.school_year)})"
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+
+class PupilStatus(models.TextChoices):
+    ACTIVE = "active", _("at school")
+    LEFT = "left", _("left the school")
+
+
+class Pupil(models.Model):
+    public_id = models.CharField(
+        max_length=PUBLIC_ID_LENGTH, unique=True, default=new_public_id, editable=False
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="pupils", verbose_name=_("school")
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+        verbose_name=pgettext_lazy("class of pupils", "group"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PupilStatus.choices, default=PupilStatus.ACTIVE
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["school", "group", "status"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        """Age in whole years on `day`."""
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.group_id and self.school_id and self.group.school_id != self.school_id:
+            errors["group"] = _("This group belongs to another school.")
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = _("The date of birth lies in the future.")
+        if self.status == PupilStatus.LEFT and not self.left_on:
+            errors["left_on"] = _("Give the date the pupil left the school.")
+        if self.status == PupilStatus.ACTIVE and self.left_on:
+            errors["left_on"] = _("Only a pupil who left the school has a leaving date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Role(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    # Called intern begeleider in the Netherlands, zorgcoördinator in Flanders.
+    CARE_COORDINATOR = "care_coordinator", _("care coordinator")
+    SCHOOL_ADMIN = "school_admin", _("school administrator")
+
+
+class Membership(models.Model):
+    """A staff member's role at one school, and for a teacher the groups they teach."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("school")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="memberships",
+        verbose_name=pgettext_lazy("classes of pupils", "groups"),
+        help_text=_("The groups this teacher teaches."),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["school", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school")
+        ]
+
+    def __str__(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.get_role_display()}, {self.school})"
+
+
+class DemoLogin(models.Model):
+    """The password of a fictional demo account, kept so `make run` can print the log-ins.
+
+    Only `hechtwijzer demo` creates these, only for accounts it created itself, and it refuses
+    to run on a database with anything but demo data.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_login"
+    )
+    password = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return f"demo login of {self.user_id}"

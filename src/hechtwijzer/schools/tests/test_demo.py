@@ -1,0 +1,89 @@
+"""`hechtwijzer demo`: fictional schools, idempotent, refuses real data, JSON for scripts."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from hechtwijzer.schools.models import Group, Pupil, Role, School
+
+
+def run_demo(*args):
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_loads_two_schools_with_three_groups_of_about_twenty_pupils():
+    data = json.loads(run_demo("--json"))
+    schools = School.objects.filter(is_demo=True)
+    assert sorted(schools.values_list("country", flat=True)) == ["BE", "NL"]
+    assert Group.objects.count() == 6
+    for group in data["groups"]:
+        assert 18 <= len(group["pupils"]) <= 22
+        for pupil in group["pupils"]:
+            assert set(pupil) == {"public_id", "first_name", "last_name"}
+    roles = {}
+    for account in data["accounts"]:
+        assert set(account) == {"username", "password", "role", "school", "groups"}
+        roles.setdefault(account["school"], []).append(account["role"])
+    for school_roles in roles.values():
+        assert sorted(school_roles) == sorted(
+            [Role.TEACHER] * 3 + [Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN]
+        )
+
+
+@pytest.mark.django_db
+def test_it_is_idempotent_and_keeps_the_passwords():
+    first = json.loads(run_demo("--json"))
+    second = json.loads(run_demo("--json"))
+    assert first == second
+    assert Pupil.objects.count() == sum(len(g["pupils"]) for g in first["groups"])
+
+
+@pytest.mark.django_db
+def test_its_printed_logins_work_and_show_the_right_pupils():
+    data = json.loads(run_demo("--json"))
+    teacher = next(a for a in data["accounts"] if a["role"] == "teacher")
+    coordinator = next(
+        a
+        for a in data["accounts"]
+        if a["role"] == "care_coordinator" and a["school"] == teacher["school"]
+    )
+    own = next(
+        g
+        for g in data["groups"]
+        if g["name"] == teacher["groups"][0] and g["school"] == teacher["school"]
+    )
+    other = next(g for g in data["groups"] if g["school"] == teacher["school"] and g is not own)
+
+    client = Client()
+    assert client.login(username=teacher["username"], password=teacher["password"])
+    page = client.get("/").content.decode()
+    assert all(p["public_id"] in page for p in own["pupils"])
+    assert not any(p["public_id"] in page for p in other["pupils"])
+
+    client = Client()
+    assert client.login(username=coordinator["username"], password=coordinator["password"])
+    page = client.get("/").content.decode()
+    assert all(p["public_id"] in page for p in own["pupils"] + other["pupils"])
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_with_real_data():
+    School.objects.create(name="Echte school", country="NL")
+    with pytest.raises(CommandError, match="not demo data"):
+        run_demo()
+    assert not School.objects.filter(is_demo=True).exists()
+    assert "not demo data" in run_demo("--if-empty")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_with_a_real_account(django_user_model):
+    django_user_model.objects.create_superuser("operator", "", "x" * 12)
+    with pytest.raises(CommandError):
+        run_demo()

@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from hechtwijzer.web import views
+from hechtwijzer.web.admin_site import site
+from hechtwijzer.web.converters import PublicIdConverter
+
+register_converter(PublicIdConverter, "public_id")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", site.urls),
+]

@@ -1,0 +1,6 @@
+from .admin_site import site
+
+
+def navigation(request):
+    """What the site header needs on every page."""
+    return {"show_admin_link": site.has_permission(request)}

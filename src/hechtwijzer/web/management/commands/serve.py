@@ -1,0 +1,61 @@
+"""`hechtwijzer serve`: run the app with gunicorn, the production WSGI server."""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+def default_workers() -> int:
+    # Gunicorn's rule of thumb for sync workers: two per core plus one.
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+class Command(BaseCommand):
+    help = "Serve Hechtwijzer with gunicorn on HOST:PORT (default 127.0.0.1:8000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
+        parser.add_argument("--port", default=os.environ.get("PORT") or "8000")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY") or default_workers()),
+        )
+        parser.add_argument(
+            "--access-log", action="store_true", help="log every request to standard output"
+        )
+
+    def handle(self, *args, host, port, workers, access_log, **options):
+        try:
+            port_number = int(port)
+        except ValueError:
+            raise CommandError(f"PORT={port!r} is not a port number") from None
+        if not 0 < port_number < 65536:
+            raise CommandError(f"PORT={port!r} is outside 1–65535")
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+
+        from gunicorn.app.base import BaseApplication
+
+        from hechtwijzer.wsgi import application
+
+        class Server(BaseApplication):
+            def load_config(self):
+                host_part = f"[{host}]" if ":" in host else host
+                self.cfg.set("bind", f"{host_part}:{port_number}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("timeout", 60)
+                self.cfg.set("graceful_timeout", 10)
+                # URLs carry only opaque pupil ids, but keep request logs opt-in anyway.
+                self.cfg.set("accesslog", "-" if access_log else None)
+                self.cfg.set("errorlog", "-")
+                # No control socket: it lives in the home directory, where two servers on one
+                # machine (say `make run` and a test) would fight over it.
+                self.cfg.set("control_socket_disable", True)
+
+            def load(self):
+                return application
+
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"Hechtwijzer is running at http://{shown}:{port_number}/ (Ctrl+C stops)")
+        Server().run()

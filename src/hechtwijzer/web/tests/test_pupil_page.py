@@ -1,0 +1,42 @@
+"""The pupil page: found through the access helper, read on the audit trail."""
+
+from django.test import TestCase
+
+from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.testing import PASSWORD, build_world
+
+
+class PupilPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def test_it_shows_the_pupil_and_records_the_read(self):
+        self.client.login(username="anna", password=PASSWORD)
+        response = self.client.get(f"/pupils/{self.w.piet.public_id}/")
+        self.assertContains(response, "Piet Testkind")
+        self.assertContains(response, "Groep 3")
+        self.assertContains(response, "Anna Test")  # the group's teacher
+        entry = AuditEntry.objects.get(action="pupil.view")
+        assert (entry.username, entry.role, entry.pupil_public_id) == (
+            "anna",
+            "teacher",
+            self.w.piet.public_id,
+        )
+
+    def test_it_answers_404_outside_scope_and_records_the_refusal(self):
+        self.client.login(username="bram", password=PASSWORD)
+        response = self.client.get(f"/pupils/{self.w.piet.public_id}/")
+        assert response.status_code == 404
+        self.assertContains(response, "Pagina niet gevonden", status_code=404)
+        entry = AuditEntry.objects.get(action="access.denied")
+        assert entry.username == "bram" and entry.pupil_public_id == self.w.piet.public_id
+
+    def test_it_answers_404_for_an_unknown_well_formed_id(self):
+        self.client.login(username="carla", password=PASSWORD)
+        assert self.client.get("/pupils/aaaaaaaaaaaaaaaa/").status_code == 404
+
+    def test_it_runs_a_bounded_number_of_queries(self):
+        self.client.login(username="carla", password=PASSWORD)
+        with self.assertNumQueries(7):
+            self.client.get(f"/pupils/{self.w.piet.public_id}/")

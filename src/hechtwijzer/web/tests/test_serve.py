@@ -1,0 +1,58 @@
+"""`hechtwijzer serve` runs the production WSGI server (gunicorn) and serves the app."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_it_serves_the_login_page_and_static_files(tmp_path):
+    env = {**os.environ, "HECHTWIJZER_DATA_DIR": str(tmp_path), "HOST": "127.0.0.1"}
+    env.pop("DATABASE_URL", None)  # its own SQLite file, whatever the suite runs on
+    cli = [sys.executable, "-m", "hechtwijzer"]
+    for step in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([*cli, *step], env=env, check=True, timeout=300)
+    port = free_port()
+    env["PORT"] = str(port)
+    log = (tmp_path / "server.log").open("w")  # a file, not a pipe nobody drains
+    server = subprocess.Popen([*cli, "serve", "--workers", "1"], env=env, stdout=log, stderr=log)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode()
+                    headers = response.headers
+                break
+            except urllib.error.HTTPError:
+                raise
+            except OSError:  # not listening yet
+                time.sleep(0.1)
+        assert body is not None, "server did not answer"
+        assert 'name="username"' in body
+        assert "gunicorn" in headers.get("Server", "")
+        assert "no-store" in headers["Cache-Control"]
+        css = body.split('rel="stylesheet" href="')[1].split('"')[0]
+        assert (
+            css.startswith("/static/hechtwijzer/css/app.")
+            and css != "/static/hechtwijzer/css/app.css"
+        )
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=2) as response:
+            assert response.status == 200
+            assert "max-age" in response.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

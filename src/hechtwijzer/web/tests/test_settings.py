@@ -1,0 +1,99 @@
+"""Settings from the environment, the production switch, and the generated secret key."""
+
+import os
+import secrets
+import stat
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hechtwijzer.settings import database_from_url, env_bool, secret_key_from_file
+
+
+def run_cli(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "hechtwijzer", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_it_reads_sqlite_and_postgres_urls():
+    sqlite = database_from_url("sqlite:////srv/data/hw.sqlite3")
+    assert sqlite["ENGINE"].endswith("sqlite3") and sqlite["NAME"] == "/srv/data/hw.sqlite3"
+    pg = database_from_url("postgres://hw:s%40cret@db.internal:6432/hechtwijzer?sslmode=require")
+    assert pg["ENGINE"].endswith("postgresql")
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "hw",
+        "s@cret",
+        "db.internal",
+        "6432",
+        "hechtwijzer",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    assert pg["CONN_MAX_AGE"] > 0 and pg["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("mysql://root@localhost/hw", "unsupported scheme 'mysql'"),
+        ("postgres://localhost", "needs a database name"),
+        ("sqlite://", "needs a file path"),
+    ],
+)
+def test_it_names_the_problem_with_a_bad_database_url(url, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        database_from_url(url)
+
+
+def test_it_refuses_a_vague_boolean(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='maybe' is not a yes/no value"):
+        env_bool("DEBUG")
+
+
+def test_it_generates_the_secret_key_once_and_keeps_it_private(tmp_path):
+    path = tmp_path / "data" / "secret_key"
+    first = secret_key_from_file(path)
+    assert len(first) >= 50
+    assert secret_key_from_file(path) == first
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_production_passes_the_deploy_check(tmp_path):
+    result = run_cli(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        HECHTWIJZER_ENV="production",
+        HECHTWIJZER_DATA_DIR=str(tmp_path),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="hechtwijzer.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"ALLOWED_HOSTS": "hechtwijzer.example.org"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_key_or_hosts(tmp_path, env, missing):
+    result = run_cli(
+        "check", HECHTWIJZER_ENV="production", HECHTWIJZER_DATA_DIR=str(tmp_path), **env
+    )
+    assert result.returncode != 0
+    assert f"needs {missing} to be set" in result.stderr
+    assert "Traceback" not in result.stderr

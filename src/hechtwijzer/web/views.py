@@ -1,0 +1,93 @@
+"""Pages of the web app: home (log-in page for anonymous visitors) and the pupil page."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from hechtwijzer.access import (
+    POLICY,
+    Perm,
+    Scope,
+    groups_for,
+    memberships,
+    pupil_for_user,
+    pupils_for,
+)
+from hechtwijzer.audit.models import record
+from hechtwijzer.schools.models import Role, current_school_year, school_year_label
+
+login_view = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+
+
+def home(request):
+    """The log-in page for anonymous visitors; otherwise the user's schools, groups and pupils."""
+    if not request.user.is_authenticated:
+        return login_view(request)
+    if request.method not in ("GET", "HEAD"):
+        return login_view(request)  # a log-in form re-posted by an already logged-in user
+
+    year = current_school_year()
+    sections = []
+    for membership in memberships(request.user):
+        # Teachers and care coordinators see the care record; school administrators see the
+        # administrative record, which they manage in the admin.
+        perm = (
+            Perm.VIEW_PUPIL
+            if membership.role in POLICY[Perm.VIEW_PUPIL]
+            else (Perm.ADMINISTER_PUPIL)
+        )
+        pupils = pupils_for(request.user, perm).filter(school_id=membership.school_id)
+        ordered = pupils.order_by("last_name", "first_name")
+        groups = list(
+            groups_for(request.user, perm)
+            .filter(school_id=membership.school_id, school_year=year)
+            .order_by("name")
+            .prefetch_related(Prefetch("pupils", queryset=ordered, to_attr="listed_pupils"))
+        )
+        whole_school = POLICY[perm][membership.role] is Scope.SCHOOL
+        sections.append(
+            {
+                "membership": membership,
+                "groups": groups,
+                # Pupils not (yet) placed in a group of this school year.
+                "unplaced": list(ordered.exclude(group__school_year=year)) if whole_school else [],
+                "links_to_pupil_page": perm is Perm.VIEW_PUPIL,
+                "is_admin": membership.role == Role.SCHOOL_ADMIN,
+            }
+        )
+        record(
+            action="pupil.list",
+            request=request,
+            school_id=membership.school_id,
+            object_type="school",
+            object_id=membership.school_id,
+        )
+    context = {"sections": sections, "school_year": school_year_label(year)}
+    return render(request, "web/home.html", context)
+
+
+@require_safe
+@login_required
+def pupil_detail(request, public_id):
+    pupil = pupil_for_user(request, public_id, action="pupil.view")
+    teachers = []
+    if pupil.group_id:
+        teachers = [
+            m.user
+            for m in pupil.group.memberships.filter(
+                role=Role.TEACHER, user__is_active=True
+            ).select_related("user")
+        ]
+    context = {
+        "pupil": pupil,
+        "age": pupil.age_on(timezone.localdate()),
+        "teachers": teachers,
+    }
+    return render(request, "web/pupil_detail.html", context)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
