@@ -77,7 +77,7 @@ class LoginTests(TestCase):
         client = Client(enforce_csrf_checks=True)
         response = client.post("/accounts/login/", {"username": "anna", "password": PASSWORD})
         assert response.status_code == 403
-        self.assertContains(response, "Nothing was saved", status_code=403, msg_prefix="")
+        self.assertContains(response, "Er is niets opgeslagen", status_code=403)
 
     def test_it_sends_security_headers_and_no_store(self):
         self.client.login(username="anna", password=PASSWORD)
