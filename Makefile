@@ -8,7 +8,9 @@ HW := $(BIN)/hechtwijzer
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+# Absolute, so commands run from src/hechtwijzer (translations) use the same data directory.
+HECHTWIJZER_DATA_DIR ?= $(CURDIR)/var
+export HOST PORT HECHTWIJZER_DATA_DIR
 
 .PHONY: run test install lint messages translations clean help
 

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "hechtwijzer.web",  # first, so its templates (e.g. the admin's base) take precedence
     "hechtwijzer.schools",
     "hechtwijzer.audit",
+    "hechtwijzer.knowledge",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,7 +165,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "hechtwijzer.web.language.language_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -10,6 +10,7 @@ register_converter(PublicIdConverter, "public_id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
+    path("knowledge/", include("hechtwijzer.knowledge.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

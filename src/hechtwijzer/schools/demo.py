@@ -263,9 +263,7 @@ def describe() -> dict:
                             "first_name": p.first_name,
                             "last_name": p.last_name,
                         }
-                        for p in sorted(
-                            group.pupils.all(), key=lambda p: (p.last_name, p.first_name)
-                        )
+                        for p in group.pupils.all()  # in the model's (Dutch) name order
                     ],
                 }
             )

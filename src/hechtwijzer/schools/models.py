@@ -25,6 +25,20 @@ def new_public_id() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
+# Dutch surname prefixes (tussenvoegsels). Written in lower case ("van Dijk") they are skipped
+# when sorting, the Dutch convention; written with a capital ("Van den Broeck"), as in
+# Flanders, they are part of the name and sort under V.
+_PREFIX_TEXT = "van de der den het ten ter te in 't op aan bij uit von le la du da di del"
+SURNAME_PREFIXES = frozenset(_PREFIX_TEXT.split())
+
+
+def surname_sort_key(last_name: str) -> str:
+    words = last_name.split()
+    while len(words) > 1 and words[0] in SURNAME_PREFIXES:
+        words = words[1:]
+    return " ".join(words).casefold()
+
+
 def school_year_of(day: datetime.date) -> int:
     """The school year a day falls in, named by its first calendar year.
 
@@ -114,6 +128,7 @@ class Pupil(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    sort_name = models.CharField(max_length=100, editable=False, default="")
     date_of_birth = models.DateField(_("date of birth"))
     status = models.CharField(
         _("status"), max_length=10, choices=PupilStatus.choices, default=PupilStatus.ACTIVE
@@ -125,11 +140,15 @@ class Pupil(models.Model):
     class Meta:
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
-        ordering = ["last_name", "first_name"]
+        ordering = ["sort_name", "first_name"]
         indexes = [models.Index(fields=["school", "group", "status"])]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_name = surname_sort_key(self.last_name)  # derived, never edited by hand
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -40,7 +40,7 @@ def home(request):
             else (Perm.ADMINISTER_PUPIL)
         )
         pupils = pupils_for(request.user, perm).filter(school_id=membership.school_id)
-        ordered = pupils.order_by("last_name", "first_name")
+        ordered = pupils.order_by("sort_name", "first_name")
         groups = list(
             groups_for(request.user, perm)
             .filter(school_id=membership.school_id, school_year=year)

@@ -87,3 +87,12 @@ def test_it_refuses_a_database_with_a_real_account(django_user_model):
     django_user_model.objects.create_superuser("operator", "", "x" * 12)
     with pytest.raises(CommandError):
         run_demo()
+
+
+def test_it_sorts_dutch_prefixes_the_dutch_way_and_flemish_ones_the_flemish_way():
+    from hechtwijzer.schools.models import surname_sort_key
+
+    names = ["Wouters", "van Dijk", "Van den Broeck", "de Vries", "Bakker"]
+    assert sorted(names, key=surname_sort_key) == [
+        "Bakker", "van Dijk", "Van den Broeck", "de Vries", "Wouters"
+    ]

@@ -95,6 +95,11 @@ class LoginTests(TestCase):
         assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
         assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
+    def test_it_stays_dutch_for_an_english_browser_until_english_is_chosen(self):
+        response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(response, '<html lang="nl">')
+        assert response["Content-Language"] == "nl"
+
     def test_it_switches_the_language_to_english(self):
         response = self.client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
         self.assertContains(response, '<html lang="en">')

@@ -1,0 +1,379 @@
+"""The catalog as immutable typed objects.
+
+Everything here is frozen and built from tuples, so one loaded catalog can be shared by every
+request and thread without copying. Field names match the TOML keys of docs/catalog-format.md,
+which keeps the loader, the export and the format document easy to compare.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import ClassVar
+
+# Display order of the kinds; also the file stems and the export's top-level keys.
+KINDS: tuple[str, ...] = (
+    "signals",
+    "patterns",
+    "disorders",
+    "risk_factors",
+    "protective_factors",
+    "rules",
+    "measures",
+    "referrals",
+    "topics",
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A short or long text in Dutch (the product's default language) and English."""
+
+    nl: str
+    en: str
+
+    def get(self, lang: str | None) -> str:
+        """The text for a language code such as "en" or "en-gb"; Dutch for any other code
+        (Django's get_language() may also give None)."""
+        if (lang or "").lower().startswith("en") and self.en:
+            return self.en
+        return self.nl
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Word lists per language (synonyms, other names); either list may be empty."""
+
+    nl: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def get(self, lang: str | None) -> tuple[str, ...]:
+        """The words for a language code; Dutch for any code other than English."""
+        return self.en if (lang or "").lower().startswith("en") else self.nl
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement comes from: a seed file (with its section heading) or a reference."""
+
+    seed: str | None = None
+    section: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to another item, with the source that supports it and the maintainers' reason."""
+
+    code: str
+    source: Source
+    why: str
+
+
+@dataclass(frozen=True)
+class Prevalence:
+    value: str
+    population: Text
+    source: Source
+
+
+@dataclass(frozen=True)
+class Caution:
+    code: str
+    text: Text
+    source: Source
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Text
+    body: Text
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str
+    text: Text
+    source: Source
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One source document listed in catalog.toml."""
+
+    file: str
+    title: str
+    author: str = ""
+    publisher: str = ""
+    year: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """The fields every catalog item has; subclasses add their kind's own fields."""
+
+    kind: ClassVar[str]
+    # Fields that link to other items, and the kind they link to.
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    code: str
+    label: Text
+    description: Text
+    sources: tuple[Source, ...]
+    see_also: tuple[str, ...] = ()  # "<kind>/<code>"
+
+    @property
+    def ref(self) -> str:
+        """The "<kind>/<code>" reference used in see_also and in the knowledge URLs."""
+        return f"{self.kind}/{self.code}"
+
+    def links(self) -> Iterator[tuple[str, str, str]]:
+        """Every outgoing link as (field, target kind, target code), see_also included."""
+        for name, target in self.LINKS.items():
+            value = getattr(self, name)
+            if isinstance(value, Link):  # a single link, such as a tip's `matches`
+                value = (value,)
+            for link in value or ():
+                yield name, target, link.code
+        for ref in self.see_also:
+            kind, code = ref.split("/", 1)
+            yield "see_also", kind, code
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every user-facing text as (field path, text): what a reader of the product sees.
+
+        Sources, link reasons and category notes are left out: they are headings of the seeds
+        or notes for maintainers, not the product's own prose.
+        """
+        yield from _texts(self, "")
+
+
+def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, Text | Terms):
+        for lang in ("nl", "en"):
+            words = getattr(value, lang)
+            if isinstance(words, str):
+                yield f"{path}.{lang}", words
+            else:
+                for i, word in enumerate(words):
+                    yield f"{path}.{lang}[{i}]", word
+    elif isinstance(value, tuple):
+        for i, element in enumerate(value):
+            yield from _texts(element, f"{path}[{i}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, Source | Link):
+        for field in dataclasses.fields(value):
+            sub = f"{path}.{field.name}" if path else field.name
+            yield from _texts(getattr(value, field.name), sub)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Signal(Item):
+    kind: ClassVar[str] = "signals"
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType({"patterns": "patterns"})
+
+    group: str
+    patterns: tuple[Link, ...]
+    synonyms: Terms = Terms()
+
+    @property
+    def pattern_codes(self) -> tuple[str, ...]:
+        return tuple(link.code for link in self.patterns)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pattern(Item):
+    kind: ClassVar[str] = "patterns"
+
+    type: str  # "pattern" or "type"
+    also_called: Terms = Terms()
+    child_behaviour: Text | None = None
+    origin: Text | None = None
+    adult_pattern: Text | None = None
+    later_risks: Text | None = None
+    prevalence: tuple[Prevalence, ...] = ()
+    cautions: tuple[Caution, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Disorder(Item):
+    kind: ClassVar[str] = "disorders"
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType({"patterns": "patterns"})
+
+    classification: str
+    features: tuple[Text, ...] = ()
+    patterns: tuple[Link, ...] = ()
+    note: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RiskFactor(Item):
+    kind: ClassVar[str] = "risk_factors"
+
+    level: str
+    safeguarding: bool = False
+    synonyms: Terms = Terms()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProtectiveFactor(Item):
+    kind: ClassVar[str] = "protective_factors"
+
+    level: str
+    synonyms: Terms = Terms()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule(Item):
+    kind: ClassVar[str] = "rules"
+
+    effect: str
+    risk_level: str
+    protective_level: str | None = None
+    condition: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure(Item):
+    kind: ClassVar[str] = "measures"
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"addresses": "signals", "matches": "measures"}
+    )
+
+    type: str  # "card", "tip" or "attitude"
+    number: int | None = None
+    category: str | None = None
+    redicodis: str | None = None
+    category_why: str | None = None
+    addresses: tuple[Link, ...] = ()
+    matches: Link | None = None
+
+    @property
+    def signal_codes(self) -> tuple[str, ...]:
+        return tuple(link.code for link in self.addresses)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Referral(Item):
+    kind: ClassVar[str] = "referrals"
+
+    type: str  # "role", "treatment" or "early_signs"
+    min_age: int | None = None
+    max_age: int | None = None
+    stage: str | None = None
+    signs: tuple[Text, ...] = ()
+    provider: Text | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Topic(Item):
+    kind: ClassVar[str] = "topics"
+
+    theme: str
+    sections: tuple[Section, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+ITEM_CLASSES: Mapping[str, type[Item]] = MappingProxyType(
+    {
+        cls.kind: cls
+        for cls in (
+            Signal,
+            Pattern,
+            Disorder,
+            RiskFactor,
+            ProtectiveFactor,
+            Rule,
+            Measure,
+            Referral,
+            Topic,
+        )
+    }
+)
+
+
+# eq=False: two loads of the same data are different catalogs; identity is what matters.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Catalog:
+    """The whole catalog: version, seeds, vocabularies and the items of each kind, in order."""
+
+    version: str
+    seeds: tuple[Seed, ...]
+    # vocabulary name (e.g. "signal_groups") -> code -> label
+    vocabularies: Mapping[str, Mapping[str, Text]]
+    signals: tuple[Signal, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    disorders: tuple[Disorder, ...] = ()
+    risk_factors: tuple[RiskFactor, ...] = ()
+    protective_factors: tuple[ProtectiveFactor, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    referrals: tuple[Referral, ...] = ()
+    topics: tuple[Topic, ...] = ()
+
+    def items(self, kind: str) -> tuple[Item, ...]:
+        """The items of one kind, in display order."""
+        if kind not in KINDS:
+            raise KeyError(f"unknown catalog kind {kind!r}")
+        return getattr(self, kind)
+
+    def all_items(self) -> Iterator[Item]:
+        for kind in KINDS:
+            yield from self.items(kind)
+
+    @cached_property
+    def by_code(self) -> Mapping[str, Mapping[str, Item]]:
+        """kind -> code -> item, for lookups and membership tests."""
+        return MappingProxyType(
+            {kind: MappingProxyType({i.code: i for i in self.items(kind)}) for kind in KINDS}
+        )
+
+    def get(self, kind: str, code: str) -> Item:
+        """One item; KeyError naming the kind and code when there is no such item."""
+        try:
+            return self.by_code[kind][code]
+        except KeyError:
+            raise KeyError(f"no catalog item {kind}/{code}") from None
+
+    def seed(self, file: str) -> Seed:
+        """The seed document a source names (KeyError if it is not listed)."""
+        for seed in self.seeds:
+            if seed.file == file:
+                return seed
+        raise KeyError(f"no seed {file!r}")
+
+    @cached_property
+    def _backlinks(self) -> Mapping[tuple[str, str], tuple[tuple[Item, str], ...]]:
+        index: defaultdict[tuple[str, str], list[tuple[Item, str]]] = defaultdict(list)
+        for item in self.all_items():
+            for field, kind, code in item.links():
+                index[kind, code].append((item, field))
+        return MappingProxyType({key: tuple(value) for key, value in index.items()})
+
+    def linked_from(self, kind: str, code: str, field: str | None = None) -> tuple[Item, ...]:
+        """The items linking to kind/code (through `field` only, if given), in catalog order."""
+        found = self._backlinks.get((kind, code), ())
+        return tuple(dict.fromkeys(i for i, f in found if field is None or f == field))
+
+    def signals_for_pattern(self, code: str) -> tuple[Signal, ...]:
+        """The signals a source describes under this pattern or type."""
+        found = self.linked_from("patterns", code, "patterns")
+        return tuple(i for i in found if isinstance(i, Signal))
+
+    def disorders_for_pattern(self, code: str) -> tuple[Disorder, ...]:
+        found = self.linked_from("patterns", code, "patterns")
+        return tuple(i for i in found if isinstance(i, Disorder))
+
+    def measures_for_signal(self, code: str) -> tuple[Measure, ...]:
+        """The measures that answer this signal."""
+        found = self.linked_from("signals", code, "addresses")
+        return tuple(i for i in found if isinstance(i, Measure))
+
+    def tips_for_measure(self, code: str) -> tuple[Measure, ...]:
+        """The teacher tips that duplicate this card measure."""
+        found = self.linked_from("measures", code, "matches")
+        return tuple(i for i in found if isinstance(i, Measure))

@@ -1,0 +1,42 @@
+"""Template helpers for catalog objects: the reader's language, paragraphs, labels, citations."""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from hechtwijzer.catalog import Item, get_catalog
+
+register = template.Library()
+
+
+@register.filter
+def tr(value):
+    """A catalog Text or Terms in the reader's language (Dutch when in doubt)."""
+    if value is None:
+        return ""
+    return value.get(get_language())
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    """A catalog text split at blank lines, so the template can wrap each in <p>."""
+    return [" ".join(part.split()) for part in (text or "").split("\n\n") if part.strip()]
+
+
+@register.filter
+def vocab(code: str, vocabulary: str) -> str:
+    """The label of a vocabulary code, e.g. {{ signal.group|vocab:"signal_groups" }}."""
+    labels = get_catalog().vocabularies.get(vocabulary, {})
+    label = labels.get(code)
+    return label.get(get_language()) if label else code
+
+
+@register.filter
+def item_url(item: Item) -> str:
+    return reverse("knowledge:item", args=[item.kind, item.code])
+
+
+@register.simple_tag
+def seed_of(source):
+    """The seed document a source names, or None for a literature reference."""
+    return get_catalog().seed(source.seed) if source.seed else None
