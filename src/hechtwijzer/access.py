@@ -29,21 +29,39 @@ if TYPE_CHECKING:
 
 class Scope(enum.Enum):
     OWN_GROUPS = "own_groups"  # active pupils of the groups the member teaches
+    GRANTED = "granted"  # active pupils the care coordinator gave this member access to
     SCHOOL = "school"  # every pupil of the member's school, including those who left
 
 
 class Perm(enum.StrEnum):
-    # The pupil's care record: pupil page, observations, focus card (later issues add more).
+    # The pupil's care record: pupil page, timeline, profile, focus card.
     VIEW_PUPIL = "pupil.view"
+    OBSERVE = "pupil.observe"  # log an observation
+    RECORD_REPORTS = "pupil.record_reports"  # record what parents or the pupil report
+    VIEW_FACTORS = "pupil.view_factors"  # risk and protective factors
+    CHANGE_FACTORS = "pupil.change_factors"
+    GRANT_ACCESS = "pupil.grant_access"  # give other staff access to one pupil
+    VIEW_SAFEGUARDING = "pupil.view_safeguarding"  # the safeguarding route and its reasons
+    SCHOOL_OVERVIEW = "school.overview"  # all pupils x signals of the school
     # Administrative data: name, date of birth, group, status.
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
 
 
-POLICY: dict[Perm, dict[Role, Scope]] = {
-    Perm.VIEW_PUPIL: {Role.TEACHER: Scope.OWN_GROUPS, Role.CARE_COORDINATOR: Scope.SCHOOL},
-    Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: Scope.SCHOOL},
-    Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: Scope.SCHOOL},
+_TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
+_SCHOOL = (Scope.SCHOOL,)
+
+POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
+    Perm.VIEW_PUPIL: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.OBSERVE: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.RECORD_REPORTS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.VIEW_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.CHANGE_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.GRANT_ACCESS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.VIEW_SAFEGUARDING: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.SCHOOL_OVERVIEW: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
 }
 
 
@@ -63,6 +81,19 @@ def memberships(user: AnyUser) -> list[Membership]:
     return cached
 
 
+def granted_pupil_ids(user: AnyUser) -> set[int]:
+    """Ids of pupils the user was given access to, loaded once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_hechtwijzer_grants", None)
+    if cached is None:
+        from hechtwijzer.schools.models import PupilAccessGrant
+
+        cached = set(PupilAccessGrant.objects.filter(user=user).values_list("pupil_id", flat=True))
+        user._hechtwijzer_grants = cached
+    return cached
+
+
 def membership_at(user: AnyUser, school_id: int) -> Membership | None:
     for membership in memberships(user):
         if membership.school_id == school_id:
@@ -77,7 +108,7 @@ def role_at(user: AnyUser, school_id: int | None) -> str:
 
 def _scopes(user: AnyUser, perm: Perm) -> list[tuple[Membership, Scope]]:
     table = POLICY[perm]
-    return [(m, table[m.role]) for m in memberships(user) if m.role in table]
+    return [(m, scope) for m in memberships(user) for scope in table.get(m.role, ())]
 
 
 # --- pupils ------------------------------------------------------------------------------------
@@ -89,12 +120,16 @@ def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
     for membership, scope in _scopes(user, perm):
         if scope is Scope.SCHOOL:
             condition |= Q(school_id=membership.school_id)
-        else:
+        elif scope is Scope.OWN_GROUPS:
             group_ids = [group.pk for group in membership.groups.all()]
             condition |= Q(
                 school_id=membership.school_id,
                 group_id__in=group_ids,
                 status=PupilStatus.ACTIVE,
+            )
+        elif granted := granted_pupil_ids(user):
+            condition |= Q(
+                school_id=membership.school_id, pk__in=granted, status=PupilStatus.ACTIVE
             )
     if not condition:
         return Pupil.objects.none()
@@ -108,11 +143,23 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
             continue
         if scope is Scope.SCHOOL:
             return True
-        if pupil.status == PupilStatus.ACTIVE and pupil.group_id in {
+        if pupil.status != PupilStatus.ACTIVE:
+            continue
+        if scope is Scope.OWN_GROUPS and pupil.group_id in {
             group.pk for group in membership.groups.all()
         }:
             return True
+        if scope is Scope.GRANTED and pupil.pk in granted_pupil_ids(user):
+            return True
     return False
+
+
+def may_see_factor_presence(user: AnyUser, pupil: Pupil) -> bool:
+    """Whether the user may see *that* factors are recorded (not which): the care coordinator
+    always, a teacher of the pupil only where the school allows it."""
+    if allows(user, Perm.VIEW_FACTORS, pupil):
+        return True
+    return pupil.school.teachers_see_factor_presence and allows(user, Perm.VIEW_PUPIL, pupil)
 
 
 def pupil_for_user(
@@ -154,7 +201,7 @@ def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
     for membership, scope in _scopes(user, perm):
         if scope is Scope.SCHOOL:
             condition |= Q(school_id=membership.school_id)
-        else:
+        elif scope is Scope.OWN_GROUPS:
             condition |= Q(pk__in=[group.pk for group in membership.groups.all()])
     if not condition:
         return Group.objects.none()

@@ -152,6 +152,8 @@ INSTALLED_APPS = [
     "hechtwijzer.schools",
     "hechtwijzer.audit",
     "hechtwijzer.knowledge",
+    "hechtwijzer.observations",
+    "hechtwijzer.care",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

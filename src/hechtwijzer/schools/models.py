@@ -66,6 +66,11 @@ class Country(models.TextChoices):
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # Whether teachers may see that risk or protective factors are recorded for their pupils
+    # (never which ones: those are for the care coordinator).
+    teachers_see_factor_presence = models.BooleanField(
+        _("teachers see whether factors are recorded"), default=False
+    )
     # Marks the fictional schools of `hechtwijzer demo`, which refuses to touch anything else.
     is_demo = models.BooleanField(_("demo school"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -212,6 +217,33 @@ class Membership(models.Model):
     def __str__(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name} ({self.get_role_display()}, {self.school})"
+
+
+class PupilAccessGrant(models.Model):
+    """Access to one pupil for a staff member outside the pupil's group (say the gym teacher or
+    a remedial teacher), given by the care coordinator so they can log what they see."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pupil_grants"
+    )
+    capacity = models.CharField(
+        _("works with the pupil as"), max_length=100, help_text=_("For example: gym teacher.")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access to a pupil")
+        verbose_name_plural = _("access to pupils")
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "user"], name="one_grant_per_pupil_and_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"grant {self.pk}"
 
 
 class DemoLogin(models.Model):

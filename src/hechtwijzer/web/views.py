@@ -47,7 +47,7 @@ def home(request):
             .order_by("name")
             .prefetch_related(Prefetch("pupils", queryset=ordered, to_attr="listed_pupils"))
         )
-        whole_school = POLICY[perm][membership.role] is Scope.SCHOOL
+        whole_school = Scope.SCHOOL in POLICY[perm][membership.role]
         sections.append(
             {
                 "membership": membership,

@@ -1,0 +1,125 @@
+"""The profile as plain JSON-ready data: the output of `hechtwijzer profile`.
+
+The DESIGN.md keys (`signals`, `indications`, `safeguarding`, `insufficient_data`,
+`recommended_measures`) keep their shape; the other keys are extras for the web app and for
+people reading the command's output. Codes, not prose: the web app renders catalog texts in
+the reader's language. The same profile always gives the same dict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ..catalog import Caution, Source, Text
+from .profile import EmotionalAge, PatternMatch, Profile, Recommendation, SignalCount
+from .risk import RiskOverview
+
+
+def profile_to_json(profile: Profile) -> dict[str, Any]:
+    return {
+        "as_of": profile.as_of.isoformat(),
+        "window": {
+            "start": profile.window.start.isoformat(),
+            "end": profile.window.end.isoformat(),
+            "weeks": profile.window.weeks,
+        },
+        "thresholds": dataclasses.asdict(profile.thresholds),
+        "informant": profile.informant,
+        "observations": {
+            "in_window": profile.observations,
+            "outside_window": profile.outside_window,
+        },
+        "signals": [_signal(s) for s in profile.signals],
+        "indications": [_indication(m) for m in profile.indications],
+        "insufficient_data": profile.insufficient_data,
+        # Every pattern with at least one matched signal, shown or not, in catalog order.
+        "pattern_matches": [
+            {
+                "code": m.code,
+                "matched": list(m.matched),
+                "days": m.days,
+                "linked": m.linked,
+                "meets_thresholds": m.meets_thresholds,
+            }
+            for m in profile.matches
+        ],
+        "safeguarding": {
+            "show": profile.safeguarding.show,
+            "reasons": [
+                {
+                    "code": r.code,
+                    "pattern": r.pattern,
+                    "signals": list(r.signals),
+                    "risk_factors": list(r.risk_factors),
+                }
+                for r in profile.safeguarding.reasons
+            ],
+        },
+        "recommended_measures": [_recommendation(r) for r in profile.recommended_measures],
+        "attitudes": [_recommendation(r) for r in profile.attitudes],
+        "age": profile.age,
+        "emotional_age": _emotional_age(profile.emotional_age) if profile.emotional_age else None,
+        "risk": risk_to_json(profile.risk),
+    }
+
+
+def risk_to_json(overview: RiskOverview) -> dict[str, Any]:
+    return {
+        "risk_factors": list(overview.risk_factors),
+        "protective_factors": list(overview.protective_factors),
+        "statements": [
+            {
+                "rule": s.rule,
+                "effect": s.effect,
+                "risk_factors": list(s.risk_factors),
+                "protective_factors": list(s.protective_factors),
+                "conditional": s.conditional,
+            }
+            for s in overview.statements
+        ],
+        "safeguarding": list(overview.safeguarding),
+        "summary": overview.summary,
+    }
+
+
+def _signal(signal: SignalCount) -> dict[str, Any]:
+    return {"code": signal.code, "count": signal.count, "days": signal.days}
+
+
+def _indication(match: PatternMatch) -> dict[str, Any]:
+    return {
+        "code": match.code,
+        "matched": list(match.matched),
+        "signals": [_signal(s) for s in match.signals],
+        "days": match.days,
+        "count": match.count,
+        "linked": match.linked,
+        "sources": [_source(s) for s in match.sources],
+        "cautions": [_caution(c) for c in match.cautions],
+    }
+
+
+def _caution(caution: Caution) -> dict[str, Any]:
+    return {"code": caution.code, "text": _text(caution.text), "source": _source(caution.source)}
+
+
+def _emotional_age(advice: EmotionalAge) -> dict[str, Any]:
+    return {
+        "years": advice.years,
+        "advice": advice.advice,
+        "sources": [_source(s) for s in advice.sources],
+    }
+
+
+def _recommendation(recommendation: Recommendation) -> dict[str, Any]:
+    return {"code": recommendation.code, "addresses": list(recommendation.addresses)}
+
+
+def _source(source: Source) -> dict[str, str]:
+    # As in the catalog export: a seed (with section) or a reference, only what it has.
+    return {k: v for k, v in dataclasses.asdict(source).items() if v is not None}
+
+
+def _text(text: Text) -> dict[str, str]:
+    return {"nl": text.nl, "en": text.en}

@@ -1,0 +1,116 @@
+"""Observations: what a teacher or other informant noticed about a pupil, on a day.
+
+An observation holds one or more catalog signal codes (`ObservationSignal` rows, which carry
+the pupil, day and signal group as well, so overviews aggregate in SQL without joins), the
+situation, and an optional note that is encrypted at rest. Changes go through
+`hechtwijzer.observations.actions`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from hechtwijzer.fields import EncryptedTextField
+from hechtwijzer.schools.models import Pupil
+
+
+class Informant(models.TextChoices):
+    """Who the observation comes from. Informants are shown side by side, never summed."""
+
+    GROUP_TEACHER = "group_teacher", _("group teacher")
+    OTHER_STAFF = "other_staff", _("other staff member")
+    CARE_COORDINATOR = "care_coordinator", _("care coordinator")
+    PARENT = "parent", _("parent (reported)")
+    PUPIL = "pupil", pgettext_lazy("informant", "pupil (reported)")
+
+
+class Setting(models.TextChoices):
+    STRUCTURED = "structured", _("structured lesson")
+    FREE = "free", _("free time")
+
+
+class Company(models.TextChoices):
+    ADULT = "adult", _("with an adult")
+    PEERS = "peers", _("with peers")
+
+
+class Moment(models.TextChoices):
+    TRANSITION = "transition", _("transition")
+    BREAK = "break", _("break")
+    SUBSTITUTE = "substitute", _("substitute teacher")
+    AFTER_WEEKEND = "after_weekend", _("after a weekend")
+    OTHER = "other", _("other")
+
+
+class Observation(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="observations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="observations"
+    )
+    informant = models.CharField(_("informant"), max_length=20, choices=Informant.choices)
+    observed_on = models.DateField(_("day"))
+    setting = models.CharField(_("setting"), max_length=20, choices=Setting.choices, blank=True)
+    company = models.CharField(_("with whom"), max_length=20, choices=Company.choices, blank=True)
+    moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Optimistic locking: a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-observed_on", "-created_at"]
+        indexes = [models.Index(fields=["pupil", "observed_on"])]
+
+    def __str__(self) -> str:
+        return f"observation {self.uid} of {self.observed_on}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def signal_codes(self) -> list[str]:
+        return [row.code for row in self.signal_rows.all()]
+
+
+class ObservationSignal(models.Model):
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="signal_rows"
+    )
+    code = models.CharField(max_length=64)
+    # Copies of the observation's pupil and day and of the catalog's group for this code
+    # (catalog codes never change), so overviews count in SQL over one table.
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="+")
+    observed_on = models.DateField()
+    signal_group = models.CharField(max_length=20)
+    informant = models.CharField(max_length=20, choices=Informant.choices)
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "code"], name="signal_once_per_observation"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pupil", "observed_on"]),
+            models.Index(fields=["observed_on", "pupil"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
