@@ -12,7 +12,7 @@ PORT ?= 8000
 HECHTWIJZER_DATA_DIR ?= $(CURDIR)/var
 export HOST PORT HECHTWIJZER_DATA_DIR
 
-.PHONY: run test install lint messages translations clean help
+.PHONY: run test install lint messages translations vendor clean help
 
 help:
 	@echo "make run    serve the app with demo data on http://$(HOST):$(PORT)/"
@@ -25,6 +25,22 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# Front-end files are vendored from the npm registry at build time (never a CDN at run time),
+# pinned by version and checked against a known SHA-256.
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+HTMX := src/hechtwijzer/static/vendor/htmx.min.js
+
+$(HTMX): Makefile
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed once to vendor htmx: install Node.js"; exit 1; }
+	@mkdir -p build/npm $(dir $(HTMX))
+	@cd build/npm && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null
+	@tar -xzf build/npm/htmx.org-$(HTMX_VERSION).tgz -C build/npm package/dist/htmx.min.js
+	@echo "$(HTMX_SHA256)  build/npm/package/dist/htmx.min.js" | sha256sum -c --quiet
+	@cp build/npm/package/dist/htmx.min.js $(HTMX)
+
+vendor: $(HTMX)
+
 # Translations are compiled with GNU gettext's msgfmt; install it where it is missing.
 translations: $(STAMP)
 	@command -v msgfmt >/dev/null 2>&1 || { \
@@ -33,7 +49,7 @@ translations: $(STAMP)
 	  else echo "GNU gettext (msgfmt) is missing: install the 'gettext' package"; exit 1; fi; }
 	@cd src/hechtwijzer && ../../$(HW) compilemessages -v0
 
-run: translations
+run: translations vendor
 	$(HW) migrate --noinput -v0
 	$(HW) collectstatic --noinput -v0
 	@echo
@@ -44,7 +60,7 @@ run: translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint translations
+test: lint translations vendor
 	$(BIN)/pytest
 
 # Refresh the Dutch message file after changing user-facing text.

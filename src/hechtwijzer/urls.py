@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
     path("knowledge/", include("hechtwijzer.knowledge.urls")),
+    path("", include("hechtwijzer.observations.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

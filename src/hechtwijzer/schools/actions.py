@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from hechtwijzer.access import may_administer
 from hechtwijzer.audit.models import record
 
-from .models import Group, Membership, Pupil, Role, School
+from .models import Group, Membership, Pupil, PupilAccessGrant, Role, School
 
 User = get_user_model()
 
@@ -243,3 +243,62 @@ def update_staff_member(
             },
         )
     return membership
+
+
+# --- access for other staff --------------------------------------------------------------------
+
+
+def grant_pupil_access(*, actor: Any, pupil: Pupil, user: Any, capacity: str) -> PupilAccessGrant:
+    """Give a staff member of the pupil's school access to this one pupil, so they can log what
+    they see (the gym teacher, a remedial teacher). Care coordinator only.
+
+    Side effects: the grant, audit entry `access.grant`.
+    """
+    from hechtwijzer.access import Perm, allows
+
+    if not allows(actor, Perm.GRANT_ACCESS, pupil):
+        raise PermissionDenied
+    capacity = (capacity or "").strip()
+    errors = {}
+    membership = Membership.objects.filter(user=user, school_id=pupil.school_id).first()
+    if membership is None or not user.is_active:
+        errors["user"] = [_("Choose an active staff member of this school.")]
+    elif membership.role != Role.TEACHER:
+        errors["user"] = [_("Care coordinators and administrators need no separate access.")]
+    elif PupilAccessGrant.objects.filter(pupil=pupil, user=user).exists():
+        errors["user"] = [_("This staff member already has access.")]
+    if not capacity:
+        errors["capacity"] = [_("Say in what capacity they work with the pupil.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        grant = PupilAccessGrant.objects.create(
+            pupil=pupil, user=user, capacity=capacity[:100], granted_by=actor
+        )
+        record(
+            action="access.grant",
+            actor=actor,
+            pupil=pupil,
+            object_type="grant",
+            object_id=grant.pk,
+            details={"username": user.get_username()},
+        )
+    return grant
+
+
+def revoke_pupil_access(*, actor: Any, grant: PupilAccessGrant) -> None:
+    """End a staff member's access to one pupil. Side effects: audit entry `access.revoke`."""
+    from hechtwijzer.access import Perm, allows
+
+    if not allows(actor, Perm.GRANT_ACCESS, grant.pupil):
+        raise PermissionDenied
+    with transaction.atomic():
+        record(
+            action="access.revoke",
+            actor=actor,
+            pupil=grant.pupil,
+            object_type="grant",
+            object_id=grant.pk,
+            details={"username": grant.user.get_username()},
+        )
+        grant.delete()

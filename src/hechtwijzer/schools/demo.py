@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
+
+from hechtwijzer.observations.demo import add_observations
 
 from . import actions
 from .models import DemoLogin, Membership, Role, School, current_school_year
@@ -201,6 +204,7 @@ def load() -> None:
     if is_loaded():
         return
     year = current_school_year()
+    today = timezone.localdate()
     with transaction.atomic():
         for spec in DEMO_SCHOOLS:
             rng = random.Random(spec.key)  # noqa: S311  (names only; ids and passwords use secrets)
@@ -233,6 +237,13 @@ def load() -> None:
             _staff(school, f"{spec.key}.{suffix}", first, last, Role.CARE_COORDINATOR)
             suffix, first, last = spec.admin
             _staff(school, f"{spec.key}.{suffix}", first, last, Role.SCHOOL_ADMIN)
+            # About ten weeks of observations and a few care factors, once everyone exists.
+            add_observations(
+                school,
+                spec.key,
+                today=today,
+                rng=random.Random(f"{spec.key}.observations"),  # noqa: S311
+            )
 
 
 def describe() -> dict:

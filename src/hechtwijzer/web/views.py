@@ -17,6 +17,7 @@ from hechtwijzer.access import (
     pupils_for,
 )
 from hechtwijzer.audit.models import record
+from hechtwijzer.observations.pupil import pupil_context
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
 
 login_view = auth_views.LoginView.as_view(redirect_authenticated_user=True)
@@ -56,6 +57,7 @@ def home(request):
                 "unplaced": list(ordered.exclude(group__school_year=year)) if whole_school else [],
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
+                "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
             }
         )
         record(
@@ -85,6 +87,7 @@ def pupil_detail(request, public_id):
         "pupil": pupil,
         "age": pupil.age_on(timezone.localdate()),
         "teachers": teachers,
+        **pupil_context(request, pupil),
     }
     return render(request, "web/pupil_detail.html", context)
 

@@ -1,0 +1,238 @@
+"""What the pupil page shows about observations: timeline, charts, informants, the profile.
+
+Every figure is computed with a fixed number of queries (aggregates in SQL), whatever the number
+of observations; the profile is the engine's, run on the window's signal rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.utils import timezone
+
+from hechtwijzer import engine
+from hechtwijzer.access import Perm, allows, may_see_factor_presence
+from hechtwijzer.care.models import FactorKind, PupilFactor
+from hechtwijzer.catalog import get_catalog
+
+from .actions import may_correct
+from .models import Company, Informant, Moment, Observation, ObservationSignal, Setting
+
+WINDOW_WEEKS = 8
+CHART_WEEKS = 10
+TIMELINE_PAGE = 25
+# Reports of parents and the pupil are shown next to the school's own observations, never
+# mixed into the school's profile.
+SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    start: datetime.date
+    counts: list[tuple[str, int]]  # (signal group, count)
+    total: int
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_chart(pupil, today: datetime.date) -> tuple[list[WeekBar], int]:
+    """Signals per week for the last CHART_WEEKS weeks, split by signal group (one query)."""
+    first = _monday(today) - datetime.timedelta(weeks=CHART_WEEKS - 1)
+    rows = (
+        ObservationSignal.objects.filter(
+            pupil=pupil,
+            withdrawn=False,
+            observed_on__gte=first,
+            observed_on__lte=today,
+            informant__in=SCHOOL_INFORMANTS,
+        )
+        .values("observed_on", "signal_group")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[datetime.date, Counter] = defaultdict(Counter)
+    for row in rows:
+        counts[_monday(row["observed_on"])][row["signal_group"]] += row["n"]
+    groups = list(get_catalog().vocabularies["signal_groups"])
+    bars = []
+    for week in range(CHART_WEEKS):
+        start = first + datetime.timedelta(weeks=week)
+        per_group = [(g, counts[start][g]) for g in groups if counts[start][g]]
+        bars.append(WeekBar(start, per_group, sum(n for _g, n in per_group)))
+    return bars, max((bar.total for bar in bars), default=0)
+
+
+def situation_chart(pupil, window_start: datetime.date, today: datetime.date) -> list[dict]:
+    """How many observations in the window were made in each situation (one query)."""
+    rows = (
+        Observation.objects.filter(
+            pupil=pupil,
+            withdrawn_at__isnull=True,
+            observed_on__gte=window_start,
+            observed_on__lte=today,
+            informant__in=SCHOOL_INFORMANTS,
+        )
+        .values("setting", "company", "moment")
+        .annotate(n=Count("id"))
+    )
+    totals = {"setting": Counter(), "company": Counter(), "moment": Counter()}
+    for row in rows:
+        for field in totals:
+            if row[field]:
+                totals[field][row[field]] += row["n"]
+    charts = []
+    for field, choices in (("setting", Setting), ("company", Company), ("moment", Moment)):
+        items = [(label, totals[field][value]) for value, label in choices.choices]
+        charts.append({"field": field, "items": items, "max": max(n for _l, n in items) or 1})
+    return charts
+
+
+def informant_table(pupil, window_start, today):
+    """Signals per informant in the window, side by side (never summed into one score)."""
+    rows = (
+        ObservationSignal.objects.filter(
+            pupil=pupil, withdrawn=False, observed_on__gte=window_start, observed_on__lte=today
+        )
+        .values("code", "informant")
+        .annotate(n=Count("id"))
+    )
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    present = set()
+    for row in rows:
+        cells[row["code"]][row["informant"]] = row["n"]
+        present.add(row["informant"])
+    informants = [(value, label) for value, label in Informant.choices if value in present]
+    catalog = get_catalog()
+    table = [
+        {"signal": s, "counts": [cells[s.code].get(value, 0) for value, _l in informants]}
+        for s in catalog.signals
+        if s.code in cells
+    ]
+    return informants, table
+
+
+def build_profile(pupil, today, *, risk_codes=(), protective_codes=()):
+    """The engine's profile of the school's own observations in the window."""
+    window_start = today - datetime.timedelta(weeks=WINDOW_WEEKS) + datetime.timedelta(days=1)
+    rows = ObservationSignal.objects.filter(
+        pupil=pupil,
+        withdrawn=False,
+        observed_on__gte=window_start,
+        observed_on__lte=today,
+        informant__in=SCHOOL_INFORMANTS,
+    ).values_list("observation_id", "observed_on", "code")
+    grouped: dict[int, tuple[datetime.date, list[str]]] = {}
+    for observation_id, day, code in rows:
+        grouped.setdefault(observation_id, (day, []))[1].append(code)
+    observations = [
+        engine.Observation(date=day, signals=tuple(codes)) for day, codes in grouped.values()
+    ]
+    return engine.build_profile(
+        observations,
+        catalog=get_catalog(),
+        as_of=today,
+        window_weeks=WINDOW_WEEKS,
+        birth_date=pupil.date_of_birth,
+        risk_factors=risk_codes,
+        protective_factors=protective_codes,
+    )
+
+
+def pupil_context(request, pupil) -> dict:
+    """Everything the pupil page shows beyond the pupil's own record."""
+    user = request.user
+    today = timezone.localdate()
+    catalog = get_catalog()
+    window_start = today - datetime.timedelta(weeks=WINDOW_WEEKS) + datetime.timedelta(days=1)
+
+    sees_factors = allows(user, Perm.VIEW_FACTORS, pupil)
+    factors = list(PupilFactor.objects.filter(pupil=pupil)) if sees_factors else []
+    profile = build_profile(
+        pupil,
+        today,
+        risk_codes=[f.code for f in factors if f.kind == FactorKind.RISK],
+        protective_codes=[f.code for f in factors if f.kind == FactorKind.PROTECTIVE],
+    )
+
+    timeline = Paginator(
+        Observation.objects.filter(pupil=pupil)
+        .select_related("author")
+        .prefetch_related("signal_rows")
+        .order_by("-observed_on", "-created_at"),
+        TIMELINE_PAGE,
+    ).get_page(request.GET.get("page"))
+    entries = [
+        {
+            "observation": o,
+            "signals": [catalog.get("signals", row.code) for row in o.signal_rows.all()],
+            "may_correct": may_correct(user, o),
+        }
+        for o in timeline
+    ]
+
+    bars, bar_max = weekly_chart(pupil, today)
+    informants, informant_rows = informant_table(pupil, window_start, today)
+    indications = [
+        {
+            "match": m,
+            "pattern": catalog.get("patterns", m.code),
+            "signals": [(catalog.get("signals", s.code), s) for s in m.signals],
+        }
+        for m in profile.indications
+    ]
+    measures = [
+        {
+            "measure": catalog.get("measures", r.code),
+            "addresses": [catalog.get("signals", c) for c in r.addresses],
+        }
+        for r in profile.recommended_measures[:6]
+    ]
+    safeguarding = None
+    if profile.safeguarding.show and allows(user, Perm.VIEW_SAFEGUARDING, pupil):
+        safeguarding = {
+            "reasons": [
+                {
+                    "reason": reason,
+                    "signals": [catalog.get("signals", c) for c in reason.signals],
+                    "risk_factors": [catalog.get("risk_factors", c) for c in reason.risk_factors],
+                    "pattern": catalog.get("patterns", reason.pattern) if reason.pattern else None,
+                }
+                for reason in profile.safeguarding.reasons
+            ],
+            "country": pupil.school.country,
+        }
+    return {
+        "profile": profile,
+        "indications": indications,
+        "signals_seen": [(catalog.get("signals", s.code), s) for s in profile.signals],
+        "measures": measures,
+        "emotional_age_item": (
+            catalog.get("measures", profile.emotional_age.advice) if profile.emotional_age else None
+        ),
+        "safeguarding": safeguarding,
+        "timeline": timeline,
+        "entries": entries,
+        "bars": bars,
+        "bar_max": bar_max or 1,
+        "signal_groups": catalog.vocabularies["signal_groups"],
+        "situations": situation_chart(pupil, window_start, today),
+        "informants": informants,
+        "informant_rows": informant_rows,
+        "may_observe": allows(user, Perm.OBSERVE, pupil),
+        "sees_factors": sees_factors,
+        "factor_count": len(factors),
+        "sees_factor_presence": may_see_factor_presence(user, pupil) and not sees_factors,
+        "has_factors": (
+            PupilFactor.objects.filter(pupil=pupil).exists()
+            if may_see_factor_presence(user, pupil) and not sees_factors
+            else False
+        ),
+        "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
+        "window_start": window_start,
+        "window_weeks": WINDOW_WEEKS,
+    }

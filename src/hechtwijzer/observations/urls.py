@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import overview, views
+
+app_name = "observations"
+urlpatterns = [
+    path("groups/<int:group_id>/", views.group_page, name="group"),
+    path("pupils/<public_id:public_id>/observe/", views.observe, name="observe"),
+    path(
+        "pupils/<public_id:public_id>/observations/<uuid:uid>/correct/",
+        views.correct,
+        name="correct",
+    ),
+    path(
+        "pupils/<public_id:public_id>/observations/<uuid:uid>/withdraw/",
+        views.withdraw,
+        name="withdraw",
+    ),
+    path("pupils/<public_id:public_id>/factors/", views.factors, name="factors"),
+    path("pupils/<public_id:public_id>/access/", views.access, name="access"),
+    path("observations/suggest/", views.suggestions, name="suggest"),
+    path("schools/<int:school_id>/overview/", overview.school_overview, name="school_overview"),
+]

@@ -1,0 +1,397 @@
+"""Views for the daily work: the group page, the quick log, correcting and withdrawing, the
+free-text help, and the care coordinator's pages for factors and access of other staff."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from hechtwijzer.access import Perm, allows, groups_for, pupil_for_user, pupils_for
+from hechtwijzer.audit.models import record
+from hechtwijzer.care import actions as care_actions
+from hechtwijzer.care.models import FactorKind, PupilFactor
+from hechtwijzer.catalog import get_catalog
+from hechtwijzer.schools import actions as school_actions
+from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
+
+from . import actions
+from .forms import ObservationForm, SuggestForm
+from .models import Observation, ObservationSignal
+from .overview import signal_overview
+from .suggest import suggest
+
+MOST_USED = 8
+
+
+def _next_url(request, default):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _signal_choices(user, selected):
+    """The signals as the quick log shows them: the user's most used first, then by group."""
+    catalog = get_catalog()
+    lang = get_language()
+    used = (
+        ObservationSignal.objects.filter(observation__author=user, withdrawn=False)
+        .values("code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "code")[:MOST_USED]
+    )
+    most_used = [catalog.get("signals", row["code"]) for row in used]
+    groups = []
+    for code, label in catalog.vocabularies["signal_groups"].items():
+        members = [s for s in catalog.signals if s.group == code]
+        groups.append(
+            {
+                "code": code,
+                "label": label.get(lang),
+                "signals": members,
+                # Open the groups that hold a ticked signal, and "behaviour" for a first log.
+                "open": any(s.code in selected for s in members)
+                or (code == "behaviour" and not most_used),
+            }
+        )
+    return {"most_used": most_used, "groups": groups, "selected": set(selected)}
+
+
+@require_safe
+@login_required
+def group_page(request, group_id):
+    """A teacher's group: pick a pupil to log for, and the group's signals of recent weeks."""
+    group = get_object_or_404(groups_for(request.user, Perm.OBSERVE), pk=group_id)
+    pupils = (
+        pupils_for(request.user, Perm.OBSERVE)
+        .filter(group=group)
+        .order_by("sort_name", "first_name")
+    )
+    weeks = 8
+    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+    record(
+        action="pupil.list",
+        request=request,
+        school_id=group.school_id,
+        object_type="group",
+        object_id=group.pk,
+    )
+    context = {"group": group, "overview": overview, "weeks": weeks}
+    return render(request, "observations/group.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def observe(request, public_id):
+    """The quick log: tick one or more signals for a pupil, optionally the situation and a note.
+
+    Without JavaScript, "Suggest signals" posts the note back and the page returns with the
+    suggestions; with htmx the suggestions appear while typing (see `suggestions`).
+    """
+    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action="observation.form")
+    may_report = allows(request.user, Perm.RECORD_REPORTS, pupil)
+    back = _next_url(request, reverse("pupil", args=[pupil.public_id]))
+    form = ObservationForm(request.POST or None, may_record_reports=may_report)
+    suggestions = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "suggest" in request.POST:
+            suggestions = suggest(data["note"], get_catalog(), get_language())
+        else:
+            try:
+                actions.log_observation(
+                    actor=request.user,
+                    pupil=pupil,
+                    signals=data["signals"],
+                    observed_on=data["observed_on"],
+                    setting=data["setting"],
+                    company=data["company"],
+                    moment=data["moment"],
+                    note=data["note"],
+                    informant=data.get("informant") or None,
+                )
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                count = len(data["signals"])
+                messages.success(
+                    request,
+                    ngettext(
+                        "Saved: %(count)d signal for %(name)s.",
+                        "Saved: %(count)d signals for %(name)s.",
+                        count,
+                    )
+                    % {"count": count, "name": pupil.first_name},
+                )
+                return redirect(back)
+    selected = form.data.getlist("signals") if form.is_bound else []
+    context = {
+        "pupil": pupil,
+        "form": form,
+        "choices": _signal_choices(request.user, selected),
+        "suggestions": suggestions,
+        "next": back,
+    }
+    return render(request, "observations/observe.html", context)
+
+
+@require_POST
+@login_required
+def suggestions(request):
+    """The free-text help as an htmx fragment: signals the typed note seems to describe.
+
+    It reads no pupil data (only the note being typed, which is not stored), so it needs no
+    pupil lookup and leaves no audit entry.
+    """
+    form = SuggestForm(request.POST)
+    found = suggest(form.data.get("note", "")[:2000], get_catalog(), get_language())
+    return render(request, "observations/_suggestions.html", {"suggestions": found})
+
+
+def _observation_for(request, public_id, uid, action):
+    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=action)
+    observation = get_object_or_404(
+        Observation.objects.select_related("pupil").prefetch_related("signal_rows"),
+        pupil=pupil,
+        uid=uid,
+    )
+    if not actions.may_correct(request.user, observation):
+        raise Http404  # only the author, only on the day itself
+    return pupil, observation
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def correct(request, public_id, uid):
+    """Correct an observation on the day it was logged. A stale save is refused and the
+    current state shown, so two edits never silently overwrite each other."""
+    pupil, observation = _observation_for(request, public_id, uid, "observation.correct_form")
+    initial = {
+        "signals": observation.signal_codes,
+        "setting": observation.setting,
+        "company": observation.company,
+        "moment": observation.moment,
+        "note": observation.note,
+        "version": observation.version,
+    }
+    form = ObservationForm(request.POST or None, initial=initial, correcting=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.correct_observation(
+                actor=request.user,
+                observation=observation,
+                expected_version=data["version"],
+                signals=data["signals"],
+                setting=data["setting"],
+                company=data["company"],
+                moment=data["moment"],
+                note=data["note"],
+            )
+        except actions.StaleVersion as stale:
+            messages.error(
+                request,
+                _(
+                    "This observation was changed in the meantime. Nothing was saved; below is "
+                    "the current version."
+                ),
+            )
+            current = stale.current
+            form = ObservationForm(
+                initial={
+                    **initial,
+                    "signals": current.signal_codes,
+                    "note": current.note,
+                    "setting": current.setting,
+                    "company": current.company,
+                    "moment": current.moment,
+                    "version": current.version,
+                },
+                correcting=True,
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The observation was corrected."))
+            return redirect("pupil", pupil.public_id)
+    selected = form.data.getlist("signals") if form.is_bound else form.initial["signals"]
+    context = {
+        "pupil": pupil,
+        "observation": observation,
+        "form": form,
+        "choices": _signal_choices(request.user, selected),
+        "correcting": True,
+        "next": reverse("pupil", args=[pupil.public_id]),
+    }
+    return render(request, "observations/observe.html", context)
+
+
+@require_POST
+@login_required
+def withdraw(request, public_id, uid):
+    pupil, observation = _observation_for(request, public_id, uid, "observation.withdraw_form")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        actions.withdraw_observation(
+            actor=request.user, observation=observation, expected_version=version
+        )
+    except actions.StaleVersion:
+        messages.error(
+            request, _("This observation was changed in the meantime; check it and try again.")
+        )
+    else:
+        messages.success(request, _("The observation was withdrawn."))
+    return redirect("pupil", pupil.public_id)
+
+
+# --- the care coordinator's pages ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def factors(request, public_id):
+    """Risk and protective factors of a pupil (care coordinator): tick catalog factors."""
+    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_FACTORS, action="factors.view")
+    catalog = get_catalog()
+    errors = {}
+    if request.method == "POST":
+        if "remove" in request.POST:
+            factor = get_object_or_404(PupilFactor, pupil=pupil, uid=request.POST["remove"])
+            care_actions.remove_factor(actor=request.user, factor=factor)
+            messages.success(request, _("The factor was removed."))
+            return redirect("observations:factors", pupil.public_id)
+        try:
+            noted_on = request.POST.get("noted_on") or None
+            if noted_on:
+                noted_on = _parse_date(noted_on)
+            care_actions.record_factor(
+                actor=request.user,
+                pupil=pupil,
+                kind=request.POST.get("kind", ""),
+                code=request.POST.get("code", ""),
+                noted_on=noted_on,
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The factor was recorded."))
+            return redirect("observations:factors", pupil.public_id)
+    recorded = list(PupilFactor.objects.filter(pupil=pupil).select_related("recorded_by"))
+    from hechtwijzer.engine import assess_risk
+
+    risk = assess_risk(
+        [f.code for f in recorded if f.kind == FactorKind.RISK],
+        [f.code for f in recorded if f.kind == FactorKind.PROTECTIVE],
+        catalog=catalog,
+    )
+    taken = {(f.kind, f.code) for f in recorded}
+    lang = get_language()
+    levels = catalog.vocabularies["levels"]
+
+    def options(kind, items):
+        return [
+            {
+                "label": levels[level].get(lang),
+                "items": [i for i in items if i.level == level and (kind, i.code) not in taken],
+            }
+            for level in levels
+        ]
+
+    context = {
+        "pupil": pupil,
+        "recorded": [
+            {
+                "factor": f,
+                "item": catalog.get(
+                    "risk_factors" if f.kind == FactorKind.RISK else "protective_factors", f.code
+                ),
+            }
+            for f in recorded
+        ],
+        "risk": risk,
+        "statements": [
+            {"statement": s, "rule": catalog.get("rules", s.rule)} for s in risk.statements
+        ],
+        "risk_options": options(FactorKind.RISK, catalog.risk_factors),
+        "protective_options": options(FactorKind.PROTECTIVE, catalog.protective_factors),
+        "errors": errors,
+        "posted": request.POST if errors else {},
+        "today": timezone.localdate(),
+    }
+    return render(request, "observations/factors.html", context)
+
+
+def _parse_date(value):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"noted_on": [_("Enter a valid date.")]}) from None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def access(request, public_id):
+    """Which other staff may log observations for this pupil (care coordinator)."""
+    pupil = pupil_for_user(request, public_id, perm=Perm.GRANT_ACCESS, action="access.view")
+    errors = {}
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            grant = get_object_or_404(PupilAccessGrant, pupil=pupil, pk=request.POST["revoke"])
+            school_actions.revoke_pupil_access(actor=request.user, grant=grant)
+            messages.success(request, _("The access was ended."))
+            return redirect("observations:access", pupil.public_id)
+        user = (
+            get_user_model()
+            .objects.filter(pk=request.POST.get("user") or None, memberships__school=pupil.school)
+            .first()
+        )
+        try:
+            if user is None:
+                raise ValidationError(
+                    {"user": [_("Choose an active staff member of this school.")]}
+                )
+            school_actions.grant_pupil_access(
+                actor=request.user,
+                pupil=pupil,
+                user=user,
+                capacity=request.POST.get("capacity", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("Access was given."))
+            return redirect("observations:access", pupil.public_id)
+    grants = PupilAccessGrant.objects.filter(pupil=pupil).select_related("user")
+    group_teachers = Membership.objects.filter(groups=pupil.group_id).values_list("user", flat=True)
+    candidates = (
+        Membership.objects.filter(school=pupil.school, role=Role.TEACHER, user__is_active=True)
+        .exclude(user__in=group_teachers)
+        .exclude(user__pupil_grants__pupil=pupil)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    context = {
+        "pupil": pupil,
+        "grants": grants,
+        "candidates": candidates,
+        "errors": errors,
+        "posted": request.POST if errors else {},
+    }
+    return render(request, "observations/access.html", context)
