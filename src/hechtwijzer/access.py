@@ -43,6 +43,7 @@ class Perm(enum.StrEnum):
     GRANT_ACCESS = "pupil.grant_access"  # give other staff access to one pupil
     VIEW_SAFEGUARDING = "pupil.view_safeguarding"  # the safeguarding route and its reasons
     SCHOOL_OVERVIEW = "school.overview"  # all pupils x signals of the school
+    KEEP_FOCUS_CARD = "pupil.keep_focus_card"  # tick, save and evaluate the focus card
     # Administrative data: name, date of birth, group, status.
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
@@ -60,6 +61,9 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.GRANT_ACCESS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.VIEW_SAFEGUARDING: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.SCHOOL_OVERVIEW: {Role.CARE_COORDINATOR: _SCHOOL},
+    # The group's teachers and the care coordinator keep the card; staff given access to one
+    # pupil (the gym teacher) log observations but do not change the class plan.
+    Perm.KEEP_FOCUS_CARD: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
 }
@@ -163,12 +167,13 @@ def may_see_factor_presence(user: AnyUser, pupil: Pupil) -> bool:
 
 
 def pupil_for_user(
-    request: HttpRequest, public_id: str, *, perm: Perm = Perm.VIEW_PUPIL, action: str
+    request: HttpRequest, public_id: str, *, perm: Perm = Perm.VIEW_PUPIL, action: str | None
 ) -> Pupil:
     """Look up a pupil for a view; outside the user's scope it does not exist (404).
 
     Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
-    so every read of pupil data and every refused attempt is on record.
+    so every read of pupil data and every refused attempt is on record. `action=None` is for
+    a request that only writes through a domain function, which records the write itself.
     """
     from hechtwijzer.audit.models import record
 
@@ -185,10 +190,11 @@ def pupil_for_user(
             object_type="pupil",
             object_id=public_id,
             pupil_public_id=public_id,
-            details={"wanted": action},
+            details={"wanted": action or perm.value},
         )
         raise Http404
-    record(request=request, action=action, pupil=pupil)
+    if action is not None:
+        record(request=request, action=action, pupil=pupil)
     return pupil
 
 

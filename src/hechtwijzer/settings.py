@@ -154,6 +154,8 @@ INSTALLED_APPS = [
     "hechtwijzer.knowledge",
     "hechtwijzer.observations",
     "hechtwijzer.care",
+    "hechtwijzer.behaviour",
+    "hechtwijzer.plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
     path("knowledge/", include("hechtwijzer.knowledge.urls")),
     path("", include("hechtwijzer.observations.urls")),
+    path("", include("hechtwijzer.plans.urls")),
+    path("", include("hechtwijzer.behaviour.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -354,11 +354,17 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         object_id=school_id,
         details={"weeks": weeks},
     )
+    from hechtwijzer.plans.actions import card_holders, overdue_cards
+
+    today = timezone.localdate()
+    holders = card_holders(pupils)
     context = {
         "school": membership.school,
         "overview": overview,
         "sections": _sections(overview, groups),
         "most_signals": most_signals(overview),
+        "card_holders": holders,
+        "overdue": list(overdue_cards(pupils, today)),
         "minimum": MOST_SIGNALS_MINIMUM,
         "min_days": MOST_SIGNALS_MIN_DAYS,
         "weeks": weeks,

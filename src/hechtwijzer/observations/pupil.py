@@ -206,7 +206,11 @@ def pupil_context(request, pupil) -> dict:
             ],
             "country": pupil.school.country,
         }
+    from hechtwijzer.plans.actions import current_card
+
     return {
+        "focus_card": current_card(pupil),
+        "today": today,
         "profile": profile,
         "indications": indications,
         "signals_seen": [(catalog.get("signals", s.code), s) for s in profile.signals],

@@ -20,6 +20,7 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.care.models import FactorKind, PupilFactor
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
 
@@ -87,7 +88,12 @@ def group_page(request, group_id):
         object_type="group",
         object_id=group.pk,
     )
-    context = {"group": group, "overview": overview, "weeks": weeks}
+    context = {
+        "group": group,
+        "overview": overview,
+        "weeks": weeks,
+        "overdue": list(overdue_cards(pupils, timezone.localdate())),
+    }
     return render(request, "observations/group.html", context)
 
 

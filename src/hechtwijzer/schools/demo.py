@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hechtwijzer.observations.demo import add_observations
+from hechtwijzer.plans.demo import add_focus_cards
 
 from . import actions
 from .models import DemoLogin, Membership, Role, School, current_school_year
@@ -238,12 +239,15 @@ def load() -> None:
             suffix, first, last = spec.admin
             _staff(school, f"{spec.key}.{suffix}", first, last, Role.SCHOOL_ADMIN)
             # About ten weeks of observations and a few care factors, once everyone exists.
-            add_observations(
+            chosen = add_observations(
                 school,
                 spec.key,
                 today=today,
                 rng=random.Random(f"{spec.key}.observations"),  # noqa: S311
             )
+            # Focus cards for three of the pupils with a clear picture: one evaluated once,
+            # one overdue, one just started.
+            add_focus_cards(chosen, today=today)
 
 
 def describe() -> dict:

@@ -38,5 +38,5 @@ class PupilPageTests(TestCase):
 
     def test_it_runs_a_bounded_number_of_queries(self):
         self.client.login(username="carla", password=PASSWORD)
-        with self.assertNumQueries(13):  # record, policy, audit, profile and charts; no rows yet
+        with self.assertNumQueries(14):  # record, policy, audit, profile, charts, focus card
             self.client.get(f"/pupils/{self.w.piet.public_id}/")

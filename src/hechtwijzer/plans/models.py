@@ -1,0 +1,138 @@
+"""The focus card (focuskaart): a pupil's plan of classroom measures, evaluated on a set date.
+
+A card has a number (version). Evaluating a card closes it, keeps it readable, and opens the
+next version with the same measures ticked, so the plan lives on instead of being filled in
+once. Catalog measures are stored sparsely: only rows with a tick or a note have a row here,
+so a card costs the same to load however much is ticked. Free text is encrypted at rest.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hechtwijzer.fields import EncryptedTextField
+from hechtwijzer.schools.models import Pupil
+
+
+class FocusCard(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="focus_cards")
+    number = models.PositiveSmallIntegerField(_("version"))
+    period_start = models.DateField(_("start of the period"))
+    evaluation_due = models.DateField(_("evaluation date"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    co_teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_focus_cards",
+        verbose_name=_("co-teachers"),
+    )
+    reason = EncryptedTextField(_("reason for the card"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking for saves of the whole card (the form without JavaScript).
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("focus card")
+        verbose_name_plural = _("focus cards")
+        ordering = ["pupil", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "number"], name="card_number_per_pupil")
+        ]
+        indexes = [models.Index(fields=["closed_at", "evaluation_due"])]
+
+    def __str__(self) -> str:
+        return f"focus card {self.number} of pupil {self.pupil_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CardEntry(models.Model):
+    """The state of one catalog measure on a card: the two columns and a personal note."""
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    card = models.ForeignKey(FocusCard, on_delete=models.CASCADE, related_name="entries")
+    measure_code = models.CharField(max_length=64)
+    doing = models.BooleanField(_("what I already do"), default=False)
+    trying = models.BooleanField(_("what I will try"), default=False)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card", "measure_code"], name="entry_once_per_card")
+        ]
+
+    def __str__(self) -> str:
+        return self.measure_code
+
+
+class OwnMeasure(models.Model):
+    """A measure the teacher adds (the paper card's empty rows 30–36, as many as needed)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    card = models.ForeignKey(FocusCard, on_delete=models.CASCADE, related_name="own_measures")
+    text = EncryptedTextField(_("measure"))
+    doing = models.BooleanField(_("what I already do"), default=False)
+    trying = models.BooleanField(_("what I will try"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"own measure {self.pk}"
+
+
+class Decision(models.TextChoices):
+    CONTINUE = "continue", _("continue")
+    ADJUST = "adjust", _("adjust")
+    CARE_TEAM = "care_team", _("discuss in the care team")
+    REFER = "refer", _("refer")
+
+
+class Outcome(models.TextChoices):
+    WORKED = "worked", _("worked")
+    PARTLY = "partly", _("partly worked")
+    DID_NOT_WORK = "did_not_work", _("did not work")
+    NOT_CARRIED_OUT = "not_carried_out", _("not carried out")
+
+
+class Evaluation(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    card = models.OneToOneField(FocusCard, on_delete=models.CASCADE, related_name="evaluation")
+    evaluated_on = models.DateField(_("evaluated on"))
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    referrals = models.JSONField(_("referral options"), default=list, blank=True)
+    next_evaluation = models.DateField(_("next evaluation date"))
+    summary = EncryptedTextField(_("summary"), blank=True)
+    # The signal counts of the plan period and of the same length of time before it, as they
+    # were when evaluated (later corrections to observations do not rewrite the evaluation).
+    figures = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"evaluation of card {self.card_id}"
+
+
+class MeasureOutcome(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="outcomes")
+    measure_code = models.CharField(max_length=64, blank=True)
+    own_measure = models.ForeignKey(OwnMeasure, on_delete=models.CASCADE, null=True, blank=True)
+    outcome = models.CharField(_("how it went"), max_length=20, choices=Outcome.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.measure_code or f"own measure {self.own_measure_id}"
