@@ -12,11 +12,12 @@ PORT ?= 8000
 HECHTWIJZER_DATA_DIR ?= $(CURDIR)/var
 export HOST PORT HECHTWIJZER_DATA_DIR
 
-.PHONY: run test install lint messages translations vendor clean help
+.PHONY: run test e2e install lint messages translations vendor clean help
 
 help:
 	@echo "make run    serve the app with demo data on http://$(HOST):$(PORT)/"
 	@echo "make test   linters and the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make e2e    end-to-end and accessibility tests in headless Chromium (artefacts in test-artifacts/)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +63,25 @@ lint: $(STAMP)
 
 test: lint translations vendor
 	$(BIN)/pytest
+
+# End-to-end tests (e2e/): the app served by gunicorn on a loopback port, driven by Debian's
+# Chromium headless through Playwright, with axe-core on every page. Never `playwright install`:
+# the browser comes from apt. Screenshots, printouts and the server log go to test-artifacts/.
+E2E_CHROMIUM ?= /usr/bin/chromium
+E2E_STAMP := $(VENV)/.e2e-installed
+E2E_PACKAGES := playwright==1.65.2 greenlet==3.5.6 axe-playwright-python==0.1.8
+export E2E_CHROMIUM
+
+$(E2E_STAMP): $(STAMP) Makefile constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt $(E2E_PACKAGES)
+	@touch $(E2E_STAMP)
+
+e2e: translations vendor $(E2E_STAMP)
+	@test -x $(E2E_CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing at $(E2E_CHROMIUM): install Debian's 'chromium' package"; exit 1; fi; }
+	$(BIN)/pytest e2e -q
 
 # Refresh the Dutch message file after changing user-facing text.
 messages: $(STAMP)

@@ -47,6 +47,10 @@ class Perm(enum.StrEnum):
     # Administrative data: name, date of birth, group, status.
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
+    # Privacy (hechtwijzer.privacy): the right of access and erasure, handled by the school.
+    EXPORT_PUPIL = "pupil.export"  # everything stored about a pupil (JSON and printable page)
+    ERASE_PUPIL = "pupil.erase"  # delete everything about a pupil now
+    VIEW_AUDIT = "pupil.view_audit"  # who looked at or changed this pupil's record, and when
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -66,6 +70,9 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.KEEP_FOCUS_CARD: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.ERASE_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
 }
 
 
@@ -208,7 +215,10 @@ def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
         if scope is Scope.SCHOOL:
             condition |= Q(school_id=membership.school_id)
         elif scope is Scope.OWN_GROUPS:
-            condition |= Q(pk__in=[group.pk for group in membership.groups.all()])
+            condition |= Q(
+                school_id=membership.school_id,  # a group of another school is never reached
+                pk__in=[group.pk for group in membership.groups.all()],
+            )
     if not condition:
         return Group.objects.none()
     return Group.objects.filter(condition)
@@ -222,3 +232,38 @@ def administered_schools(user: AnyUser) -> QuerySet[School]:
 
 def may_administer(user: AnyUser, school_id: int | None) -> bool:
     return any(m.school_id == school_id for m, _scope in _scopes(user, Perm.ADMINISTER_SCHOOL))
+
+
+# --- declared policies per view ----------------------------------------------------------------
+
+
+class Policy(enum.StrEnum):
+    """What a view declares about who may reach it. A test walks the URL configuration and
+    fails on any view without a declaration (deny by default)."""
+
+    PUBLIC = "public"  # anyone: the log-in page, the language switch, static error pages
+    LOGGED_IN = "logged_in"  # any active staff account; no pupil data (e.g. the knowledge base)
+    PUPIL = "pupil"  # pupil data: the view looks the pupil up with pupil_for_user(perm=...)
+    GROUP = "group"  # a group's page: the view looks the group up with groups_for(perm)
+    SCHOOL = "school"  # a school-wide page: the view checks `perm` at that school
+    ADMIN = "admin"  # the administration site: HechtwijzerAdminSite.has_permission
+
+
+def policy(kind: Policy, perm: Perm | None = None):
+    """Declare a view's access policy (and require log-in for everything but PUBLIC).
+
+    The declaration is what the URL walk checks and what the authorization matrix reads; the
+    enforcement itself stays where it is exact: `pupil_for_user` for pupils, `pupils_for` for
+    lists.
+    """
+    from django.contrib.auth.decorators import login_required
+
+    if kind in (Policy.PUPIL, Policy.GROUP, Policy.SCHOOL) and perm is None:
+        raise ValueError(f"a {kind} policy names the permission it checks")
+
+    def decorate(view):
+        wrapped = view if kind is Policy.PUBLIC else login_required(view)
+        wrapped.access_policy = (kind, perm)
+        return wrapped
+
+    return decorate

@@ -5,6 +5,7 @@ directory. `HECHTWIJZER_ENV=production` switches on every setting an HTTPS deplo
 refuses to start without an explicit `SECRET_KEY` and `ALLOWED_HOSTS`.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -67,7 +68,10 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 # WAL lets readers and one writer work at once (several gunicorn workers);
                 # IMMEDIATE transactions take the write lock up front instead of failing later.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+                # secure_delete overwrites deleted rows, so erased pupils' data does not linger.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -156,6 +160,8 @@ INSTALLED_APPS = [
     "hechtwijzer.care",
     "hechtwijzer.behaviour",
     "hechtwijzer.plans",
+    "hechtwijzer.accounts",
+    "hechtwijzer.privacy",  # retention, erasure, access export, backups, key rotation
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -163,6 +169,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -174,9 +182,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hechtwijzer.accounts.middleware.idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hechtwijzer.web.middleware.private_pages",
+    # Last, as django-axes asks: turns a lockout flagged during log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hechtwijzer.urls"
@@ -224,8 +235,39 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session unused this long ends (hechtwijzer.accounts.middleware.idle_timeout).
+IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = True  # templates put the token in the page; scripts never read the cookie
 CSRF_FAILURE_VIEW = "hechtwijzer.web.views.csrf_failure"
+
+# django-axes checks for a lock before any password is checked; ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Throttling failed log-ins (django-axes). After AXES_FAILURE_LIMIT failures for one username
+# (from any address) OR from one address (for any username), log-in is refused for
+# AXES_COOLOFF_MINUTES. Wrong two-step codes count as failures too. The lockout page is the
+# same whether or not the account exists. A plain list means "either"; a nested list such as
+# [["username", "ip_address"]] would lock only that combination.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)  # axes' default: forever
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hechtwijzer.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "hechtwijzer.accounts.network.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_ENABLE_ADMIN = False  # the admin is for school administrators, not for operators
+AXES_VERBOSE = False
+# How many proxies in front of the app append to X-Forwarded-For. 0: use REMOTE_ADDR. Set it
+# to exactly the number of proxies: too high lets clients choose their address for the
+# throttling; too low throttles the proxy's address (everyone at once).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+
+# Two-step log-in: the code page must be completed within this many seconds of the password.
+TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 5 * 60)
 
 # --- security headers --------------------------------------------------------------------------
 

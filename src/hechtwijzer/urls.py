@@ -14,7 +14,10 @@ urlpatterns = [
     path("", include("hechtwijzer.observations.urls")),
     path("", include("hechtwijzer.plans.urls")),
     path("", include("hechtwijzer.behaviour.urls")),
+    path("", include("hechtwijzer.audit.urls")),
+    path("", include("hechtwijzer.privacy.urls")),
     path("accounts/login/", views.login_view, name="login"),
+    path("", include("hechtwijzer.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the log-in/log-out receivers)
+        from . import (
+            append_only,  # noqa: F401  (the SQLite flush marker, see there)
+            signals,  # noqa: F401  (connects the log-in/log-out receivers)
+        )

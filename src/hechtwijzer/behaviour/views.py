@@ -10,7 +10,6 @@ site's header, menus or anything about observations: only the pupil's first name
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, pupil_for_user
+from hechtwijzer.access import Perm, Policy, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
 
 from . import actions
@@ -172,7 +171,7 @@ def _card_page(request, pupil, cards, card, *, read_only):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def card(request, public_id):
     """The current behaviour card: goals, the week's scores with week navigation, the trend,
     and the archived cards. Without a card: what it is and a button to start one."""
@@ -185,7 +184,7 @@ def card(request, public_id):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def archived_card(request, public_id, uid):
     """An archived card, read only, with its weeks and trend."""
     pupil = _lookup(request, public_id, "behaviour_card.view")
@@ -199,7 +198,7 @@ def archived_card(request, public_id, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def card_new(request, public_id):
     """Start a card. When there is a current card, the new one replaces it (it is archived)."""
     pupil = _lookup(request, public_id, "behaviour_card.form")
@@ -237,7 +236,7 @@ def card_new(request, public_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def card_edit(request, public_id):
     """Reword the goals, add one, change the day parts or the start date. A stale save is
     refused and the current version shown."""
@@ -280,7 +279,7 @@ def card_edit(request, public_id):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def card_archive(request, public_id):
     """Stop the current card; it stays in the archive with its scores."""
     pupil = _lookup(request, public_id, "behaviour_card.form")
@@ -322,7 +321,7 @@ def _choices():
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def score_day(request, public_id, day):
     """Score one school day: per day part and goal, one of the faces. A plain form that saves
     the whole day; with htmx each tap already saves its own score (see `score_cell`)."""
@@ -381,7 +380,7 @@ def score_day(request, public_id, day):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def score_cell(request, public_id, day, part, goal):
     """One score, saved at one tap (htmx): answers the cell again, showing what is stored.
 
@@ -436,7 +435,7 @@ def score_cell(request, public_id, day, part, goal):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def card_print(request, public_id):
     """The card for the pupil's desk: first name, goals, the week with its faces. Nothing else:
     no signals, no observations, no notes, no group or school."""
@@ -458,7 +457,7 @@ def _programme(pupil):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def programme(request, public_id):
     """The pupil's day programme as it will be printed, with buttons to change and print it."""
     pupil = _lookup(request, public_id, "day_programme.view")
@@ -514,7 +513,7 @@ def _programme_forms(programme, blocks):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def programme_edit(request, public_id):
     """All blocks in one form (up to 12 rows). A row left empty or ticked "Remove" is dropped.
     Start times must go up from top to bottom; "Put in order of time" sorts the rows without
@@ -583,7 +582,7 @@ def programme_edit(request, public_id):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def programme_print(request, public_id):
     """The day programme in large print for the desk: title, times, pictograms, labels."""
     pupil = _lookup(request, public_id, "day_programme.print")

@@ -1,12 +1,12 @@
 """The knowledge pages (kennisbank): an index by theme, a page per catalog item, and search."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from hechtwijzer.access import Policy, policy
 from hechtwijzer.catalog import KINDS, get_catalog
 
 from .search import highlight, index_for, snippet
@@ -56,7 +56,7 @@ def _groups(items, attribute, labels):
 
 
 @require_safe
-@login_required
+@policy(Policy.LOGGED_IN)
 def index(request):
     catalog = get_catalog()
     lang = get_language()
@@ -84,7 +84,7 @@ def index(request):
 
 
 @require_safe
-@login_required
+@policy(Policy.LOGGED_IN)
 def item(request, kind, code):
     catalog = get_catalog()
     if kind not in KINDS:
@@ -129,7 +129,7 @@ def item(request, kind, code):
 
 
 @require_safe
-@login_required
+@policy(Policy.LOGGED_IN)
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     lang = get_language()

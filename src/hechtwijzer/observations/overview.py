@@ -20,7 +20,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.http import Http404
@@ -29,7 +28,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
+from hechtwijzer.access import (
+    POLICY,
+    Perm,
+    Policy,
+    groups_for,
+    membership_at,
+    policy,
+    pupils_for,
+)
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Text, get_catalog
 from hechtwijzer.schools.models import PupilStatus, current_school_year
@@ -313,7 +320,7 @@ def weeks_from(value: str | None) -> int:
 
 
 @require_safe
-@login_required
+@policy(Policy.SCHOOL, Perm.SCHOOL_OVERVIEW)
 def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
     """All active pupils of a school × signal groups over the last weeks (care coordinator).
 

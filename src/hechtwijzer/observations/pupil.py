@@ -237,6 +237,7 @@ def pupil_context(request, pupil) -> dict:
             else False
         ),
         "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
+        "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
         "window_start": window_start,
         "window_weeks": WINDOW_WEEKS,
     }

@@ -3,7 +3,6 @@ free-text help, and the care coordinator's pages for factors and access of other
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -15,7 +14,15 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, allows, groups_for, pupil_for_user, pupils_for
+from hechtwijzer.access import (
+    Perm,
+    Policy,
+    allows,
+    groups_for,
+    policy,
+    pupil_for_user,
+    pupils_for,
+)
 from hechtwijzer.audit.models import record
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.care.models import FactorKind, PupilFactor
@@ -70,7 +77,7 @@ def _signal_choices(user, selected):
 
 
 @require_safe
-@login_required
+@policy(Policy.GROUP, Perm.OBSERVE)
 def group_page(request, group_id):
     """A teacher's group: pick a pupil to log for, and the group's signals of recent weeks."""
     group = get_object_or_404(groups_for(request.user, Perm.OBSERVE), pk=group_id)
@@ -98,7 +105,7 @@ def group_page(request, group_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def observe(request, public_id):
     """The quick log: tick one or more signals for a pupil, optionally the situation and a note.
 
@@ -153,7 +160,7 @@ def observe(request, public_id):
 
 
 @require_POST
-@login_required
+@policy(Policy.LOGGED_IN)
 def suggestions(request):
     """The free-text help as an htmx fragment: signals the typed note seems to describe.
 
@@ -178,7 +185,7 @@ def _observation_for(request, public_id, uid, action):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def correct(request, public_id, uid):
     """Correct an observation on the day it was logged. A stale save is refused and the
     current state shown, so two edits never silently overwrite each other."""
@@ -244,7 +251,7 @@ def correct(request, public_id, uid):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.OBSERVE)
 def withdraw(request, public_id, uid):
     pupil, observation = _observation_for(request, public_id, uid, "observation.withdraw_form")
     try:
@@ -268,7 +275,7 @@ def withdraw(request, public_id, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_FACTORS)
 def factors(request, public_id):
     """Risk and protective factors of a pupil (care coordinator): tick catalog factors."""
     pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_FACTORS, action="factors.view")
@@ -352,7 +359,7 @@ def _parse_date(value):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.GRANT_ACCESS)
 def access(request, public_id):
     """Which other staff may log observations for this pupil (care coordinator)."""
     pupil = pupil_for_user(request, public_id, perm=Perm.GRANT_ACCESS, action="access.view")

@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, allows, pupil_for_user
+from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.pupil import build_profile
 
@@ -71,7 +70,7 @@ def _card_context(request, pupil, card, *, editable):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 def focus_card(request, public_id):
     """The current focus card (stable URL). A pupil without a card sees the empty card, ready
     to start like the paper form; the first tick or own measure opens version 1."""
@@ -120,7 +119,7 @@ def focus_card(request, public_id):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
 def tick(request, public_id):
     """One tap on a column (htmx): returns the row as it now is, and the card's new version
     for the whole-card form on the page. A stale tap returns the current row with a message."""
@@ -156,7 +155,7 @@ def tick(request, public_id):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 def card_version(request, public_id, number):
     """An earlier (or the current) version of the card, read-only, with its evaluation."""
     pupil = pupil_for_user(request, public_id, action="focuscard.view")
@@ -224,7 +223,7 @@ def _referral_options(pupil):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
 def evaluate(request, public_id):
     """Evaluate the current card on or after its evaluation date; this opens the next version."""
     pupil = pupil_for_user(
@@ -309,7 +308,7 @@ def evaluate(request, public_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
 def card_settings(request, public_id):
     """Period, evaluation date, co-teachers and the reason for the card."""
     pupil = pupil_for_user(
@@ -378,7 +377,7 @@ def card_settings(request, public_id):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
 def add_own(request, public_id):
     pupil = pupil_for_user(
         request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure"
@@ -393,7 +392,7 @@ def add_own(request, public_id):
 
 
 @require_POST
-@login_required
+@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
 def remove_own(request, public_id):
     pupil = pupil_for_user(
         request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure"
@@ -410,7 +409,7 @@ def remove_own(request, public_id):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 def card_pdf(request, public_id):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
     from .documents import card_document, pdf_response
@@ -423,7 +422,7 @@ def card_pdf(request, public_id):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 def evaluation_pdf(request, public_id, number):
     """The evaluation report of one card version as a PDF."""
     from .documents import evaluation_document, pdf_response

@@ -71,6 +71,11 @@ class School(models.Model):
     teachers_see_factor_presence = models.BooleanField(
         _("teachers see whether factors are recorded"), default=False
     )
+    # Care coordinators and school administrators of this school log in with a second factor
+    # (a code from an authenticator app); teachers may choose to (hechtwijzer.accounts).
+    require_two_factor = models.BooleanField(
+        _("require two-step log-in for care coordinators and administrators"), default=False
+    )
     # Marks the fictional schools of `hechtwijzer demo`, which refuses to touch anything else.
     is_demo = models.BooleanField(_("demo school"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,5 @@
 """Pages of the web app: home (log-in page for anonymous visitors) and the pupil page."""
 
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,19 +8,24 @@ from django.views.decorators.http import require_safe
 from hechtwijzer.access import (
     POLICY,
     Perm,
+    Policy,
     Scope,
     groups_for,
     memberships,
+    policy,
     pupil_for_user,
     pupils_for,
 )
+from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.audit.models import record
 from hechtwijzer.observations.pupil import pupil_context
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
 
-login_view = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+# Password, then a code where two-step log-in applies (hechtwijzer.accounts); PUBLIC policy.
+login_view = two_step_login_view
 
 
+@policy(Policy.PUBLIC)  # the log-in page for anonymous visitors; pupils only through pupils_for
 def home(request):
     """The log-in page for anonymous visitors; otherwise the user's schools, groups and pupils."""
     if not request.user.is_authenticated:
@@ -72,7 +75,7 @@ def home(request):
 
 
 @require_safe
-@login_required
+@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 def pupil_detail(request, public_id):
     pupil = pupil_for_user(request, public_id, action="pupil.view")
     teachers = []

@@ -1,0 +1,82 @@
+"""Who needs a second factor, and the half-finished log-in between the two steps.
+
+Design: the password step does NOT log the user in when a second step follows. It puts a
+signed, short-lived token (user id, backend, a hash of the password) into the anonymous
+session and redirects to the code page (or, where the school requires a second factor and the
+user has no authenticator yet, to the set-up page). Only a correct code calls Django's
+`login()`, which rotates the session key. Until then the visitor is anonymous everywhere, so no
+page can be reached with the password alone, whatever middleware order or URL is used.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import load_backend
+from django.core import signing
+from django.utils.crypto import constant_time_compare
+
+from hechtwijzer.schools.models import Membership, Role
+
+from .models import AuthenticatorDevice
+
+PENDING_SESSION_KEY = "hechtwijzer_pending_login"
+PENDING_SALT = "hechtwijzer.accounts.pending-login"
+# Roles that see or manage a whole school: a school can require the second factor of them.
+REQUIRING_ROLES = (Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN)
+
+
+def two_factor_required(user) -> bool:
+    """Whether a school of the user requires a second factor for the user's role there."""
+    return Membership.objects.filter(
+        user=user, role__in=REQUIRING_ROLES, school__require_two_factor=True
+    ).exists()
+
+
+def confirmed_device(user) -> AuthenticatorDevice | None:
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def unconfirmed_device(user) -> AuthenticatorDevice:
+    """The device being set up: the same secret on every reload until it is confirmed."""
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = AuthenticatorDevice.objects.create(
+            user=user, name="authenticator", confirmed=False
+        )
+    return device
+
+
+def _password_hash(user) -> str:
+    return user.get_session_auth_hash()
+
+
+def start_pending_login(request, user, redirect_to: str) -> None:
+    request.session[PENDING_SESSION_KEY] = signing.dumps(
+        {"u": user.pk, "b": user.backend, "h": _password_hash(user), "next": redirect_to},
+        salt=PENDING_SALT,
+    )
+
+
+def pending_login(request):
+    """The user who passed the password step in this session, or None when there is none,
+    it is older than `TWO_FACTOR_STEP_SECONDS`, or the account changed (password, active)."""
+    token = request.session.get(PENDING_SESSION_KEY)
+    if not token:
+        return None, ""
+    try:
+        data = signing.loads(token, salt=PENDING_SALT, max_age=settings.TWO_FACTOR_STEP_SECONDS)
+    except signing.BadSignature:  # includes SignatureExpired
+        clear_pending_login(request)
+        return None, ""
+    if data.get("b") not in settings.AUTHENTICATION_BACKENDS:
+        return None, ""
+    user = load_backend(data["b"]).get_user(data["u"])
+    if user is None or not constant_time_compare(_password_hash(user), data["h"]):
+        clear_pending_login(request)
+        return None, ""
+    user.backend = data["b"]
+    return user, data.get("next") or settings.LOGIN_REDIRECT_URL
+
+
+def clear_pending_login(request) -> None:
+    request.session.pop(PENDING_SESSION_KEY, None)

@@ -1,0 +1,68 @@
+"""The audit trail of one pupil, for the care coordinator and the school administrator."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
+from hechtwijzer.schools.models import Role
+
+from .models import AuditEntry
+
+PAGE_SIZE = 50
+
+# What an entry is about, by the first part of its action ("focuscard.tick" -> focus card).
+SUBJECTS = {
+    "pupil": _("Pupil record"),
+    "observation": _("Observations"),
+    "focuscard": _("Focus card"),
+    "behaviour_card": _("Behaviour card"),
+    "day_programme": _("Day programme"),
+    "factor": _("Risk and protective factors"),
+    "factors": _("Risk and protective factors"),
+    "access": _("Access for other staff"),
+    "audit": _("Audit trail"),
+}
+# Actions that only read; every other action (except a refusal) changed something.
+READ_SUFFIXES = ("view", "view_admin", "list", "print", "pdf", "evaluation_pdf", "form")
+
+
+def describe(entry: AuditEntry) -> dict:
+    """The entry in words: what it concerned, and whether it was read, changed or refused."""
+    action = entry.action
+    if action == "access.denied":
+        action = str(entry.details.get("wanted", "")) if isinstance(entry.details, dict) else ""
+        kind = _("refused")
+    elif action.rsplit(".", 1)[-1].endswith(READ_SUFFIXES):
+        kind = _("read")
+    else:
+        kind = _("changed")
+    subject = SUBJECTS.get(action.split(".", 1)[0], entry.action)
+    try:
+        role = Role(entry.role).label
+    except ValueError:
+        role = entry.role
+    return {"entry": entry, "subject": subject, "kind": kind, "role": role}
+
+
+@require_safe
+@policy(Policy.PUPIL, Perm.VIEW_AUDIT)
+def pupil_audit(request, public_id):
+    """Who read or changed this pupil's record, when and in which role, newest first.
+
+    Side effects: audit entry "audit.view" (so reading the trail is itself on it), or
+    "access.denied" and 404 outside the user's scope.
+    """
+    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_AUDIT, action="audit.view")
+    entries = Paginator(
+        AuditEntry.objects.filter(pupil_public_id=pupil.public_id).order_by("-at", "-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    context = {
+        "pupil": pupil,
+        "page": entries,
+        "rows": [describe(entry) for entry in entries],
+        "may_view_pupil": allows(request.user, Perm.VIEW_PUPIL, pupil),
+    }
+    return render(request, "audit/pupil_audit.html", context)

@@ -1,0 +1,206 @@
+"""Turn a focus card and its evaluation into the translated documents `pdf` renders."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from hechtwijzer.catalog import get_catalog
+from hechtwijzer.observations.pupil import build_profile
+
+from . import actions
+from .models import Outcome
+from .pdf import (
+    CardDocument,
+    CardLabels,
+    CardSection,
+    EvaluationDocument,
+    EvaluationLabels,
+    MeasureOutcomeRow,
+    MeasureRow,
+    OwnMeasureRow,
+    SignalCountRow,
+)
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def card_labels() -> CardLabels:
+    """The card's fixed texts in the active language."""
+    return CardLabels(
+        school=_("School"),
+        group=_("Group"),
+        version=_("Version"),
+        period=_("Period"),
+        evaluation=_("Evaluation date"),
+        author=_("Made by"),
+        co_teachers=_("Co-teachers"),
+        measures_heading=_("STICORDI measures for %(name)s"),
+        columns_explained=_("(column 1 = what I already do, column 2 = what I will try)"),
+        number_column=_("No."),
+        measure_column=_("Measure"),
+        doing_column=_("what I already do"),
+        trying_column=_("what I will try"),
+        tip=_("Tip"),
+        recommended=_("Recommended because of: %(signals)s"),
+        recommended_plain=_("Recommended"),
+        own_heading=_("My own measures"),
+        generated=_("Made on %(date)s"),
+    )
+
+
+def evaluation_labels() -> EvaluationLabels:
+    """The evaluation report's fixed texts in the active language."""
+    return EvaluationLabels(
+        school=_("School"),
+        group=_("Group"),
+        version=_("Version"),
+        period=_("Period"),
+        evaluated_on=_("Evaluated on"),
+        evaluated_by=_("Evaluated by"),
+        outcomes_heading=_("How the measures went"),
+        measure_column=_("Measure"),
+        outcome_column=_("How it went"),
+        note_column=_("Note"),
+        no_outcomes=_("No measures were tried."),
+        signals_heading=_("Signals before and during the plan"),
+        signal_column=_("Kind of signal"),
+        before_column=_("Before"),
+        after_column=_("During the plan"),
+        change_column=_("Difference"),
+        total=_("Total"),
+        decision_heading=_("Decision"),
+        referrals_heading=_("Referral options"),
+        no_referrals=_("No referral options chosen."),
+        next_evaluation=_("Next evaluation"),
+        summary_heading=_("Summary"),
+        generated=_("Made on %(date)s"),
+    )
+
+
+def card_document(pupil, card, lang: str) -> CardDocument:
+    """The card (or the empty card, for a pupil without one) in the reader's language."""
+    catalog = get_catalog()
+    with translation.override(lang):
+        entries = {e.measure_code: e for e in card.entries.all()} if card else {}
+        recommended = {}
+        if card is None or card.is_open:
+            profile = build_profile(pupil, timezone.localdate())
+            recommended = {
+                r.code: tuple(catalog.get("signals", c).label.get(lang) for c in r.addresses)
+                for r in profile.recommended_measures
+            }
+        sticordi = catalog.vocabularies["sticordi"]
+        rows = []
+        for measure in actions.card_rows():
+            entry = entries.get(measure.code)
+            rows.append(
+                MeasureRow(
+                    number=measure.number if measure.type == "card" else None,
+                    title=measure.label.get(lang),
+                    category=sticordi[measure.category].get(lang) if measure.category else "",
+                    doing=bool(entry and entry.doing),
+                    trying=bool(entry and entry.trying),
+                    note=entry.note if entry else "",
+                    recommended=measure.code in recommended,
+                    signals=recommended.get(measure.code, ()),
+                )
+            )
+        own = tuple(
+            OwnMeasureRow(text=m.text, doing=m.doing, trying=m.trying)
+            for m in (card.own_measures.all() if card else [])
+        )
+        topic = catalog.get("topics", "what_is_attachment")
+        sections = [
+            CardSection(_("What is the problem"), (topic.description.get(lang).split("\n\n")[0],)),
+            CardSection(
+                _("How to use this card"),
+                (
+                    _(
+                        "Column 1: what I already do. Column 2: what I will try. Choose a few "
+                        "measures, try them for a period of about six weeks, and evaluate them "
+                        "with the care team on the evaluation date."
+                    ),
+                ),
+            ),
+        ]
+        if card and card.reason:
+            sections.insert(0, CardSection(_("Reason"), (card.reason,)))
+        return CardDocument(
+            language=lang,
+            title=_("Focus card for %(name)s") % {"name": pupil.first_name},
+            subtitle=_("Pupils with attachment problems in class"),
+            pupil_first_name=pupil.first_name,
+            school_name=pupil.school.name,
+            group_name=pupil.group.name if pupil.group else "",
+            version=card.number if card else None,
+            # The app's card runs from its start to its evaluation date.
+            period_start=card.period_start if card else None,
+            period_end=card.evaluation_due if card else None,
+            evaluation_date=card.evaluation_due if card else None,
+            author_name=_name(card.author) if card else "",
+            co_teacher_names=tuple(_name(u) for u in card.co_teachers.all()) if card else (),
+            measures=tuple(rows),
+            own_measures=own,
+            sections=tuple(sections),
+            footer=_("Confidential – pupil file"),
+            generated_on=timezone.localdate(),
+            labels=card_labels(),
+        )
+
+
+def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocument:
+    catalog = get_catalog()
+    with translation.override(lang):
+        labels = dict(Outcome.choices)
+        outcomes = []
+        for outcome in evaluation.outcomes.select_related("own_measure"):
+            title = (
+                outcome.own_measure.text
+                if outcome.own_measure_id
+                else catalog.get("measures", outcome.measure_code).label.get(lang)
+            )
+            outcomes.append(MeasureOutcomeRow(title, str(labels[outcome.outcome]), outcome.note))
+        groups = catalog.vocabularies["signal_groups"]
+        figures = evaluation.figures
+        counts = tuple(
+            SignalCountRow(groups[code].get(lang), c["before"], c["during"])
+            for code, c in figures.get("groups", {}).items()
+            if code in groups
+        )
+        return EvaluationDocument(
+            language=lang,
+            title=_("Evaluation of the focus card for %(name)s") % {"name": pupil.first_name},
+            pupil_first_name=pupil.first_name,
+            school_name=pupil.school.name,
+            group_name=pupil.group.name if pupil.group else "",
+            version=card.number,
+            period_start=card.period_start,
+            period_end=evaluation.evaluated_on,
+            evaluation_date=evaluation.evaluated_on,
+            evaluator_name=_name(evaluation.evaluated_by),
+            outcomes=tuple(outcomes),
+            signal_counts=counts,
+            signal_totals=SignalCountRow(
+                _("Total"), figures.get("before", 0), figures.get("during", 0)
+            ),
+            decision=str(evaluation.get_decision_display()),
+            referrals=tuple(
+                catalog.get("referrals", c).label.get(lang) for c in evaluation.referrals
+            ),
+            next_evaluation_date=evaluation.next_evaluation,
+            summary=evaluation.summary,
+            footer=_("Confidential – pupil file"),
+            generated_on=timezone.localdate(),
+            labels=evaluation_labels(),
+        )
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    # Inline: it opens in the browser's viewer; the name is the pupil's first name only.
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,588 @@
+"""The focus card ("Focuskaart voor <voornaam>") and the evaluation report as A4 PDFs, with typst.
+
+Why typst (docs/pdf.md has the figures): it installs from PyPI alone with its fonts inside
+(Libertinus Serif; DejaVu Sans Mono as fallback, which also covers Greek, Cyrillic and Arabic),
+so names like Ayşe, Miłosz or Nguyễn print without system fonts; it renders the two-page card
+in about 17 ms, faster than ReportLab (27 ms) and fpdf2 (110 ms, and their built-in fonts stop
+at Latin-1); and it gives print typography: tables that break across pages with the header
+repeated, page numbers "1/2", a tagged (accessible) PDF.
+
+This module imports no Django: it takes plain frozen dataclasses, so it is tested and
+benchmarked on its own. Every text in the PDF comes from the document or its labels (the
+caller translates); dates are printed as "7 september 2026" / "7 September 2026" by
+`format_date`, the same as the app's `date:"j F Y"`.
+
+How the two tick columns read: each column cell is a drawn box, with a drawn tick when set.
+Its text layer is one character, "☑" (ticked) or "☐" (not ticked), set invisibly inside the
+box, so copy and paste, screen readers and text extraction read the state. In extracted text a
+row reads in the card's order: number, title, category, description, note, recommendation,
+then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik uitproberen").
+`TICKED` and `NOT_TICKED` are those characters; `column_states` finds them for a test.
+
+Data reaches typst as JSON in `sys.inputs`, never pasted into markup, so a name or note with
+typst syntax in it (`#`, `*`, `]`) prints as written. The PDF's metadata holds the title and
+the generation date only (no author, subject or keywords). The PDF is PDF/A-2a (archival,
+tagged) when every character can be shown with the embedded fonts; a text with a character no
+font has (an emoji in a note) falls back to a plain tagged PDF rather than failing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import typst
+
+TICKED = "☑"
+NOT_TICKED = "☐"
+
+_MONTHS = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def format_date(day: datetime.date | None, language: str) -> str:
+    """'7 september 2026' (nl) or '7 September 2026' (en); '' for no date."""
+    if day is None:
+        return ""
+    months = _MONTHS.get(language, _MONTHS["en"])
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The focus card
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One row of the card: a numbered STICORDI measure (1–29) or a tip (number None)."""
+
+    number: int | None
+    title: str
+    category: str = ""  # the STICORDI category's label, or ""
+    doing: bool = False  # column 1, "wat ik al doe"
+    trying: bool = False  # column 2, "ga ik uitproberen"
+    note: str = ""  # the teacher's personal note
+    recommended: bool = False
+    signals: Sequence[str] = ()  # labels of the observed signals that led to the recommendation
+    description: str = ""  # optional: the measure's full text, printed small under the title
+
+
+@dataclass(frozen=True)
+class OwnMeasureRow:
+    """A measure the teacher wrote on the card (the paper card's rows 30–36)."""
+
+    text: str
+    doing: bool = False
+    trying: bool = False
+
+
+@dataclass(frozen=True)
+class CardSection:
+    """An explanatory section of the card, e.g. "Wat is het probleem"."""
+
+    heading: str
+    paragraphs: Sequence[str] = ()
+    bullets: Sequence[str] = ()  # printed as a list after the paragraphs
+
+
+@dataclass(frozen=True)
+class CardLabels:
+    """The card's fixed texts. The defaults are English (the app's msgids); pass translated
+    ones. `%(name)s`, `%(signals)s` and `%(date)s` are filled in here."""
+
+    school: str = "School"
+    group: str = "Group"
+    version: str = "Version"
+    period: str = "Period"
+    evaluation: str = "Evaluation date"
+    author: str = "Made by"
+    co_teachers: str = "Co-teachers"
+    measures_heading: str = "STICORDI measures for %(name)s"
+    columns_explained: str = "(column 1 = what I already do, column 2 = what I will try)"
+    number_column: str = "No."
+    measure_column: str = "Measure"
+    doing_column: str = "what I already do"
+    trying_column: str = "what I will try"
+    tip: str = "Tip"
+    recommended: str = "Recommended because of: %(signals)s"
+    recommended_plain: str = "Recommended"
+    own_heading: str = "My own measures"
+    generated: str = "Made on %(date)s"
+
+
+@dataclass(frozen=True)
+class CardDocument:
+    """Everything printed on one focus card. A blank card has no ticks and no dates."""
+
+    language: str  # "nl" or "en": dates, hyphenation rules and the PDF's language tag
+    title: str  # "Focuskaart voor Eline"; also the PDF's metadata title
+    subtitle: str  # "Leerlingen met hechtingsproblemen in de klas"
+    pupil_first_name: str
+    school_name: str
+    group_name: str
+    version: int | None  # the card's version number; None for the blank card
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    evaluation_date: datetime.date | None
+    author_name: str  # "" on a blank card: a line to write on
+    co_teacher_names: Sequence[str]
+    measures: Sequence[MeasureRow]
+    own_measures: Sequence[OwnMeasureRow]
+    sections: Sequence[CardSection]
+    footer: str  # "Vertrouwelijk – leerlingdossier", on every page
+    generated_on: datetime.date
+    labels: CardLabels = field(default_factory=CardLabels)
+    own_rows_min: int = 7  # own rows printed, empty ones to write in (the paper card's 30–36)
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation report
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureOutcomeRow:
+    """A measure that was tried, how it went (the outcome's label) and the note."""
+
+    title: str
+    outcome: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SignalCountRow:
+    """Observed signals of one group before and during the plan period."""
+
+    label: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class EvaluationLabels:
+    """The report's fixed texts. The defaults are English (the app's msgids); pass translated
+    ones. `%(date)s` is filled in here."""
+
+    school: str = "School"
+    group: str = "Group"
+    version: str = "Version"
+    period: str = "Period"
+    evaluated_on: str = "Evaluated on"
+    evaluated_by: str = "Evaluated by"
+    outcomes_heading: str = "How the measures went"
+    measure_column: str = "Measure"
+    outcome_column: str = "How it went"
+    note_column: str = "Note"
+    no_outcomes: str = "No measures were tried."
+    signals_heading: str = "Signals before and during the plan"
+    signal_column: str = "Kind of signal"
+    before_column: str = "Before"
+    after_column: str = "During the plan"
+    change_column: str = "Difference"
+    total: str = "Total"
+    decision_heading: str = "Decision"
+    referrals_heading: str = "Referral options"
+    no_referrals: str = "No referral options chosen."
+    next_evaluation: str = "Next evaluation"
+    summary_heading: str = "Summary"
+    generated: str = "Made on %(date)s"
+
+
+@dataclass(frozen=True)
+class EvaluationDocument:
+    language: str
+    title: str  # "Evaluatie van de focuskaart van Eline"; also the metadata title
+    pupil_first_name: str
+    version: int
+    period_start: datetime.date
+    period_end: datetime.date
+    evaluation_date: datetime.date
+    evaluator_name: str
+    outcomes: Sequence[MeasureOutcomeRow]
+    signal_counts: Sequence[SignalCountRow]
+    decision: str  # the decision's label, e.g. "bijstellen"
+    referrals: Sequence[str]  # labels of the referral options chosen
+    next_evaluation_date: datetime.date | None
+    summary: str
+    footer: str
+    generated_on: datetime.date
+    school_name: str = ""
+    group_name: str = ""
+    signal_totals: SignalCountRow | None = None  # None: the sum of the rows, labelled "Total"
+    labels: EvaluationLabels = field(default_factory=EvaluationLabels)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def render_card(doc: CardDocument) -> bytes:
+    """The focus card as A4 PDF bytes."""
+    return _render(_CARD_TEMPLATE, doc.title, doc.generated_on, _card_data(doc))
+
+
+def render_evaluation(doc: EvaluationDocument) -> bytes:
+    """The evaluation report as A4 PDF bytes."""
+    return _render(_EVALUATION_TEMPLATE, doc.title, doc.generated_on, _evaluation_data(doc))
+
+
+def column_states(text: str, title: str) -> tuple[bool, bool]:
+    """The two columns of the row with this title, read from the PDF's extracted text: the
+    first two boxes after the title. Whitespace (line breaks of a wrapped title) is ignored."""
+    flat = " ".join(text.split())
+    at = flat.find(" ".join(title.split()))
+    if at < 0:
+        raise LookupError(f"no row {title!r} in the text")
+    boxes = re.findall(f"[{TICKED}{NOT_TICKED}]", flat[at + len(title) :])
+    if len(boxes) < 2:
+        raise LookupError(f"row {title!r} has no two columns in the text")
+    return boxes[0] == TICKED, boxes[1] == TICKED
+
+
+def _sub(template: str, **values: str) -> str:
+    # Only the named placeholders, so a stray "%" in a translation does no harm.
+    for key, value in values.items():
+        template = template.replace(f"%({key})s", value)
+    return template
+
+
+def _card_data(doc: CardDocument) -> dict:
+    lab, lang = doc.labels, doc.language
+
+    def fact(label: str, value: str) -> list:
+        return [label, value or None]  # None: a dotted line to write on
+
+    period = ""
+    if doc.period_start or doc.period_end:
+        period = (
+            f"{format_date(doc.period_start, lang) or '…'} – {format_date(doc.period_end, lang)}"
+        )
+    facts = [
+        fact(lab.school, doc.school_name),
+        fact(lab.group, doc.group_name),
+        fact(lab.period, period),
+        fact(lab.evaluation, format_date(doc.evaluation_date, lang)),
+        fact(lab.author, doc.author_name),
+        fact(lab.co_teachers, ", ".join(doc.co_teacher_names)),
+    ]
+    if doc.version is not None:
+        facts.append(fact(lab.version, str(doc.version)))
+    rows = []
+    for m in doc.measures:
+        because = ""
+        if m.recommended:
+            signals = ", ".join(m.signals)
+            because = _sub(lab.recommended, signals=signals) if signals else lab.recommended_plain
+        rows.append(
+            {
+                "no": lab.tip if m.number is None else f"{m.number}.",
+                "title": m.title,
+                "category": m.category,
+                "description": m.description,
+                "note": m.note,
+                "because": because,
+                "doing": m.doing,
+                "trying": m.trying,
+            }
+        )
+    first = max((m.number for m in doc.measures if m.number is not None), default=0) + 1
+    own = [
+        {"no": f"{first + i}.", "text": o.text, "doing": o.doing, "trying": o.trying}
+        for i, o in enumerate(doc.own_measures)
+    ]
+    blank = [f"{first + i}." for i in range(len(own), max(doc.own_rows_min, len(own)))]
+    return {
+        "lang": lang,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "facts": facts,
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs), "bullets": list(s.bullets)}
+            for s in doc.sections
+        ],
+        "measures_heading": _sub(lab.measures_heading, name=doc.pupil_first_name),
+        "columns_explained": lab.columns_explained,
+        "columns": [lab.number_column, lab.measure_column, lab.doing_column, lab.trying_column],
+        "rows": rows,
+        "own_heading": lab.own_heading,
+        "own": own,
+        "blank": blank,
+        "footer": doc.footer,
+        "generated": _sub(lab.generated, date=format_date(doc.generated_on, lang)),
+    }
+
+
+def _change(before: int, after: int) -> str:
+    diff = after - before
+    return f"+{diff}" if diff > 0 else (f"−{-diff}" if diff < 0 else "0")
+
+
+def _evaluation_data(doc: EvaluationDocument) -> dict:
+    lab, lang = doc.labels, doc.language
+    facts = []
+    if doc.school_name:
+        facts.append([lab.school, doc.school_name])
+    if doc.group_name:
+        facts.append([lab.group, doc.group_name])
+    facts += [
+        [lab.version, str(doc.version)],
+        [
+            lab.period,
+            f"{format_date(doc.period_start, lang)} – {format_date(doc.period_end, lang)}",
+        ],
+        [lab.evaluated_on, format_date(doc.evaluation_date, lang)],
+        [lab.evaluated_by, doc.evaluator_name],
+    ]
+    totals = doc.signal_totals or SignalCountRow(
+        lab.total, sum(r.before for r in doc.signal_counts), sum(r.after for r in doc.signal_counts)
+    )
+    return {
+        "lang": lang,
+        "title": doc.title,
+        "facts": facts,
+        "outcomes_heading": lab.outcomes_heading,
+        "outcome_columns": [lab.measure_column, lab.outcome_column, lab.note_column],
+        "outcomes": [[o.title, o.outcome, o.note] for o in doc.outcomes],
+        "no_outcomes": lab.no_outcomes,
+        "signals_heading": lab.signals_heading,
+        "signal_columns": [lab.signal_column, lab.before_column, lab.after_column],
+        "change_column": lab.change_column,
+        "signals": [
+            [r.label, str(r.before), str(r.after), _change(r.before, r.after)]
+            for r in doc.signal_counts
+        ],
+        "total": [
+            totals.label,
+            str(totals.before),
+            str(totals.after),
+            _change(totals.before, totals.after),
+        ],
+        "decision_heading": lab.decision_heading,
+        "decision": doc.decision,
+        "referrals_heading": lab.referrals_heading,
+        "referrals": list(doc.referrals),
+        "no_referrals": lab.no_referrals,
+        "next_label": lab.next_evaluation,
+        "next": format_date(doc.next_evaluation_date, lang),
+        "summary_heading": lab.summary_heading,
+        "summary": doc.summary,
+        "footer": doc.footer,
+        "generated": _sub(lab.generated, date=format_date(doc.generated_on, lang)),
+    }
+
+
+# A typst.Compiler keeps fonts and parsed templates warm between renders, but it is not
+# thread-safe (a second thread gets "Already borrowed"): one per thread.
+_local = threading.local()
+
+
+def _compiler() -> typst.Compiler:
+    compiler = getattr(_local, "compiler", None)
+    if compiler is None:
+        # Only the fonts inside the typst wheel: the same PDF on every machine.
+        compiler = _local.compiler = typst.Compiler(ignore_system_fonts=True)
+    return compiler
+
+
+def _render(template: bytes, title: str, generated_on: datetime.date, data: dict) -> bytes:
+    if not title.strip():
+        raise ValueError("a PDF needs a title")
+    # The document date (PDF/A requires one) is the generation day at midnight UTC: no clock
+    # time, and the same data gives the same bytes.
+    moment = datetime.datetime.combine(generated_on, datetime.time(), tzinfo=datetime.UTC)
+    options = {
+        "input": template,  # passed each time: typst-py 0.15 loses a bytes source otherwise
+        "format": "pdf",
+        "sys_inputs": {"data": json.dumps(data, ensure_ascii=False)},
+        "timestamp": int(moment.timestamp()),
+    }
+    compiler = _compiler()
+    try:
+        return compiler.compile(pdf_standards="a-2a", **options)
+    except typst.TypstError as error:
+        if "could not be displayed" not in str(error):
+            raise
+        # A character none of the embedded fonts has: PDF/A forbids that, a plain PDF shows a
+        # blank box for it. Better a card with one odd character than no card.
+        return compiler.compile(**options)
+
+
+# Shared page set-up. Every string comes from `d`, the JSON above; typst never parses it as
+# markup. Headings are real headings (PDF outline, tags).
+_PAGE = """
+#let d = json(bytes(sys.inputs.data))
+#set document(title: d.title, author: (), keywords: ())
+#set text(font: "Libertinus Serif", size: 10pt, lang: d.lang, hyphenate: false)
+#set par(justify: false, leading: 0.55em, spacing: 0.85em)
+#set page(
+  paper: "a4",
+  margin: (top: 15mm, bottom: 19mm, x: 17mm),
+  footer: context {
+    set text(size: 8pt, fill: luma(60))
+    grid(
+      columns: (1fr, auto, 1fr),
+      align: (left, center, right),
+      d.footer, d.generated, counter(page).display("1/1", both: true),
+    )
+  },
+)
+#show heading: set block(above: 1.1em, below: 0.6em)
+#show heading.where(level: 1): set text(size: 17pt)
+#show heading.where(level: 2): set text(size: 12.5pt)
+#show heading.where(level: 3): set text(size: 10.5pt)
+#let rule = line(length: 100%, stroke: 0.5pt)
+#let dots = box(width: 1fr, repeat(text(fill: luma(120))[.#h(1.5pt)]))
+#let value(v) = if v == none { dots } else { v }
+#let facts(items, columns: 2) = grid(
+  columns: range(columns).map(_ => (auto, 1fr)).flatten(),
+  column-gutter: 0.8em,
+  row-gutter: 0.55em,
+  ..items.map(f => (text(weight: "bold", f.at(0)), value(f.at(1)))).flatten(),
+)
+#let lines = (x, y) => (bottom: if y == 0 { 0.9pt } else { 0.4pt + luma(110) })
+"""
+
+_CARD_TEMPLATE = (
+    _PAGE
+    + """
+// A tick box: drawn so it reads at a glance on paper; its invisible text, ☑ or ☐, is what
+// copy and paste, screen readers and tests read.
+#let mark(on) = box(width: 4.2mm, height: 4.2mm, stroke: 0.9pt, {
+  if on {
+    place(top + left, curve(
+      stroke: (thickness: 1.6pt, cap: "round", join: "round"),
+      curve.move((0.8mm, 2.2mm)), curve.line((1.75mm, 3.25mm)), curve.line((3.45mm, 0.85mm)),
+    ))
+  }
+  place(center + horizon, text(size: 8pt, fill: rgb(0, 0, 0, 0), if on { "☑" } else { "☐" }))
+})
+
+#heading(level: 1, d.title)
+#v(-0.5em)
+#text(size: 10.5pt, d.subtitle)
+#v(0.2em)
+#facts(d.facts)
+#v(0.1em)
+#rule
+
+#for s in d.sections {
+  heading(level: 3, s.heading)
+  for p in s.paragraphs { par(p) }
+  if s.bullets.len() > 0 { list(..s.bullets) }
+}
+
+#heading(level: 2, d.measures_heading)
+#v(-0.3em)
+#text(size: 9pt, d.columns_explained)
+
+#let head(n, label) = align(center, text(size: 8.5pt)[#strong(n) \\ #label])
+#table(
+  columns: (9mm, 1fr, 19mm, 19mm),
+  stroke: lines,
+  inset: (x: 3pt, y: 4.2pt),
+  align: (x, y) => (if x >= 2 { center } else { left }) + (
+    if y == 0 { bottom } else if x >= 2 { horizon } else { top }
+  ),
+  table.header(
+    strong(d.columns.at(0)), strong(d.columns.at(1)),
+    head("1", d.columns.at(2)), head("2", d.columns.at(3)),
+  ),
+  ..d.rows.map(r => (
+    r.no,
+    {
+      strong(r.title)
+      if r.category != "" { h(0.5em); text(size: 8.5pt, fill: luma(70), r.category) }
+      if r.description != "" { linebreak(); text(size: 8.5pt, r.description) }
+      if r.note != "" { linebreak(); emph(r.note) }
+      if r.because != "" { linebreak(); text(size: 8.5pt, fill: luma(50), "▸ " + r.because) }
+    },
+    mark(r.doing),
+    mark(r.trying),
+  )).flatten(),
+  table.cell(colspan: 4, inset: (top: 9pt, bottom: 4pt), strong(d.own_heading)),
+  ..d.own.map(o => (o.no, o.text, mark(o.doing), mark(o.trying))).flatten(),
+  ..d.blank.map(n => (
+    table.cell(inset: (y: 7pt), n), [], mark(false), mark(false),
+  )).flatten(),
+)
+"""
+).encode()
+
+_EVALUATION_TEMPLATE = (
+    _PAGE
+    + """
+#heading(level: 1, d.title)
+#facts(d.facts)
+#v(0.1em)
+#rule
+
+#heading(level: 2, d.outcomes_heading)
+#if d.outcomes.len() == 0 [#d.no_outcomes] else {
+  table(
+    columns: (1fr, 32mm, 1fr),
+    stroke: lines,
+    inset: (x: 3pt, y: 4.2pt),
+    table.header(..d.outcome_columns.map(strong)),
+    ..d.outcomes.map(o => (strong(o.at(0)), o.at(1), emph(o.at(2)))).flatten(),
+  )
+}
+
+#heading(level: 2, d.signals_heading)
+#table(
+  columns: (1fr, 24mm, 24mm, 24mm),
+  stroke: lines,
+  inset: (x: 3pt, y: 4.2pt),
+  align: (x, y) => if x >= 1 { right } else { left },
+  table.header(..d.signal_columns.map(strong), strong(d.change_column)),
+  ..d.signals.flatten(),
+  ..d.total.map(strong),
+)
+
+#heading(level: 2, d.decision_heading)
+#text(size: 11pt, weight: "bold", d.decision)
+
+#heading(level: 3, d.referrals_heading)
+#if d.referrals.len() == 0 [#d.no_referrals] else { list(..d.referrals) }
+
+#facts(((d.next_label, if d.next == "" { none } else { d.next }),), columns: 1)
+
+#if d.summary != "" {
+  heading(level: 2, d.summary_heading)
+  for p in d.summary.split("\\n\\n") { par(p) }
+}
+"""
+).encode()

@@ -1,0 +1,83 @@
+"""Retention settings per school and legal holds per pupil.
+
+Retention (see `hechtwijzer.privacy.retention`): a pupil who left the school is archived (only
+the care coordinator and the school administrator still reach the record); once the school's
+retention period after the leaving date has passed, `hechtwijzer retention` erases everything
+about the pupil. The period is `RetentionPolicy.days_after_leaving`, or when the school has not
+set one, the country default (`DEFAULT_DAYS`).
+
+A `RetentionHold` keeps a pupil's data past the retention period: for a Flemish school, a
+decision about the pupil that is contested (a complaint or appeal against an attestation,
+an orientation or a refusal); anywhere, a legal claim, an inspection or a request of the
+authorities. While a pupil has a hold, neither the daily command nor "erase now" deletes
+anything. The reason is free text about the pupil, so it is encrypted at rest.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hechtwijzer.fields import EncryptedTextField
+from hechtwijzer.schools.models import Country, Pupil, School
+
+# Days after the leaving date. NL: two years, the common practice for the pupil file
+# (leerlingdossier). BE: as soon as the pupil has left, unless a decision about the pupil is
+# contested (a hold). Each school can set its own period.
+DEFAULT_DAYS = {Country.NL: 730, Country.BE: 0}
+MAX_DAYS = 20 * 366
+
+
+class RetentionPolicy(models.Model):
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, related_name="retention_policy", verbose_name=_("school")
+    )
+    days_after_leaving = models.PositiveIntegerField(
+        _("keep for (days after leaving)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_DAYS)],
+        help_text=_(
+            "Leave empty for the country default: 730 days (two years) in the Netherlands, "
+            "0 days in Flanders."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+
+    def __str__(self) -> str:
+        return str(self.school)
+
+    @property
+    def effective_days(self) -> int:
+        if self.days_after_leaving is not None:
+            return self.days_after_leaving
+        return DEFAULT_DAYS.get(self.school.country, DEFAULT_DAYS[Country.NL])
+
+
+class RetentionHold(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="retention_holds", verbose_name=_("pupil")
+    )
+    reason = EncryptedTextField(
+        _("reason"),
+        help_text=_("For example: the parents contest the orientation decision (appeal)."),
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hold on deletion")
+        verbose_name_plural = _("holds on deletion")
+        ordering = ["-placed_at"]
+
+    def __str__(self) -> str:
+        return f"hold {self.uid}"

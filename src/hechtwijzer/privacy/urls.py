@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("pupils/<public_id:public_id>/export/", views.export_page, name="export"),
+    path("pupils/<public_id:public_id>/export.json", views.export_json, name="export_json"),
+    path("admin-tools/pupils/<public_id:public_id>/erase/", views.erase, name="erase"),
+]

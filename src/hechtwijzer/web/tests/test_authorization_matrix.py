@@ -1,0 +1,278 @@
+"""The authorization matrix: user kinds x record kinds x where x action, as real HTTP requests.
+
+One declarative table, MATRIX, says for every record kind, place and action which user kinds
+are in scope. The expected answer of every cell follows from one rule:
+
+    in scope          -> the action's own answer (a page: 200; a saved form: 302 back; a tick: 200)
+    outside scope     -> 404, as if the pupil did not exist, and "access.denied" on the trail
+    anonymous         -> redirect to the log-in page (so is a deactivated account's old session)
+
+and a refused request writes nothing. The safeguarding route is a section of the pupil page, so
+its cells also say "hidden": the page is in scope, the route is not (200 without the section).
+
+"Where" is seen from the teacher of group 3 at school Noord (see hechtwijzer.testing):
+    own_group      Piet, group 3 of Noord
+    own_school     Mo, group 5 of Noord
+    other_school   Zoe, the Flemish school Zuid
+Each pupil has a current focus card and an observation of a signal that switches on the
+safeguarding route. Every cell runs in its own savepoint, rolled back afterwards, so every cell
+starts from the same world.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.care.models import PupilFactor
+from hechtwijzer.catalog import get_catalog
+from hechtwijzer.observations import actions as observation_actions
+from hechtwijzer.observations.models import Observation
+from hechtwijzer.plans import actions as plan_actions
+from hechtwijzer.plans.models import CardEntry, FocusCard
+from hechtwijzer.schools import actions as school_actions
+from hechtwijzer.schools.models import Role
+from hechtwijzer.testing import PASSWORD, build_world
+
+L = "login"  # redirect to the log-in page
+OK = "ok"  # in scope: the action's own answer
+NO = 404  # outside scope
+HIDDEN = "hidden"  # the page is in scope, the section is not
+
+USERS = [
+    "anonymous",
+    "teacher",  # anna, teacher of group 3 of Noord
+    "other_teacher",  # bram, teacher of group 5 of Noord
+    "moved_teacher",  # tim, taught group 3, moved to group 5 (membership groups changed)
+    "extra_staff",  # gym teacher at Noord without a group, given access to Piet only
+    "care_coordinator",  # carla, Noord
+    "other_care_coordinator",  # fien, Zuid
+    "school_admin",  # dirk, Noord
+    "deactivated",  # hugo, teacher of group 3 whose account was switched off after log-in
+]
+
+# fmt: off
+MATRIX = {
+    # (record kind, action, where):              anon teach other moved extra  cc  cc2 admin deact
+    ("pupil", "read", "own_group"):              [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("pupil", "read", "own_school"):             [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("pupil", "read", "other_school"):           [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("observation", "write", "own_group"):       [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("observation", "write", "own_school"):      [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("observation", "write", "other_school"):    [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("factors", "read", "own_group"):            [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("factors", "read", "own_school"):           [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("factors", "read", "other_school"):         [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("factors", "write", "own_group"):           [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("factors", "write", "own_school"):          [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("factors", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("focus card", "read", "own_group"):         [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("focus card", "read", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("focus card", "read", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Staff given access to one pupil log observations but do not keep the class plan.
+    ("focus card", "write", "own_group"):        [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("focus card", "write", "own_school"):       [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("focus card", "write", "other_school"):     [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("evaluation", "read", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("evaluation", "read", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("evaluation", "read", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("behaviour card", "read", "own_group"):     [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("behaviour card", "read", "own_school"):    [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("behaviour card", "read", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("safeguarding", "read", "own_group"):       [L,  HIDDEN, NO, NO,   HIDDEN, OK, NO, NO, L],
+    ("safeguarding", "read", "own_school"):      [L,  NO, HIDDEN, HIDDEN, NO,  OK, NO, NO,  L],
+    ("safeguarding", "read", "other_school"):    [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # The right of access is answered by the school's administrator, not by care staff.
+    ("export", "read", "own_group"):             [L,  NO,   NO,   NO,   NO,    NO, NO, OK,  L],
+    ("export", "read", "own_school"):            [L,  NO,   NO,   NO,   NO,    NO, NO, OK,  L],
+    ("export", "read", "other_school"):          [L,  NO,   NO,   NO,   NO,    NO, NO, NO,  L],
+    ("audit trail", "read", "own_group"):        [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
+    ("audit trail", "read", "own_school"):       [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
+    ("audit trail", "read", "other_school"):     [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+}
+# fmt: on
+
+# The table as rows: (user kind, record kind, where, action, expected).
+ROWS = [
+    (user, record, where, action, expected)
+    for (record, action, where), cells in MATRIX.items()
+    for user, expected in zip(USERS, cells, strict=True)
+]
+
+WHERE = {"own_group": "piet", "own_school": "mo", "other_school": "zoe"}
+PERSONA = {
+    "teacher": "anna",
+    "other_teacher": "bram",
+    "moved_teacher": "tim",
+    "extra_staff": "gym",
+    "care_coordinator": "carla",
+    "other_care_coordinator": "fien",
+    "school_admin": "dirk",
+    "deactivated": "hugo",
+}
+SAFEGUARDING_SECTION = 'id="safeguarding-heading"'
+
+
+def today():
+    return timezone.localdate()
+
+
+def _first_risk_factor():
+    return get_catalog().risk_factors[0].code
+
+
+def send(client, record, action, pupil):
+    """The HTTP request for one cell, and the status it answers when in scope."""
+    pid = pupil.public_id
+    if (record, action) in {("pupil", "read"), ("safeguarding", "read")}:
+        return client.get(reverse("pupil", args=[pid])), 200
+    if (record, action) == ("observation", "write"):
+        data = {"signals": ["withdrawn"], "observed_on": today().isoformat()}
+        return client.post(reverse("observations:observe", args=[pid]), data), 302
+    if record == "factors":
+        url = reverse("observations:factors", args=[pid])
+        if action == "read":
+            return client.get(url), 200
+        return client.post(url, {"kind": "risk", "code": _first_risk_factor()}), 302
+    if (record, action) == ("focus card", "read"):
+        return client.get(reverse("plans:card", args=[pid])), 200
+    if (record, action) == ("focus card", "write"):
+        measure = plan_actions.card_rows()[0].code
+        data = {"measure": measure, "column": "doing", "seen": "0"}
+        return client.post(reverse("plans:tick", args=[pid]), data), 200
+    if (record, action) == ("evaluation", "read"):
+        return client.get(reverse("plans:evaluate", args=[pid])), 200
+    if (record, action) == ("behaviour card", "read"):
+        return client.get(reverse("behaviour:card", args=[pid])), 200
+    if (record, action) == ("export", "read"):
+        return client.get(reverse("privacy:export", args=[pid])), 200
+    if (record, action) == ("audit trail", "read"):
+        return client.get(reverse("audit:pupil", args=[pid])), 200
+    raise AssertionError(f"no request for {record} {action}")
+
+
+def snapshot(pupil):
+    """Everything a write in this matrix could change about the pupil."""
+    return (
+        Observation.objects.filter(pupil=pupil).count(),
+        PupilFactor.objects.filter(pupil=pupil).count(),
+        sorted(
+            CardEntry.objects.filter(card__pupil=pupil).values_list(
+                "measure_code", "doing", "trying"
+            )
+        ),
+        sorted(FocusCard.objects.filter(pupil=pupil).values_list("number", "lock_version")),
+    )
+
+
+class _Rollback(Exception):
+    pass
+
+
+class AuthorizationMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = build_world()
+        # A teacher who moved: taught group 3, now teaches group 5.
+        w.tim = cls.staff("tim", [w.group3])
+        school_actions.update_staff_member(
+            actor=w.dirk,
+            membership=w.tim.memberships.get(),
+            first_name="Tim",
+            last_name="Test",
+            email="",
+            role=Role.TEACHER,
+            groups=[w.group5],
+            is_active=True,
+        )
+        # Extra staff: a gym teacher without a group, given access to Piet only.
+        w.gym = cls.staff("gym", [])
+        school_actions.grant_pupil_access(
+            actor=w.carla, pupil=w.piet, user=w.gym, capacity="gym teacher"
+        )
+        for pupil, coordinator in [(w.piet, w.carla), (w.mo, w.carla), (w.zoe, w.fien)]:
+            # A signal specific to disorganised attachment switches the safeguarding route on.
+            observation_actions.log_observation(
+                actor=coordinator,
+                pupil=pupil,
+                signals=["freezes"],
+                observed_on=today() - datetime.timedelta(days=1),
+            )
+            plan_actions.start_card(actor=coordinator, pupil=pupil)
+
+    @classmethod
+    def staff(cls, username, groups):
+        return school_actions.create_staff_member(
+            actor=cls.w.dirk,
+            school=cls.w.noord,
+            username=username,
+            first_name=username.title(),
+            last_name="Test",
+            email="",
+            role=Role.TEACHER,
+            password=PASSWORD,
+            groups=groups,
+        ).user
+
+    def client_for(self, user_kind):
+        client = self.client_class()
+        if user_kind != "anonymous":
+            # force_login also for the deactivated account: an old session must be worthless.
+            client.force_login(getattr(self.w, PERSONA[user_kind]))
+        return client
+
+    def test_the_table_follows_the_rule(self):
+        for user, record, where, action, expected in ROWS:
+            if user in ("anonymous", "deactivated"):
+                assert expected == L, (user, record, where, action)
+            else:
+                assert expected in (OK, NO, HIDDEN), (user, record, where, action)
+            if expected == HIDDEN:
+                assert record == "safeguarding", (user, record, where, action)
+        assert {user for user, *_rest in ROWS} == set(USERS)
+        assert {where for _u, _r, where, *_rest in ROWS} == set(WHERE)
+
+    def test_every_cell_answers_as_the_table_says(self):
+        login_url = resolve_url(settings.LOGIN_URL)
+        for user, record, where, action, expected in ROWS:
+            pupil = getattr(self.w, WHERE[where])
+            with self.subTest(user=user, record=record, where=where, action=action):
+                try:
+                    with transaction.atomic():
+                        self.check_cell(user, record, action, pupil, expected, login_url)
+                        raise _Rollback
+                except _Rollback:
+                    pass
+
+    def check_cell(self, user, record, action, pupil, expected, login_url):
+        context = (user, record, action, pupil.first_name, expected)
+        client = self.client_for(user)
+        before = snapshot(pupil)
+        last_entry = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+        response, ok_status = send(client, record, action, pupil)
+        status = response.status_code
+        if expected == L:
+            assert status == 302, (context, status)
+            assert response["Location"].startswith(f"{login_url}?next="), context
+        elif expected == NO:
+            assert status == 404, (context, status)
+            refusal = AuditEntry.objects.filter(id__gt=last_entry or 0).order_by("-id").first()
+            assert refusal is not None and refusal.action == "access.denied", context
+            assert refusal.pupil_public_id == pupil.public_id, context
+        elif expected == HIDDEN:
+            assert status == 200, (context, status)
+            assert SAFEGUARDING_SECTION not in response.content.decode(), context
+        else:
+            assert status == ok_status, (context, status)
+            if record == "safeguarding":
+                assert SAFEGUARDING_SECTION in response.content.decode(), context
+        changed = snapshot(pupil) != before
+        if action == "write" and expected == OK:
+            assert changed, ("the write did not happen", context)
+        else:
+            assert not changed, ("something was written", context)
