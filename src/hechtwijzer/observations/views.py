@@ -1,6 +1,8 @@
 """Views for the daily work: the group page, the quick log, correcting and withdrawing, the
 free-text help, and the care coordinator's pages for factors and access of other staff."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -283,7 +285,9 @@ def factors(request, public_id):
     errors = {}
     if request.method == "POST":
         if "remove" in request.POST:
-            factor = get_object_or_404(PupilFactor, pupil=pupil, uid=request.POST["remove"])
+            factor = get_object_or_404(
+                PupilFactor, pupil=pupil, uid=_uuid_or_404(request.POST["remove"])
+            )
             care_actions.remove_factor(actor=request.user, factor=factor)
             messages.success(request, _("The factor was removed."))
             return redirect("observations:factors", pupil.public_id)
@@ -349,6 +353,14 @@ def factors(request, public_id):
     return render(request, "observations/factors.html", context)
 
 
+def _uuid_or_404(value: str) -> uuid.UUID:
+    """A posted row id; anything that is not one names no row (404, never a server error)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def _parse_date(value):
     import datetime
 
@@ -366,7 +378,10 @@ def access(request, public_id):
     errors = {}
     if request.method == "POST":
         if "revoke" in request.POST:
-            grant = get_object_or_404(PupilAccessGrant, pupil=pupil, pk=request.POST["revoke"])
+            revoke = request.POST["revoke"]
+            if not revoke.isdigit():
+                raise Http404
+            grant = get_object_or_404(PupilAccessGrant, pupil=pupil, pk=int(revoke))
             school_actions.revoke_pupil_access(actor=request.user, grant=grant)
             messages.success(request, _("The access was ended."))
             return redirect("observations:access", pupil.public_id)

@@ -47,6 +47,11 @@ class FactorPageTests(TestCase):
         assert not PupilFactor.objects.exists()
         assert AuditEntry.objects.filter(action="factor.delete").exists()
 
+    def test_a_malformed_row_id_is_a_404_not_a_server_error(self):
+        assert self.client.post(self.url, {"remove": "not-a-uuid"}).status_code == 404
+        access_url = f"/pupils/{self.w.piet.public_id}/access/"
+        assert self.client.post(access_url, {"revoke": "1 OR 1=1"}).status_code == 404
+
     def test_teachers_and_other_schools_get_404(self):
         for username in ("anna", "fien", "dirk"):
             self.client.login(username=username, password=PASSWORD)
