@@ -31,6 +31,38 @@ def _require_admin(actor: Any, school_id: int) -> None:
         raise PermissionDenied
 
 
+# --- schools ----------------------------------------------------------------------------------
+
+SCHOOL_SETTINGS = ("require_two_factor", "teachers_see_factor_presence")
+
+
+def update_school(*, actor: Any, school: School, **changes: Any) -> School:
+    """Change a school's privacy switches (its administrator) or also its name and country (the
+    operator, a superuser). Audit entry `school.change` naming the changed fields."""
+    operator = actor is None or actor.is_superuser
+    allowed = SCHOOL_SETTINGS + (("name", "country") if operator else ())
+    if not operator:
+        _require_admin(actor, school.pk)
+    refused = set(changes) - set(allowed)
+    if refused:
+        raise PermissionDenied
+    with transaction.atomic():
+        changed = [name for name, value in changes.items() if getattr(school, name) != value]
+        for name, value in changes.items():
+            setattr(school, name, value)
+        school.full_clean()
+        school.save()
+        record(
+            action="school.change",
+            actor=actor,
+            school_id=school.pk,
+            object_type="school",
+            object_id=school.pk,
+            details={"fields": changed},
+        )
+    return school
+
+
 # --- groups ------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.access import administered_schools
+from hechtwijzer.access import administered_schools, may_administer
 from hechtwijzer.audit.models import record
 from hechtwijzer.web.admin_site import ScopedModelAdmin, site
 
@@ -52,7 +52,8 @@ class SchoolScopedAdmin(ScopedModelAdmin):
 
 @admin.register(School, site=site)
 class SchoolAdmin(ScopedModelAdmin):
-    list_display = ["name", "country"]
+    list_display = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
+    fields = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
 
     def get_queryset(self, request):
         return _schools(request)
@@ -62,7 +63,31 @@ class SchoolAdmin(ScopedModelAdmin):
         return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        # A school administrator sets their own school's privacy switches; the school's name
+        # and country (which decides the safeguarding route) are the operator's.
+        if request.user.is_superuser:
+            return True
+        return obj is None or may_administer(request.user, obj.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["name", "country"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            record(
+                action="school.create",
+                request=request,
+                school_id=obj.pk,
+                object_type="school",
+                object_id=obj.pk,
+            )
+            return
+        actions.update_school(
+            actor=request.user,
+            school=School.objects.get(pk=obj.pk),
+            **{name: form.cleaned_data[name] for name in form.cleaned_data},
+        )
 
 
 @admin.register(Group, site=site)

@@ -156,6 +156,19 @@ class AdminTests(TestCase):
         self.test_it_adds_a_pupil_through_the_domain_function()
         assert not LogEntry.objects.exists()
 
+    def test_the_school_admin_sets_the_schools_privacy_switches_but_not_its_country(self):
+        url = f"/admin/schools/school/{self.w.noord.pk}/change/"
+        response = self.client.post(url, {"require_two_factor": "on",
+                                          "teachers_see_factor_presence": "on", "country": "BE"})
+        assert response.status_code == 302
+        self.w.noord.refresh_from_db()
+        assert self.w.noord.require_two_factor and self.w.noord.teachers_see_factor_presence
+        assert self.w.noord.country == "NL"  # read-only for a school administrator
+        entry = AuditEntry.objects.get(action="school.change")
+        assert entry.username == "dirk" and set(entry.details["fields"]) == {
+            "require_two_factor", "teachers_see_factor_presence"}
+        assert self.client.get(f"/admin/schools/school/{self.w.zuid.pk}/change/").status_code == 404
+
     def test_it_lets_no_teacher_into_the_admin(self):
         self.client.login(username="anna", password=PASSWORD)
         assert self.client.get("/admin/").status_code == 404
