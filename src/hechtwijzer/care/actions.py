@@ -7,6 +7,8 @@ and writes the audit entry in the same transaction. Factor notes are encrypted a
 from __future__ import annotations
 
 import datetime
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,15 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.schools.models import Pupil
 
-from .models import FactorKind, PupilFactor
+from .models import (
+    ROUTE_STEPS,
+    FactorKind,
+    PupilFactor,
+    SafeguardingConcern,
+    SafeguardingRoute,
+    SafeguardingStatus,
+    SafeguardingStep,
+)
 
 MAX_NOTE_LENGTH = 1000
 CATALOG_KIND = {FactorKind.RISK: "risk_factors", FactorKind.PROTECTIVE: "protective_factors"}
@@ -84,3 +94,203 @@ def remove_factor(*, actor: Any, factor: PupilFactor) -> None:
             details={"kind": factor.kind, "code": factor.code},
         )
         factor.delete()
+
+
+# --- safeguarding records (care coordinator only) ----------------------------------------------
+
+MAX_CONCERN_LENGTH = 4000
+MAX_STEP_TEXT_LENGTH = 2000
+
+
+class StaleVersion(Exception):
+    """The concern changed since the form was opened; nothing was saved."""
+
+    def __init__(self, current: SafeguardingConcern) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def route_for(pupil: Pupil) -> str:
+    """The route of the pupil's school: the Meldcode in the Netherlands, the CLB in Flanders."""
+    if pupil.school.country == "NL":
+        return SafeguardingRoute.NL_MELDCODE
+    return SafeguardingRoute.BE_CLB
+
+
+def _check_date(
+    errors: dict[str, list[str]],
+    field: str,
+    value: datetime.date | None,
+    not_before: datetime.date | None = None,
+) -> None:
+    if value is None:
+        errors[field] = [_("Enter the date.")]
+    elif value > timezone.localdate():
+        errors[field] = [_("The date lies in the future.")]
+    elif not_before and value < not_before:
+        errors[field] = [
+            _("The date lies before the concern was raised (%(date)s).")
+            % {"date": not_before.isoformat()}
+        ]
+
+
+def _check_text(
+    errors: dict[str, list[str]], field: str, value: str, maximum: int, required: bool = False
+) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors[field] = [_("Describe the concern factually: what was seen or heard, and when.")]
+    elif len(value) > maximum:
+        errors[field] = [_("Keep this under %(max)d characters.") % {"max": maximum}]
+    return value
+
+
+def raise_concern(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    concern: str,
+    raised_on: datetime.date | None = None,
+    observation_uids: Iterable[Any] = (),
+) -> SafeguardingConcern:
+    """Record a concern about a pupil's safety, on the route of the pupil's school.
+
+    `observation_uids` are the factual signals: observations of this pupil that are not
+    withdrawn. Side effects: the concern, its links to the observations, audit entry
+    `safeguarding.raise` (route and number of observations, never the text).
+    """
+    from hechtwijzer.observations.models import Observation
+
+    if not allows(actor, Perm.VIEW_SAFEGUARDING, pupil):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    raised_on = raised_on or timezone.localdate()
+    _check_date(errors, "raised_on", raised_on)
+    text = _check_text(errors, "concern", concern, MAX_CONCERN_LENGTH, required=True)
+    try:
+        wanted = {uuid.UUID(str(uid)) for uid in observation_uids}
+    except ValueError:
+        wanted = {None}
+    observations = list(
+        Observation.objects.filter(pupil=pupil, withdrawn_at__isnull=True, uid__in=wanted - {None})
+    )
+    if len(observations) != len(wanted):
+        errors["observations"] = [_("Choose observations of this pupil that were not withdrawn.")]
+    if errors:
+        raise ValidationError(errors)
+    route = route_for(pupil)
+    with transaction.atomic():
+        row = SafeguardingConcern.objects.create(
+            pupil=pupil, route=route, raised_by=actor, raised_on=raised_on, concern=text
+        )
+        row.observations.set(observations)
+        record(
+            action="safeguarding.raise",
+            actor=actor,
+            pupil=pupil,
+            object_type="safeguarding_concern",
+            object_id=row.uid,
+            details={"route": route, "observations": len(observations)},
+        )
+    return row
+
+
+def _lock(concern: SafeguardingConcern, actor: Any, expected_version: int) -> SafeguardingConcern:
+    """Reload the concern for update and check it is still the version the user saw."""
+    if not allows(actor, Perm.VIEW_SAFEGUARDING, concern.pupil):
+        raise PermissionDenied
+    current = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
+    if current.version != expected_version:
+        raise StaleVersion(current)
+    return current
+
+
+def record_step(
+    *,
+    actor: Any,
+    concern: SafeguardingConcern,
+    expected_version: int,
+    step: str,
+    done_on: datetime.date | None,
+    consulted: str = "",
+    decision: str = "",
+) -> SafeguardingStep:
+    """Record a step taken on an open concern: the step of its route, the date, who was
+    consulted and what was decided. Refused with StaleVersion when the concern changed since
+    `expected_version`. Side effects: the step, the concern's version + 1, audit entry
+    `safeguarding.step` (route, step code and number of steps, never the text)."""
+    if not allows(actor, Perm.VIEW_SAFEGUARDING, concern.pupil):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if not concern.is_open:
+        errors["step"] = [_("This concern is closed; no steps can be added.")]
+    elif step not in ROUTE_STEPS[concern.route]:
+        errors["step"] = [_("Choose one of the steps of this route.")]
+    _check_date(errors, "done_on", done_on, concern.raised_on)
+    consulted = _check_text(errors, "consulted", consulted, MAX_STEP_TEXT_LENGTH)
+    decision = _check_text(errors, "decision", decision, MAX_STEP_TEXT_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _lock(concern, actor, expected_version)
+        row = SafeguardingStep.objects.create(
+            concern=current,
+            step=step,
+            done_on=done_on,
+            consulted=consulted,
+            decision=decision,
+            recorded_by=actor,
+        )
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        concern.version = current.version
+        record(
+            action="safeguarding.step",
+            actor=actor,
+            pupil=current.pupil,
+            object_type="safeguarding_concern",
+            object_id=current.uid,
+            details={
+                "route": current.route,
+                "step": step,
+                "steps": current.steps.count(),
+            },
+        )
+    return row
+
+
+def close_concern(
+    *,
+    actor: Any,
+    concern: SafeguardingConcern,
+    expected_version: int,
+    closed_on: datetime.date | None = None,
+) -> SafeguardingConcern:
+    """Close an open concern. Refused with StaleVersion when it changed since
+    `expected_version`. Side effects: status closed, the date, version + 1, audit entry
+    `safeguarding.close` (route and number of steps)."""
+    if not allows(actor, Perm.VIEW_SAFEGUARDING, concern.pupil):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    closed_on = closed_on or timezone.localdate()
+    if not concern.is_open:
+        errors["closed_on"] = [_("This concern is already closed.")]
+    else:
+        _check_date(errors, "closed_on", closed_on, concern.raised_on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _lock(concern, actor, expected_version)
+        current.status = SafeguardingStatus.CLOSED
+        current.closed_on = closed_on
+        current.version += 1
+        current.save(update_fields=["status", "closed_on", "version", "updated_at"])
+        record(
+            action="safeguarding.close",
+            actor=actor,
+            pupil=current.pupil,
+            object_type="safeguarding_concern",
+            object_id=current.uid,
+            details={"route": current.route, "steps": current.steps.count()},
+        )
+    return current

@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 
 from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, ProgrammeBlock, Score
-from hechtwijzer.care.models import PupilFactor
+from hechtwijzer.care.models import PupilFactor, SafeguardingConcern, SafeguardingStep
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.fields import EncryptedTextField
 from hechtwijzer.observations.models import Observation, ObservationSignal
@@ -68,6 +68,22 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         kind="risk",
         code=catalog.risk_factors[0].code,
         note=_m(pupil, PupilFactor, "note"),
+        recorded_by=coordinator,
+    )
+    concern = SafeguardingConcern.objects.create(
+        pupil=pupil,
+        route="nl_meldcode",
+        raised_by=coordinator,
+        raised_on=today,
+        concern=_m(pupil, SafeguardingConcern, "concern"),
+    )
+    concern.observations.add(observation)
+    SafeguardingStep.objects.create(
+        concern=concern,
+        step="map",
+        done_on=today,
+        consulted=_m(pupil, SafeguardingStep, "consulted"),
+        decision=_m(pupil, SafeguardingStep, "decision"),
         recorded_by=coordinator,
     )
     card = FocusCard.objects.create(

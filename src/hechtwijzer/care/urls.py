@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+urlpatterns = [
+    path("pupils/<public_id:public_id>/safeguarding/", views.safeguarding, name="safeguarding"),
+    path(
+        "pupils/<public_id:public_id>/safeguarding/<uuid:uid>/steps/",
+        views.record_step,
+        name="record_step",
+    ),
+    path(
+        "pupils/<public_id:public_id>/safeguarding/<uuid:uid>/close/",
+        views.close_concern,
+        name="close",
+    ),
+]

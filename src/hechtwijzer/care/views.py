@@ -1,0 +1,203 @@
+"""The safeguarding record of a pupil (care coordinator only): the concerns raised, the
+observations they rest on, each step taken on the school's route, and closing a concern.
+
+Every view looks the pupil up with `pupil_for_user(perm=VIEW_SAFEGUARDING)`: for anyone else the
+pupil does not exist (404), and each read and refusal is audit-logged. Writes go through the
+domain functions in `care.actions`, which check the policy again and log the write.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hechtwijzer.access import Perm, Policy, policy, pupil_for_user
+from hechtwijzer.catalog import get_catalog
+from hechtwijzer.observations.models import Observation
+
+from . import actions
+from .models import SafeguardingConcern, StepCode
+
+ACTION_VIEW = "safeguarding.view"
+
+
+def _date(value: str, field: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: [_("Enter a valid date.")]}) from None
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
+
+
+def _uuid_or_404(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def _page(request, pupil, *, status=200, raise_errors=None, raise_posted=None, forms=None):
+    """The record page; `forms` maps a concern uid to the errors and posted values of its
+    step or close form."""
+    catalog = get_catalog()
+    forms = forms or {}
+    concerns = list(
+        SafeguardingConcern.objects.filter(pupil=pupil)
+        .select_related("raised_by")
+        .prefetch_related("observations__signal_rows", "steps__recorded_by")
+    )
+    entries = []
+    for concern in concerns:
+        taken = {step.step for step in concern.steps.all()}
+        entries.append(
+            {
+                "concern": concern,
+                "observations": [
+                    {"observation": o, "signals": _signal_labels(catalog, o)}
+                    for o in sorted(concern.observations.all(), key=lambda o: o.observed_on)
+                ],
+                "steps": list(concern.steps.all()),
+                "step_choices": [
+                    {"code": code, "label": StepCode(code).label, "taken": code in taken}
+                    for code in concern.step_codes
+                ],
+                "form": forms.get(concern.uid, {"errors": {}, "posted": {}}),
+            }
+        )
+    observations = Observation.objects.filter(pupil=pupil, withdrawn_at__isnull=True)
+    context = {
+        "pupil": pupil,
+        "route": actions.route_for(pupil),
+        "entries": entries,
+        "observations": [
+            {"observation": o, "signals": _signal_labels(catalog, o)}
+            for o in observations.prefetch_related("signal_rows")[:100]
+        ],
+        "errors": raise_errors or {},
+        "posted": raise_posted or {},
+        "chosen": set((raise_posted or {}).get("observations", [])) if raise_posted else set(),
+        "today": timezone.localdate(),
+        "max_concern": actions.MAX_CONCERN_LENGTH,
+        "max_step_text": actions.MAX_STEP_TEXT_LENGTH,
+    }
+    return render(request, "care/safeguarding.html", context, status=status)
+
+
+def _signal_labels(catalog, observation) -> list:
+    labels = []
+    for row in observation.signal_rows.all():
+        item = catalog.by_code["signals"].get(row.code)
+        labels.append(item.label.get(get_language()) if item else row.code)
+    return labels
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
+def safeguarding(request, public_id):
+    """The pupil's safeguarding record, and the form to raise a concern."""
+    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+    if request.method != "POST":
+        return _page(request, pupil)
+    posted = {
+        "raised_on": request.POST.get("raised_on", ""),
+        "concern": request.POST.get("concern", ""),
+        "observations": request.POST.getlist("observations"),
+    }
+    try:
+        actions.raise_concern(
+            actor=request.user,
+            pupil=pupil,
+            concern=posted["concern"],
+            raised_on=_date(posted["raised_on"], "raised_on"),
+            observation_uids=posted["observations"],
+        )
+    except ValidationError as error:
+        return _page(request, pupil, raise_errors=error.message_dict, raise_posted=posted)
+    messages.success(request, _("The concern was recorded."))
+    return redirect("care:safeguarding", pupil.public_id)
+
+
+def _concern(pupil, uid) -> SafeguardingConcern:
+    return get_object_or_404(SafeguardingConcern, pupil=pupil, uid=_uuid_or_404(uid))
+
+
+def _stale(request, pupil, concern_uid, posted):
+    messages.error(
+        request,
+        _(
+            "This concern was changed in the meantime. Nothing was saved; below is the current "
+            "record. Check it and try again."
+        ),
+    )
+    return _page(request, pupil, status=409, forms={concern_uid: {"errors": {}, "posted": posted}})
+
+
+@require_POST
+@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
+def record_step(request, public_id, uid):
+    """Record a step taken on one concern's route."""
+    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+    concern = _concern(pupil, uid)
+    posted = {
+        "step": request.POST.get("step", ""),
+        "done_on": request.POST.get("done_on", ""),
+        "consulted": request.POST.get("consulted", ""),
+        "decision": request.POST.get("decision", ""),
+    }
+    try:
+        actions.record_step(
+            actor=request.user,
+            concern=concern,
+            expected_version=_version(request),
+            step=posted["step"],
+            done_on=_date(posted["done_on"], "done_on"),
+            consulted=posted["consulted"],
+            decision=posted["decision"],
+        )
+    except actions.StaleVersion:
+        return _stale(request, pupil, concern.uid, posted)
+    except ValidationError as error:
+        forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}
+        return _page(request, pupil, forms=forms)
+    messages.success(request, _("The step was recorded."))
+    return redirect("care:safeguarding", pupil.public_id)
+
+
+@require_POST
+@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
+def close_concern(request, public_id, uid):
+    """Close one concern."""
+    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+    concern = _concern(pupil, uid)
+    posted = {"closed_on": request.POST.get("closed_on", "")}
+    try:
+        actions.close_concern(
+            actor=request.user,
+            concern=concern,
+            expected_version=_version(request),
+            closed_on=_date(posted["closed_on"], "closed_on"),
+        )
+    except actions.StaleVersion:
+        return _stale(request, pupil, concern.uid, posted)
+    except ValidationError as error:
+        forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}
+        return _page(request, pupil, forms=forms)
+    messages.success(request, _("The concern was closed."))
+    return redirect("care:safeguarding", pupil.public_id)
