@@ -75,3 +75,10 @@ def build_world() -> SimpleNamespace:
     actions.update_pupil(actor=None, pupil=w.sem, status="left", left_on=datetime.date(2026, 7, 1))
     w.zoe = pupil("Zoe", w.zuid, w.group4)
     return w
+
+
+def admin_state(instance) -> str:
+    """The fingerprint an admin change form carries for `instance` (optimistic locking)."""
+    from hechtwijzer.web.admin_site import site
+
+    return site._registry[type(instance)].record_state(instance)

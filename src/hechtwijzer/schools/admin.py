@@ -86,7 +86,7 @@ class SchoolAdmin(ScopedModelAdmin):
         actions.update_school(
             actor=request.user,
             school=School.objects.get(pk=obj.pk),
-            **{name: form.cleaned_data[name] for name in form.cleaned_data},
+            **{name: form.cleaned_data[name] for name in form.cleaned_data if name != "seen_state"},
         )
 
 
@@ -273,11 +273,15 @@ class StaffAdmin(SchoolScopedAdmin):
         kwargs["form"] = StaffForm if obj is not None else NewStaffForm
         return super().get_form(request, obj, change=change, **kwargs)
 
+    def extra_state(self, obj) -> dict:
+        user = obj.user
+        return {"user": [user.first_name, user.last_name, user.email, user.is_active]}
+
     def get_fields(self, request, obj=None):
         person = ["first_name", "last_name", "email"]
         if obj is None:
             return ["school", "username", *person, "role", "groups", "password1", "password2"]
-        return [*person, "role", "groups", "is_active"]
+        return [*person, "role", "groups", "is_active", "seen_state"]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

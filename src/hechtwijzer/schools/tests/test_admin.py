@@ -5,7 +5,7 @@ from django.test import TestCase
 
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.schools.models import Group, Membership, Pupil, Role
-from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.testing import PASSWORD, admin_state, build_world
 
 User = get_user_model()
 
@@ -78,6 +78,7 @@ class AdminTests(TestCase):
             "status": "left",
             "left_on": "",
         }
+        data["seen_state"] = admin_state(self.w.piet)
         response = self.client.post(f"/admin/schools/pupil/{self.w.piet.pk}/change/", data)
         assert "left_on" in response.context["adminform"].form.errors
         self.w.piet.refresh_from_db()
@@ -132,6 +133,7 @@ class AdminTests(TestCase):
                 "email": "",
                 "role": "teacher",
                 "groups": [self.w.group3.pk],
+                "seen_state": admin_state(membership),
             },
         )
         assert response.status_code == 302
@@ -158,16 +160,43 @@ class AdminTests(TestCase):
 
     def test_the_school_admin_sets_the_schools_privacy_switches_but_not_its_country(self):
         url = f"/admin/schools/school/{self.w.noord.pk}/change/"
-        response = self.client.post(url, {"require_two_factor": "on",
-                                          "teachers_see_factor_presence": "on", "country": "BE"})
+        response = self.client.post(
+            url,
+            {
+                "require_two_factor": "on",
+                "teachers_see_factor_presence": "on",
+                "country": "BE",
+                "seen_state": admin_state(self.w.noord),
+            },
+        )
         assert response.status_code == 302
         self.w.noord.refresh_from_db()
         assert self.w.noord.require_two_factor and self.w.noord.teachers_see_factor_presence
         assert self.w.noord.country == "NL"  # read-only for a school administrator
         entry = AuditEntry.objects.get(action="school.change")
         assert entry.username == "dirk" and set(entry.details["fields"]) == {
-            "require_two_factor", "teachers_see_factor_presence"}
+            "require_two_factor",
+            "teachers_see_factor_presence",
+        }
         assert self.client.get(f"/admin/schools/school/{self.w.zuid.pk}/change/").status_code == 404
+
+    def test_a_save_over_a_record_changed_meantime_is_refused(self):
+        seen = admin_state(self.w.piet)  # dirk opens the form
+        Pupil.objects.filter(pk=self.w.piet.pk).update(first_name="Pieter")  # someone saves
+        data = {
+            "school": self.w.noord.pk,
+            "first_name": "Piet",
+            "last_name": "Testkind",
+            "date_of_birth": "2019-03-14",
+            "group": self.w.group3.pk,
+            "status": "active",
+            "left_on": "",
+            "seen_state": seen,
+        }
+        response = self.client.post(f"/admin/schools/pupil/{self.w.piet.pk}/change/", data)
+        assert response.status_code == 200
+        assert "in de tussentijd" in response.content.decode()
+        assert Pupil.objects.get(pk=self.w.piet.pk).first_name == "Pieter"
 
     def test_it_lets_no_teacher_into_the_admin(self):
         self.client.login(username="anna", password=PASSWORD)

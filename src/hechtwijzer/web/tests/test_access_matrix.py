@@ -11,7 +11,7 @@ from django.test import TestCase
 
 from hechtwijzer import access
 from hechtwijzer.schools.models import Group, Pupil
-from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.testing import PASSWORD, admin_state, build_world
 
 PERSONAS = ["anonymous", "anna", "bram", "carla", "dirk", "hugo", "erik", "fien", "gijs"]
 
@@ -105,6 +105,7 @@ class AccessMatrixTests(TestCase):
                 "groups": [g.pk for g in instance.groups.all()],
                 "is_active": "on",
             }
+        data["seen_state"] = admin_state(type(instance).objects.get(pk=instance.pk))
         return client.post(url, data)
 
     def test_it_reads_and_changes_admin_records_as_the_matrix_says(self):
