@@ -79,6 +79,7 @@ def record(
     concerned (the pupil's school unless `school_id` is given).
     """
     from hechtwijzer.access import role_at
+    from hechtwijzer.accounts.network import client_ip
 
     if actor is None and request is not None:
         actor = request.user
@@ -97,6 +98,7 @@ def record(
         object_type=object_type,
         object_id=str(object_id),
         pupil_public_id=pupil_public_id,
-        remote_addr=request.META.get("REMOTE_ADDR") if request is not None else None,
+        # The client's address as the trusted proxies report it, like the log-in throttle.
+        remote_addr=client_ip(request) if request is not None else None,
         details=details or {},
     )

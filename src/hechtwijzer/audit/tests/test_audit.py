@@ -67,6 +67,18 @@ class AuditTrailTests(TestCase):
         call_command("audit", "--pupil", self.w.piet.public_id, stdout=text)
         assert "anna" in text.getvalue() and "pupil.view" in text.getvalue()
 
+    def test_it_records_the_clients_address_behind_a_trusted_proxy(self):
+        from django.test import override_settings
+
+        with override_settings(TRUSTED_PROXY_COUNT=1):
+            self.client.login(username="anna", password=PASSWORD)
+            self.client.get(
+                f"/pupils/{self.w.piet.public_id}/",
+                HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.9",
+            )
+        entry = AuditEntry.objects.filter(action="pupil.view").latest("id")
+        assert entry.remote_addr == "198.51.100.9"  # the proxy's own view of the client
+
     def test_the_command_names_a_malformed_pupil_id(self):
         with pytest.raises(CommandError, match="is not a pupil id"):
             call_command("audit", "--pupil", "../etc", stdout=io.StringIO())
