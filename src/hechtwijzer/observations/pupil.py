@@ -151,6 +151,8 @@ def pupil_context(request, pupil) -> dict:
     window_start = today - datetime.timedelta(weeks=WINDOW_WEEKS) + datetime.timedelta(days=1)
 
     sees_factors = allows(user, Perm.VIEW_FACTORS, pupil)
+    # A teacher may see only *that* factors exist, where the school allows it.
+    sees_presence = not sees_factors and may_see_factor_presence(user, pupil)
     factors = list(PupilFactor.objects.filter(pupil=pupil)) if sees_factors else []
     profile = build_profile(
         pupil,
@@ -230,12 +232,8 @@ def pupil_context(request, pupil) -> dict:
         "may_observe": allows(user, Perm.OBSERVE, pupil),
         "sees_factors": sees_factors,
         "factor_count": len(factors),
-        "sees_factor_presence": may_see_factor_presence(user, pupil) and not sees_factors,
-        "has_factors": (
-            PupilFactor.objects.filter(pupil=pupil).exists()
-            if may_see_factor_presence(user, pupil) and not sees_factors
-            else False
-        ),
+        "sees_factor_presence": sees_presence,
+        "has_factors": sees_presence and PupilFactor.objects.filter(pupil=pupil).exists(),
         "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
         "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
         "window_start": window_start,

@@ -74,12 +74,15 @@ def _card_context(request, pupil, card, *, editable):
 def focus_card(request, public_id):
     """The current focus card (stable URL). A pupil without a card sees the empty card, ready
     to start like the paper form; the first tick or own measure opens version 1."""
-    pupil = pupil_for_user(request, public_id, action="focuscard.view")
+    if request.method == "POST":
+        # A save: refused (404, audit "access.denied") unless the user keeps this card; the
+        # save itself is recorded by the domain function, so no separate read entry.
+        pupil = pupil_for_user(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
+    else:
+        pupil = pupil_for_user(request, public_id, action="focuscard.view")
     editable = allows(request.user, Perm.KEEP_FOCUS_CARD, pupil)
     card = actions.current_card(pupil)
     if request.method == "POST":
-        if not editable:
-            raise Http404
         card = card or actions.start_card(actor=request.user, pupil=pupil)
         rows = {
             m.code: actions.RowState(

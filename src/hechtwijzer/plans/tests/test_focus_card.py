@@ -175,6 +175,15 @@ class FocusCardTests(TestCase):
         school = self.client.get(f"/schools/{self.w.noord.pk}/overview/").content.decode()
         assert "Evaluatie te laat" in school
 
+    def test_a_save_by_someone_who_may_only_read_is_refused_and_recorded(self):
+        # carla keeps the card; a school admin may not even read it, a teacher of another
+        # group neither: their whole-card save is a refusal on the audit trail.
+        self.client.login(username="bram", password=PASSWORD)
+        assert self.client.post(self.url, {"lock_version": 0}).status_code == 404
+        assert AuditEntry.objects.filter(action="access.denied", username="bram").exists()
+        assert not AuditEntry.objects.filter(action="focuscard.view", username="bram").exists()
+        assert not FocusCard.objects.exists()
+
     def test_another_groups_teacher_and_another_school_get_404(self):
         for username in ("bram", "fien"):
             self.client.login(username=username, password=PASSWORD)
