@@ -12,12 +12,13 @@ PORT ?= 8000
 HECHTWIJZER_DATA_DIR ?= $(CURDIR)/var
 export HOST PORT HECHTWIJZER_DATA_DIR
 
-.PHONY: run test e2e install lint messages translations vendor clean help
+.PHONY: run test e2e bench install lint messages translations vendor clean help
 
 help:
 	@echo "make run    serve the app with demo data on http://$(HOST):$(PORT)/"
 	@echo "make test   linters and the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make e2e    end-to-end and accessibility tests in headless Chromium (artefacts in test-artifacts/)"
+	@echo "make bench  load test at scale 1, 10 and 50 (BENCHMARKS.md; BENCH_ARGS=\"--database postgres\")"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,6 +83,18 @@ e2e: translations vendor $(E2E_STAMP)
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing at $(E2E_CHROMIUM): install Debian's 'chromium' package"; exit 1; fi; }
 	$(BIN)/pytest e2e -q
+
+# Benchmarks (bench/run.py, BENCHMARKS.md): synthetic data at several scales, the production
+# server on a loopback port, wrk as the load generator (Debian's package). Not part of `make
+# test`: timings decide nothing there. Results go to bench/results/, then into BENCHMARKS.md.
+BENCH_ARGS ?=
+bench: translations vendor
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: install Debian's 'wrk' package"; exit 1; fi; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/report.py
 
 # Refresh the Dutch message file after changing user-facing text.
 messages: $(STAMP)

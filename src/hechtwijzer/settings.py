@@ -191,6 +191,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hechtwijzer.urls"
+# `make bench` (bench/run.py) serves the app with one extra page: a bare baseline that renders
+# rows from one query with no access policy, audit or profile, to compare our pages against.
+# It reads pupil names without any check, so it must never be served outside a benchmark.
+BENCH = env_bool("HECHTWIJZER_BENCH", False)
+if BENCH:
+    if PRODUCTION:
+        raise ImproperlyConfigured("HECHTWIJZER_BENCH is for benchmarks, never for production")
+    ROOT_URLCONF = "hechtwijzer.bench_urls"
 WSGI_APPLICATION = "hechtwijzer.wsgi.application"
 
 TEMPLATES = [

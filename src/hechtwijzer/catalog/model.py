@@ -252,8 +252,9 @@ class Measure(Item):
     addresses: tuple[Link, ...] = ()
     matches: Link | None = None
 
-    @property
+    @cached_property
     def signal_codes(self) -> tuple[str, ...]:
+        # Cached: the engine asks this for every measure and observed signal of every profile.
         return tuple(link.code for link in self.addresses)
 
 
@@ -354,10 +355,26 @@ class Catalog:
                 index[kind, code].append((item, field))
         return MappingProxyType({key: tuple(value) for key, value in index.items()})
 
+    @cached_property
+    def _linked_memo(self) -> dict[tuple[str, str, str | None], tuple[Item, ...]]:
+        return {}
+
     def linked_from(self, kind: str, code: str, field: str | None = None) -> tuple[Item, ...]:
-        """The items linking to kind/code (through `field` only, if given), in catalog order."""
-        found = self._backlinks.get((kind, code), ())
-        return tuple(dict.fromkeys(i for i, f in found if field is None or f == field))
+        """The items linking to kind/code (through `field` only, if given), in catalog order.
+
+        Remembered per question: the catalog never changes, and the engine asks the same ones
+        for every profile (bench/, BENCHMARKS.md). Duplicates are dropped by identity, since
+        hashing a frozen item hashes every field of it.
+        """
+        key = (kind, code, field)
+        memo = self._linked_memo
+        if key not in memo:
+            unique: dict[int, Item] = {}
+            for item, through in self._backlinks.get((kind, code), ()):
+                if field is None or through == field:
+                    unique.setdefault(id(item), item)
+            memo[key] = tuple(unique.values())
+        return memo[key]
 
     def signals_for_pattern(self, code: str) -> tuple[Signal, ...]:
         """The signals a source describes under this pattern or type."""

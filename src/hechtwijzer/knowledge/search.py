@@ -221,11 +221,17 @@ def highlight(text: str, hit: Hit, lang: str) -> list[tuple[str, bool]]:
     return segments
 
 
+@lru_cache(maxsize=100_000)
+def _word_keys(word: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A word's folded form and its search key in every language, worked out once per process:
+    highlighting asks this for every word of every result's texts, and the words repeat."""
+    return fold(word), tuple((lang, key(word, lang)) for lang in LANGUAGES)
+
+
 def _is_match(word: str, hit: Hit, lang: str) -> bool:
-    folded = fold(word)
-    for qlang in (lang, *(other for other in LANGUAGES if other != lang)):
-        if (qlang, key(word, qlang)) in hit.keys:
-            return True
+    folded, keys = _word_keys(word)
+    if any(pair in hit.keys for pair in keys):
+        return True
     return any(folded.startswith(prefix) for prefix in hit.prefixes)
 
 
@@ -234,13 +240,21 @@ def snippet(hit: Hit, lang: str, width: int = 28) -> list[tuple[str, bool]]:
     best_text, best_count = "", -1
     candidates = [hit.item.description.get(lang)]
     candidates += [text for path, text in hit.item.texts() if path.endswith(f".{lang}")]
+    # An item's texts repeat their words: decide each distinct word once for this hit.
+    decided: dict[str, bool] = {}
+
+    def is_match(word: str) -> bool:
+        if word not in decided:
+            decided[word] = _is_match(word, hit, lang)
+        return decided[word]
+
     for text in candidates:
-        count = sum(1 for word in words(text) if _is_match(word, hit, lang))
+        count = sum(1 for word in words(text) if is_match(word))
         if count > best_count:
             best_text, best_count = text, count
     tokens = best_text.split()
     first = next(
-        (i for i, token in enumerate(tokens) if any(_is_match(w, hit, lang) for w in words(token))),
+        (i for i, token in enumerate(tokens) if any(is_match(w) for w in words(token))),
         0,
     )
     start = max(0, first - width // 3)

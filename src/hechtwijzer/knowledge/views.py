@@ -1,5 +1,7 @@
 """The knowledge pages (kennisbank): an index by theme, a page per catalog item, and search."""
 
+from functools import lru_cache
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -132,17 +134,25 @@ def item(request, kind, code):
 @policy(Policy.LOGGED_IN)
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    lang = get_language()
-    results = []
-    if query:
-        for hit in index_for(get_catalog()).search(query, lang):
-            results.append(
-                {
-                    "item": hit.item,
-                    "kind_label": KIND_LABELS[hit.item.kind],
-                    "title": highlight(hit.item.label.get(lang), hit, lang),
-                    "snippet": snippet(hit, lang),
-                }
-            )
+    results = _results(query, get_language()) if query else ()
     context = {"query": query, "results": results}
     return render(request, "knowledge/search.html", context)
+
+
+@lru_cache(maxsize=512)
+def _results(query: str, lang: str) -> tuple[dict, ...]:
+    """The results of a query with their highlighted titles and snippets.
+
+    The catalog never changes while the process runs, so the same query always gives the same
+    results; teachers repeat the same few words, and highlighting 50 results is the expensive
+    part (bench/, BENCHMARKS.md). Nothing about pupils or users is in here.
+    """
+    return tuple(
+        {
+            "item": hit.item,
+            "kind_label": KIND_LABELS[hit.item.kind],
+            "title": highlight(hit.item.label.get(lang), hit, lang),
+            "snippet": snippet(hit, lang),
+        }
+        for hit in index_for(get_catalog()).search(query, lang)
+    )

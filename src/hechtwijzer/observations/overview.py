@@ -20,8 +20,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DateField, Func, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -76,6 +75,28 @@ TREND_FLOORS = (1, 2, 3, 5)
 # The heat map still shows every count.
 MOST_SIGNALS_MINIMUM = SHADE_FLOORS[1]
 MOST_SIGNALS_MIN_DAYS = 2
+
+
+class WeekStart(Func):
+    """The Monday of a date's week, computed by the database.
+
+    Django's TruncWeek is a Python function on SQLite, called once for every signal row in the
+    window; at a school's scale that call was a fifth of the school overview's server time
+    (bench/, BENCHMARKS.md). SQLite's own date() does the same in C: back six days, then
+    forward to the next Monday (or stay on it). PostgreSQL truncates natively.
+    """
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="DATE_TRUNC('week', %(expressions)s)::date"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s, '-6 days', 'weekday 1')"
+        )
 
 
 def _level(count: int, floors: tuple[int, ...]) -> int:
@@ -228,7 +249,7 @@ def signal_overview(
                 informant__in=OWN_INFORMANTS,
                 signal_group__in=[group.code for group in groups],
             )
-            .annotate(week=TruncWeek("observed_on"))
+            .annotate(week=WeekStart("observed_on"))
             .values("pupil_id", "week")
             .annotate(days=Count("observed_on", distinct=True), **per_group)
             .order_by()

@@ -30,6 +30,19 @@ TIMELINE_PAGE = 25
 SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
 
 
+# Choice labels from dicts made once: Django's get_FOO_display() rebuilds the choices mapping on
+# every call, four calls for each of the 25 observations of a timeline page (bench/).
+_LABELS = {
+    field: dict(choices.choices)
+    for field, choices in (
+        ("informant", Informant),
+        ("setting", Setting),
+        ("company", Company),
+        ("moment", Moment),
+    )
+}
+
+
 @dataclass(frozen=True)
 class WeekBar:
     start: datetime.date
@@ -173,6 +186,12 @@ def pupil_context(request, pupil) -> dict:
             "observation": o,
             "signals": [catalog.get("signals", row.code) for row in o.signal_rows.all()],
             "may_correct": may_correct(user, o),
+            "informant": _LABELS["informant"].get(o.informant, o.informant),
+            "situation": [
+                _LABELS[field][value]
+                for field in ("setting", "company", "moment")
+                if (value := getattr(o, field)) in _LABELS[field]
+            ],
         }
         for o in timeline
     ]

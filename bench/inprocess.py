@@ -1,0 +1,197 @@
+"""In-process measurements for bench/run.py, run in a subprocess against the benchmark database.
+
+    python bench/inprocess.py facts MANIFEST            -> group size and school size
+    python bench/inprocess.py pages MANIFEST FACTS      -> per page: queries and server time
+    python bench/inprocess.py parts MANIFEST            -> engine alone, profile share, PDF alone
+
+"Server time" here is the time Django takes to answer through the whole middleware stack with
+the test client, no network and no other load: the part of a request that is ours. Medians of
+repeated runs after a warm-up; the output is JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hechtwijzer.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from pages import pages  # noqa: E402
+
+User = get_user_model()
+
+
+def timed(fn, runs: int, warmup: int = 3) -> dict:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 3),
+        "min_ms": round(samples[0], 3),
+        "max_ms": round(samples[-1], 3),
+        "runs": runs,
+    }
+
+
+def facts(manifest: dict) -> dict:
+    from hechtwijzer.schools.models import Pupil, PupilStatus
+
+    school = manifest["schools"][0]
+    target = school["target"]
+    active = Pupil.objects.filter(status=PupilStatus.ACTIVE)
+    return {
+        "group_size": active.filter(group_id=target["group_id"]).count(),
+        "school_pupils": active.filter(school_id=school["id"]).count(),
+    }
+
+
+def client_for(username: str) -> Client:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def measure_pages(manifest: dict, runs: int) -> dict:
+    school = manifest["schools"][0]
+    clients = {
+        "teacher": client_for(school["target"]["teacher"]),
+        "coordinator": client_for(school["coordinator"]),
+    }
+    results = {}
+    for page in pages(manifest, timezone.localdate()):
+        client = clients[page.persona]
+        path = page.paths[0]
+
+        def call(client=client, page=page, path=path):
+            send = client.post if page.method == "POST" else client.get
+            response = send(path, page.form) if page.method == "POST" else send(path)
+            if response.status_code != page.expect:
+                raise SystemExit(f"{page.name}: {path} answered {response.status_code}")
+            return response
+
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        # Read the count now: the captured list is a view of the connection's log, which the
+        # next request empties.
+        count = len(queries)
+        entry = timed(call, runs=runs if page.name != "pdf" else max(5, runs // 2))
+        entry["queries"] = count
+        results[page.name] = entry
+    # The baseline page with as many rows as the largest page, for the same comparison here.
+    client = clients["teacher"]
+    for rows in sorted({p.rows for p in pages(manifest, timezone.localdate())}):
+        path = f"/bench/baseline/?rows={rows}"
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        count = len(queries)
+        entry = timed(lambda path=path: client.get(path), runs=runs)
+        entry["queries"] = count
+        results[f"baseline_{rows}"] = entry
+    return results
+
+
+def synthetic_observations(n: int, as_of: datetime.date, seed: int = 8):
+    """n engine observations of one to three signals, spread over the 8-week window."""
+    from hechtwijzer import engine
+    from hechtwijzer.catalog import get_catalog
+
+    rng = random.Random(seed)
+    codes = [s.code for s in get_catalog().signals]
+    favourites = rng.sample(codes, 6)
+    observations = []
+    for _ in range(n):
+        day = as_of - datetime.timedelta(days=rng.randrange(56))
+        pool = favourites if rng.random() < 0.7 else codes
+        observations.append(
+            engine.Observation(date=day, signals=tuple(rng.sample(pool, rng.randint(1, 3))))
+        )
+    return observations
+
+
+def measure_parts(manifest: dict) -> dict:
+    from hechtwijzer import engine
+    from hechtwijzer.catalog import get_catalog
+    from hechtwijzer.observations.pupil import WINDOW_WEEKS, build_profile
+    from hechtwijzer.plans.actions import current_card
+    from hechtwijzer.plans.documents import card_document
+    from hechtwijzer.plans.pdf import render_card
+    from hechtwijzer.schools.models import Pupil
+
+    catalog = get_catalog()
+    today = timezone.localdate()
+    out: dict = {"engine": {}}
+    for n in (1_000, 10_000):
+        observations = synthetic_observations(n, today)
+        out["engine"][str(n)] = timed(
+            lambda obs=observations: engine.build_profile(
+                obs,
+                catalog=catalog,
+                as_of=today,
+                window_weeks=WINDOW_WEEKS,
+                birth_date=datetime.date(today.year - 9, 3, 1),
+            ),
+            runs=20 if n <= 1_000 else 7,
+        )
+
+    target = manifest["schools"][0]["target"]
+    pupil = Pupil.objects.get(public_id=target["heavy_pupil"])
+    client = client_for(target["teacher"])
+    page = timed(lambda: client.get(f"/pupils/{pupil.public_id}/"), runs=15)
+    profile = timed(lambda: build_profile(pupil, today), runs=15)
+    out["profile_share"] = {
+        "pupil_observations": target["heavy_pupil_observations"],
+        "pupil_page": page,
+        "profile_with_its_query": profile,
+        "ratio": round(profile["median_ms"] / page["median_ms"], 4),
+    }
+
+    card_pupil = Pupil.objects.get(public_id=target["card_pupil"])
+    card = current_card(card_pupil)
+    document = card_document(card_pupil, card, "nl")
+    out["pdf"] = {
+        "document": timed(lambda: card_document(card_pupil, card, "nl"), runs=15),
+        "render": timed(lambda: render_card(document), runs=20),
+    }
+    return out
+
+
+def main(argv: list[str]) -> None:
+    command, manifest_path = argv[1], argv[2]
+    manifest = json.loads(Path(manifest_path).read_text())
+    if command == "facts":
+        result = facts(manifest)
+    elif command == "pages":
+        runs = int(argv[3]) if len(argv) > 3 else 15
+        result = measure_pages(manifest, runs)
+    elif command == "parts":
+        result = measure_parts(manifest)
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

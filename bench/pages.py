@@ -1,0 +1,116 @@
+"""The pages `make bench` measures, shared by bench/run.py (load) and bench/inprocess.py.
+
+Each page names the persona that asks for it, the paths (several are used in turn), what every
+response must answer, and how many rows it shows, so the baseline page can render as many.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    title: str
+    persona: str  # "teacher" or "coordinator" of the target school
+    paths: tuple[str, ...]
+    rows: int  # rows the page shows: the baseline renders as many
+    method: str = "GET"
+    body: str = ""
+    expect: int = 200
+    note: str = ""
+    form: dict = field(default_factory=dict)
+
+
+def pages(manifest: dict, today: datetime.date) -> list[Page]:
+    school = manifest["schools"][0]
+    target = school["target"]
+    group = f"/groups/{target['group_id']}/"
+    quick_log = {
+        "signals": ["concentration", "restless_chaotic"],
+        "observed_on": today.isoformat(),
+        "setting": "structured",
+        "company": "peers",
+        "moment": "",
+        "note": "",
+        "next": group,
+    }
+    return [
+        Page(
+            "group",
+            "Group overview (teacher)",
+            "teacher",
+            (group,),
+            rows=target["group_size"],
+            note="the teacher's own group: pupils, signal tiles, heat map",
+        ),
+        Page(
+            "school",
+            "School overview (care coordinator)",
+            "coordinator",
+            (f"/schools/{school['id']}/overview/",),
+            rows=school["pupils"],
+            note="heat map of every group, pupils with most signals, overdue evaluations",
+        ),
+        Page(
+            "pupil",
+            "Pupil page, many observations",
+            "teacher",
+            (f"/pupils/{target['heavy_pupil']}/",),
+            rows=25,
+            note=(
+                f"{target['heavy_pupil_observations']} observations; profile, charts and the "
+                "first timeline page of 25"
+            ),
+        ),
+        Page(
+            "profile",
+            "Pupil page with factors (care coordinator)",
+            "coordinator",
+            (f"/pupils/{target['heavy_pupil']}/",),
+            rows=25,
+            note="the same pupil as the coordinator sees it: profile weighed with risk and "
+            "protective factors, safeguarding check",
+        ),
+        Page(
+            "card",
+            "Focus card page",
+            "teacher",
+            (f"/pupils/{target['card_pupil']}/focuskaart/",),
+            rows=46,
+            note="29 card measures, 17 tips, own measures, recommendations",
+        ),
+        Page(
+            "pdf",
+            "Focus card PDF",
+            "teacher",
+            (f"/pupils/{target['card_pupil']}/focuskaart.pdf",),
+            rows=46,
+        ),
+        Page(
+            "quicklog",
+            "Quick log (POST)",
+            "teacher",
+            tuple(f"/pupils/{p}/observe/" for p in target["quiet_pupils"]),
+            rows=25,
+            method="POST",
+            body=urlencode(quick_log, doseq=True),
+            expect=302,
+            form=quick_log,
+            note="two signals for one of five pupils in turn; answers with a redirect to the group",
+        ),
+        Page(
+            "search",
+            "Knowledge search",
+            "teacher",
+            tuple(
+                "/knowledge/search/?" + urlencode({"q": q})
+                for q in ("faalangstig", "boosheid", "hechting", "concentratie", "vastklampen")
+            ),
+            rows=20,
+            note="five queries in turn",
+        ),
+    ]
