@@ -1,7 +1,9 @@
 """Template helpers for catalog objects: the reader's language, paragraphs, labels, citations."""
 
+from functools import lru_cache
+
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
 from hechtwijzer.catalog import Item, get_catalog
@@ -33,7 +35,14 @@ def vocab(code: str, vocabulary: str) -> str:
 
 @register.filter
 def item_url(item: Item) -> str:
-    return reverse("knowledge:item", args=[item.kind, item.code])
+    return _item_url(item.kind, item.code, get_script_prefix())
+
+
+@lru_cache(maxsize=4096)
+def _item_url(kind: str, code: str, prefix: str) -> str:
+    # Catalog items and their URLs never change while the process runs; pages link dozens of
+    # them, and reversing each one every time was a measurable part of their time (bench/).
+    return reverse("knowledge:item", args=[kind, code])
 
 
 @register.simple_tag
