@@ -166,7 +166,8 @@ class PostgresDatabase(Database):
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as db:
-            return db.execute(sql, params).fetchall() if sql.startswith("SELECT") else None
+            cursor = db.execute(sql, params)
+            return cursor.fetchall() if sql.startswith("SELECT") else None
 
     def template_exists(self) -> bool:
         return bool(
