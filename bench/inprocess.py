@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -56,16 +57,36 @@ def timed(fn, runs: int, warmup: int = 3) -> dict:
     }
 
 
-def facts(manifest: dict) -> dict:
-    from hechtwijzer.schools.models import Pupil, PupilStatus
+ROW = re.compile(rb"<(?:tr|li)[\s>]")
 
+
+def facts(manifest: dict) -> dict:
+    """What the pages show, for the baseline to show as much: the rows of each page.
+
+    A page's rows are the table rows and list items it renders (counted in its HTML) beyond
+    those of the frame every page shares (header, menu); the baseline page renders that many
+    table rows. The PDF is compared with as many rows as its HTML page has; the quick log with
+    the rows of the form it is sent from.
+    """
     school = manifest["schools"][0]
-    target = school["target"]
-    active = Pupil.objects.filter(status=PupilStatus.ACTIVE)
-    return {
-        "group_size": active.filter(group_id=target["group_id"]).count(),
-        "school_pupils": active.filter(school_id=school["id"]).count(),
+    clients = {
+        "teacher": client_for(school["target"]["teacher"]),
+        "coordinator": client_for(school["coordinator"]),
     }
+    frame = len(ROW.findall(clients["teacher"].get("/bench/baseline/?rows=1").content)) - 1
+    rows = {}
+    for page in pages(manifest, timezone.localdate()):
+        if page.name == "pdf":
+            continue
+        counts = []
+        for path in page.paths:  # a page asked for in turns: the mean of its paths
+            response = clients[page.persona].get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{page.name}: {path} answered {response.status_code}")
+            counts.append(len(ROW.findall(response.content)) - frame)
+        rows[page.name] = max(1, round(sum(counts) / len(counts)))
+    rows["pdf"] = rows["card"]
+    return {"rows": rows}
 
 
 def client_for(username: str) -> Client:

@@ -17,7 +17,7 @@ class Page:
     title: str
     persona: str  # "teacher" or "coordinator" of the target school
     paths: tuple[str, ...]
-    rows: int  # rows the page shows: the baseline renders as many
+    rows: int  # rows the page shows (bench/inprocess.py facts): the baseline renders as many
     method: str = "GET"
     body: str = ""
     expect: int = 200
@@ -26,7 +26,10 @@ class Page:
 
 
 def pages(manifest: dict, today: datetime.date) -> list[Page]:
+    """The measured pages. Their rows come from `manifest["rows"]` once counted (see
+    inprocess.facts); until then every page counts as one row."""
     school = manifest["schools"][0]
+    counted = manifest.get("rows", {})
     target = school["target"]
     group = f"/groups/{target['group_id']}/"
     quick_log = {
@@ -44,7 +47,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "Group overview (teacher)",
             "teacher",
             (group,),
-            rows=target["group_size"],
+            rows=counted.get("group", 1),
             note="the teacher's own group: pupils, signal tiles, heat map",
         ),
         Page(
@@ -52,7 +55,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "School overview (care coordinator)",
             "coordinator",
             (f"/schools/{school['id']}/overview/",),
-            rows=school["pupils"],
+            rows=counted.get("school", 1),
             note="heat map of every group, pupils with most signals, overdue evaluations",
         ),
         Page(
@@ -60,7 +63,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "Pupil page, many observations",
             "teacher",
             (f"/pupils/{target['heavy_pupil']}/",),
-            rows=25,
+            rows=counted.get("pupil", 1),
             note=(
                 f"{target['heavy_pupil_observations']} observations; profile, charts and the "
                 "first timeline page of 25"
@@ -71,7 +74,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "Pupil page with factors (care coordinator)",
             "coordinator",
             (f"/pupils/{target['heavy_pupil']}/",),
-            rows=25,
+            rows=counted.get("profile", 1),
             note="the same pupil as the coordinator sees it: profile weighed with risk and "
             "protective factors, safeguarding check",
         ),
@@ -80,7 +83,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "Focus card page",
             "teacher",
             (f"/pupils/{target['card_pupil']}/focuskaart/",),
-            rows=46,
+            rows=counted.get("card", 1),
             note="29 card measures, 17 tips, own measures, recommendations",
         ),
         Page(
@@ -88,14 +91,14 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             "Focus card PDF",
             "teacher",
             (f"/pupils/{target['card_pupil']}/focuskaart.pdf",),
-            rows=46,
+            rows=counted.get("pdf", 1),
         ),
         Page(
             "quicklog",
             "Quick log (POST)",
             "teacher",
             tuple(f"/pupils/{p}/observe/" for p in target["quiet_pupils"]),
-            rows=25,
+            rows=counted.get("quicklog", 1),
             method="POST",
             body=urlencode(quick_log, doseq=True),
             expect=302,
@@ -110,7 +113,7 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
                 "/knowledge/search/?" + urlencode({"q": q})
                 for q in ("faalangstig", "boosheid", "hechting", "concentratie", "vastklampen")
             ),
-            rows=20,
+            rows=counted.get("search", 1),
             note="five queries in turn",
         ),
     ]

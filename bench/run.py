@@ -491,8 +491,7 @@ def main() -> None:
         work_manifest = TMP / "work-manifest.json"
         work_manifest.write_text(json.dumps(manifest))
         facts = json.loads(run([PYTHON, HERE / "inprocess.py", "facts", work_manifest], work_env))
-        manifest["schools"][0]["pupils"] = facts["school_pupils"]
-        manifest["schools"][0]["target"]["group_size"] = facts["group_size"]
+        manifest["rows"] = facts["rows"]
         work_manifest.write_text(json.dumps(manifest))
         page_list = pages(manifest, today)
         log(f"scale {scale}: in-process measurements")
@@ -524,8 +523,7 @@ def main() -> None:
             "data": {
                 "counts": manifest.get("counts"),
                 "generation_seconds": manifest.get("generation_seconds"),
-                "school_pupils": facts["school_pupils"],
-                "group_size": facts["group_size"],
+                "rows": facts["rows"],
                 "heavy_pupil_observations": school["target"]["heavy_pupil_observations"],
             },
             "inprocess": inprocess,

@@ -4,6 +4,8 @@ from functools import lru_cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from hechtwijzer.catalog import Item, get_catalog
@@ -23,6 +25,22 @@ def tr(value):
 def paragraphs(text: str) -> list[str]:
     """A catalog text split at blank lines, so the template can wrap each in <p>."""
     return [" ".join(part.split()) for part in (text or "").split("\n\n") if part.strip()]
+
+
+@register.filter
+def as_paragraphs(text: str) -> SafeString:
+    """A catalog text as escaped <p> paragraphs (split at blank lines).
+
+    Catalog texts never change while the app runs, so each is made into HTML once: the focus
+    card shows the explanation of 46 measures, and a template loop per paragraph was a
+    measurable part of its time (bench/, BENCHMARKS.md).
+    """
+    return _paragraph_html(str(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _paragraph_html(text: str) -> SafeString:
+    return mark_safe("".join(f"<p>{escape(p)}</p>" for p in paragraphs(text)))  # noqa: S308
 
 
 @register.filter
