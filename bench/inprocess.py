@@ -40,7 +40,7 @@ from pages import pages  # noqa: E402
 User = get_user_model()
 
 
-def timed(fn, runs: int, warmup: int = 3) -> dict:
+def timed(fn, runs: int, warmup: int = 3, keep: bool = False) -> dict:
     for _ in range(warmup):
         fn()
     samples = []
@@ -48,12 +48,12 @@ def timed(fn, runs: int, warmup: int = 3) -> dict:
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
     return {
         "median_ms": round(statistics.median(samples), 3),
-        "min_ms": round(samples[0], 3),
-        "max_ms": round(samples[-1], 3),
+        "min_ms": round(min(samples), 3),
+        "max_ms": round(max(samples), 3),
         "runs": runs,
+        **({"samples": samples} if keep else {}),
     }
 
 
@@ -95,12 +95,19 @@ def client_for(username: str) -> Client:
     return client
 
 
-def measure_pages(manifest: dict, runs: int) -> dict:
+def measure_pages(manifest: dict, runs: int, passes: int = 3) -> dict:
+    """Per page: its queries, and its server time next to the baseline's with as many rows.
+
+    Page and baseline are timed in turns, in several passes, so that a machine that slows
+    down for a while (these are shared virtual machines) slows both: `vs_baseline` (page time
+    ÷ baseline time) is the figure that compares across runs and scales.
+    """
     school = manifest["schools"][0]
     clients = {
         "teacher": client_for(school["target"]["teacher"]),
         "coordinator": client_for(school["coordinator"]),
     }
+    calls = {}
     results = {}
     for page in pages(manifest, timezone.localdate()):
         client = clients[page.persona]
@@ -113,24 +120,44 @@ def measure_pages(manifest: dict, runs: int) -> dict:
                 raise SystemExit(f"{page.name}: {path} answered {response.status_code}")
             return response
 
-        with CaptureQueriesContext(connection) as queries:
-            call()
-        # Read the count now: the captured list is a view of the connection's log, which the
-        # next request empties.
-        count = len(queries)
-        entry = timed(call, runs=runs if page.name != "pdf" else max(5, runs // 2))
-        entry["queries"] = count
-        results[page.name] = entry
-    # The baseline page with as many rows as the largest page, for the same comparison here.
-    client = clients["teacher"]
-    for rows in sorted({p.rows for p in pages(manifest, timezone.localdate())}):
-        path = f"/bench/baseline/?rows={rows}"
-        with CaptureQueriesContext(connection) as queries:
-            client.get(path)
-        count = len(queries)
-        entry = timed(lambda path=path: client.get(path), runs=runs)
-        entry["queries"] = count
-        results[f"baseline_{rows}"] = entry
+        baseline_path = f"/bench/baseline/?rows={page.rows}"
+
+        def baseline(client=clients["teacher"], path=baseline_path):
+            return client.get(path)
+
+        counts = []
+        for fn in (call, baseline):
+            with CaptureQueriesContext(connection) as queries:
+                fn()
+            # Read the count now: the captured list is a view of the connection's log, which
+            # the next request empties.
+            counts.append(len(queries))
+        calls[page.name] = (call, baseline)
+        results[page.name] = {
+            "queries": counts[0],
+            "baseline_queries": counts[1],
+            "rows": page.rows,
+        }
+
+    samples: dict[str, tuple[list, list]] = {name: ([], []) for name in calls}
+    per_pass = max(3, runs // passes)
+    for _ in range(passes):
+        for name, (call, baseline) in calls.items():
+            for fn, into in zip((call, baseline), samples[name], strict=True):
+                into.extend(timed(fn, runs=per_pass, warmup=1, keep=True)["samples"])
+    for name, (page_samples, baseline_samples) in samples.items():
+        page_ms = statistics.median(page_samples)
+        baseline_ms = statistics.median(baseline_samples)
+        results[name].update(
+            {
+                "median_ms": round(page_ms, 3),
+                "min_ms": round(min(page_samples), 3),
+                "max_ms": round(max(page_samples), 3),
+                "runs": len(page_samples),
+                "baseline_ms": round(baseline_ms, 3),
+                "vs_baseline": round(page_ms / baseline_ms, 3),
+            }
+        )
     return results
 
 
@@ -180,13 +207,21 @@ def measure_parts(manifest: dict) -> dict:
     target = manifest["schools"][0]["target"]
     pupil = Pupil.objects.get(public_id=target["heavy_pupil"])
     client = client_for(target["teacher"])
-    page = timed(lambda: client.get(f"/pupils/{pupil.public_id}/"), runs=15)
-    profile = timed(lambda: build_profile(pupil, today), runs=15)
+    # In turns, in three passes, like the pages (see measure_pages).
+    page_samples, profile_samples = [], []
+    for _ in range(3):
+        page_samples += timed(
+            lambda: client.get(f"/pupils/{pupil.public_id}/"), runs=7, warmup=1, keep=True
+        )["samples"]
+        profile_samples += timed(lambda: build_profile(pupil, today), runs=7, warmup=1, keep=True)[
+            "samples"
+        ]
+    page_ms, profile_ms = statistics.median(page_samples), statistics.median(profile_samples)
     out["profile_share"] = {
         "pupil_observations": target["heavy_pupil_observations"],
-        "pupil_page": page,
-        "profile_with_its_query": profile,
-        "ratio": round(profile["median_ms"] / page["median_ms"], 4),
+        "pupil_page": {"median_ms": round(page_ms, 3), "runs": len(page_samples)},
+        "profile_with_its_query": {"median_ms": round(profile_ms, 3), "runs": len(profile_samples)},
+        "ratio": round(profile_ms / page_ms, 4),
     }
 
     card_pupil = Pupil.objects.get(public_id=target["card_pupil"])

@@ -64,7 +64,12 @@ def _scale(group_rps, group_ms, group_queries):
             "generation_seconds": 8.0,
         },
         "inprocess": {
-            name: {"median_ms": ms, "queries": group_queries if name == "group" else 10}
+            name: {
+                "median_ms": ms,
+                "baseline_ms": 10.0,
+                "vs_baseline": ms / 10.0,
+                "queries": group_queries if name == "group" else 10,
+            }
             for name, (_rps, ms) in pages.items()
         },
         "parts": {
@@ -124,9 +129,19 @@ def test_it_marks_each_target_from_the_figures(report, tmp_path):
     assert _row(lines, "| A page | 50.0").endswith("| 0.25 (0.25–0.25) | **no** |")
     # The profile took 7.5 % of the pupil page: within 10 %.
     assert _row(lines, "| profile").endswith("| ≤ 10% | yes |")
-    # Scale 50 took 24 ms against 20 ms (1.20×) with the same 10 queries: met.
-    assert "24.0 (1.20×)" in _row(lines, "| A page | 10/10 |")
+    # Scale 50 took 24 ms against 20 ms, next to the same baseline: 1.20×, with the same 10
+    # queries: met.
+    assert "| 24.0 | 1.20× |" in _row(lines, "| A page | 10/10 |")
     assert _row(lines, "| A page | 10/10 |").endswith("| yes |")
+
+
+def test_a_page_that_slows_down_with_scale_misses_the_target(report, tmp_path):
+    result = copy.deepcopy(RESULT)
+    result["scales"]["50"]["inprocess"]["group"]["vs_baseline"] = 2.8  # 1.4× of 2.0
+    path = tmp_path / "postgres-2026-11-21-0800.json"
+    path.write_text(json.dumps(result))
+    row = _row(report.section(path), "| A page | 10/10 |")
+    assert "| 1.40× |" in row and row.endswith("| **no** |")
 
 
 def test_a_page_that_needs_more_queries_at_scale_misses_the_target(report, tmp_path):
