@@ -6,6 +6,8 @@ three quarters of the card page's server time (bench/, BENCHMARKS.md); the marku
 same. Every text is escaped; codes are catalog codes (lower-case letters, digits, underscores).
 """
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,10 +19,31 @@ from hechtwijzer.knowledge.templatetags.knowledge import as_paragraphs, item_url
 register = template.Library()
 
 
-def _tick(row, column: str, code: str, title: str, label: str, editable: bool, url: str) -> str:
+@lru_cache(maxsize=8)
+def _texts(language: str) -> dict[str, str]:
+    """The row's fixed words in one language, escaped. Called outside f-strings on purpose:
+    makemessages does not look inside them. `language` is the cache key (gettext follows the
+    active language)."""
+    return {
+        "ticked": escape(_("ticked")),
+        "not ticked": escape(_("not ticked")),
+        "tip": escape(_("tip")),
+        "recommended": escape(_("recommended")),
+        "why": escape(_("Why and how")),
+        "because": escape(_("Recommended because of the observed signals:")),
+        "more": escape(_("More in the knowledge base")),
+        "placeholder": escape(_("note (optional)")),
+        "stale": escape(_("Someone else changed this row in the meantime; this is how it is now.")),
+        "doing": escape(_("What I already do")),
+        "trying": escape(_("What I will try")),
+    }
+
+
+def _tick(row, column: str, code: str, title: str, texts: dict, editable: bool, url: str) -> str:
     ticked = row[column]
+    label = texts[column]
     if not editable:
-        state = escape(_("ticked") if ticked else _("not ticked"))
+        state = texts["ticked" if ticked else "not ticked"]
         return f'<span aria-label="{state}" role="img">{"☑" if ticked else "☐"}</span>'
     seen = "1" if ticked else "0"
     checked = " checked" if ticked else ""
@@ -28,9 +51,9 @@ def _tick(row, column: str, code: str, title: str, label: str, editable: bool, u
         f'<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n'
         f'        hx-post="{escape(url)}" hx-trigger="change" hx-target="#row-{code}" '
         'hx-swap="outerHTML"\n'
-        f"        hx-params=\"measure,column,seen\" hx-vals='{{\"measure\": \"{code}\", "
+        f'        hx-params="measure,column,seen" hx-vals=\'{{"measure": "{code}", '
         f'"column": "{column}", "seen": "{seen}"}}\'>\n'
-        f'      <label for="{column}_{code}"><span class="visually-hidden">{escape(label)}: '
+        f'      <label for="{column}_{code}"><span class="visually-hidden">{label}: '
         f"{title}</span></label>"
     )
 
@@ -38,6 +61,7 @@ def _tick(row, column: str, code: str, title: str, label: str, editable: bool, u
 def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> SafeString:
     """One row of the card: `row` as plans.views._rows makes it."""
     language = get_language()
+    texts = _texts(language)
     measure = row["measure"]
     code = escape(measure.code)
     title = escape(measure.label.get(language))
@@ -45,7 +69,7 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
     if measure.type == "card":
         number = escape(measure.number)
     else:
-        number = f'<span class="tag">{escape(_("tip"))}</span>'
+        number = f'<span class="tag">{texts["tip"]}</span>'
     recommended = ' class="recommended"' if because else ""
     parts = [
         f'<tr id="row-{code}"{recommended}>',
@@ -54,27 +78,21 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
         f'    <span class="card-measure__title">{title}</span>',
     ]
     if because:
-        parts.append(f'    <span class="badge">{escape(_("recommended"))}</span>')
+        parts.append(f'    <span class="badge">{texts["recommended"]}</span>')
     parts.append(
-        f'    <details class="explain"><summary>{escape(_("Why and how"))}'
+        f'    <details class="explain"><summary>{texts["why"]}'
         f'<span class="visually-hidden">: {title}</span></summary>'
     )
     parts.append(f"      {as_paragraphs(measure.description.get(language))}")
     if because:
         signals = ", ".join(escape(s.label.get(language)) for s in because)
-        parts.append(
-            f"      <p><strong>{escape(_('Recommended because of the observed signals:'))}"
-            f"</strong> {signals}</p>"
-        )
-    parts.append(
-        f'      <p><a href="{escape(item_url(measure))}">'
-        f"{escape(_('More in the knowledge base'))}</a></p>"
-    )
+        parts.append(f"      <p><strong>{texts['because']}</strong> {signals}</p>")
+    parts.append(f'      <p><a href="{escape(item_url(measure))}">{texts["more"]}</a></p>')
     parts.append("    </details>")
     note = escape(row["note"])
     if editable:
         label = escape(_("Note on %(title)s") % {"title": measure.label.get(language)})
-        placeholder = escape(_("note (optional)"))
+        placeholder = texts["placeholder"]
         parts.append(f'    <label class="visually-hidden" for="note_{code}">{label}</label>')
         parts.append(
             f'    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
@@ -83,11 +101,10 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
     elif row["note"]:
         parts.append(f'    <p class="note">{note}</p>')
     if stale:
-        message = _("Someone else changed this row in the meantime; this is how it is now.")
-        parts.append(f'    <p class="errorlist" role="alert">{escape(message)}</p>')
+        parts.append(f'    <p class="errorlist" role="alert">{texts["stale"]}</p>')
     parts.append("  </td>")
-    for column, label in (("doing", _("What I already do")), ("trying", _("What I will try"))):
-        tick = _tick(row, column, code, title, label, editable, tick_url)
+    for column in ("doing", "trying"):
+        tick = _tick(row, column, code, title, texts, editable, tick_url)
         parts.append(f'  <td class="card-tick">\n    {tick}\n  </td>')
     parts.append("</tr>")
     return mark_safe("\n".join(parts))  # noqa: S308  (every value above is escaped)
