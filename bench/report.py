@@ -126,6 +126,21 @@ def section(path: Path) -> list[str]:
             f"(throughput {html_rps / pdf_rps:.2f}×) | ≤ {MAX_PDF_RATIO:g}× | "
             f"{mark(pdf_p50 / html_p50 <= MAX_PDF_RATIO)} |",
         ]
+    sweep = first.get("worker_sweep")
+    if sweep:
+        out += [
+            "",
+            f"**Server workers** (scale {first_key}, pupil page and its baseline, "
+            f"{load['connections']} connections, one run each):",
+            "",
+            "| gunicorn sync workers | pupil page req/s | p50 ms | p99 ms | baseline req/s |",
+            "|---|---|---|---|---|",
+        ]
+        for workers, entry in sweep.items():
+            out.append(
+                f"| {workers} | {entry['rps']:.1f} | {ms(entry['p50_ms'])} | "
+                f"{ms(entry['p99_ms'])} | {entry['baseline_rps']:.1f} |"
+            )
     if len(scales) > 1:
         keys = list(scales)
         out += [

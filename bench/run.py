@@ -397,6 +397,38 @@ def load_test(server: Server, personas: dict, page_list: list, args) -> dict:
     return results
 
 
+def worker_sweep(env: dict, manifest: dict, page_list: list, args) -> dict:
+    """The pupil page and its baseline with other numbers of workers: which setting suits a
+    machine like this one (gunicorn's rule of thumb is 2 × cores + 1)."""
+    page = next(p for p in page_list if p.name == "pupil")
+    school = manifest["schools"][0]
+    results = {}
+    for workers in [int(w) for w in args.sweep_workers.split(",")]:
+        server = Server(env, workers)
+        try:
+            teacher = Persona(server.base, school["target"]["teacher"], manifest["password"])
+            wrk(server.base, teacher, page, 2, args.connections)  # warm-up
+            base = wrk(
+                server.base, teacher, baseline_page(page.rows), args.duration, args.connections
+            )
+            measured = wrk(server.base, teacher, page, args.duration, args.connections)
+        finally:
+            server.stop()
+        results[str(workers)] = {
+            "rps": measured["rps"],
+            "p50_ms": measured["p50_ms"],
+            "p99_ms": measured["p99_ms"],
+            "baseline_rps": base["rps"],
+            "failures": measured["failures"] + base["failures"],
+        }
+        log(
+            f"  {workers} workers: pupil page {measured['rps']:.1f} req/s p50 "
+            f"{measured['p50_ms']:.0f} ms p99 {measured['p99_ms']:.0f} ms | baseline "
+            f"{base['rps']:.1f} req/s"
+        )
+    return results
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -443,6 +475,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--runs", type=int, default=15, help="in-process runs per page")
+    parser.add_argument(
+        "--sweep-workers",
+        default="2,3,5,9",
+        help="at the first scale, also load the pupil page and its baseline with these numbers "
+        "of gunicorn workers (empty: skip)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: install Debian's 'wrk' package (make bench does)")
@@ -519,6 +557,9 @@ def main() -> None:
             load = load_test(server, personas, page_list, args_for_scale)
         finally:
             server.stop()
+        sweep = None
+        if index == 0 and args.sweep_workers:
+            sweep = worker_sweep(work_env, manifest, page_list, args)
         report["scales"][str(scale)] = {
             "data": {
                 "counts": manifest.get("counts"),
@@ -529,6 +570,7 @@ def main() -> None:
             "inprocess": inprocess,
             "parts": parts,
             "load": load,
+            "worker_sweep": sweep,
         }
         out = RESULTS / f"{args.database}-{started:%Y-%m-%d-%H%M}.json"
         out.write_text(json.dumps(report, indent=1))
