@@ -66,15 +66,25 @@ def log(message: str) -> None:
 # --- databases ------------------------------------------------------------------------------
 
 
-def generator_fingerprint() -> str:
-    """Changes whenever the generator or any migration changes: then the data is made anew."""
+def fingerprint(paths) -> str:
     digest = hashlib.sha256()
-    package = ROOT / "src" / "hechtwijzer"
-    files = [package / "schools" / "synthetic.py", *sorted(package.glob("*/migrations/*.py"))]
-    for path in files:
+    for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+PACKAGE = ROOT / "src" / "hechtwijzer"
+
+
+def generator_fingerprint() -> str:
+    """Changes whenever the generator changes: then the data is made anew."""
+    return fingerprint([PACKAGE / "schools" / "synthetic.py"])
+
+
+def migrations_fingerprint() -> str:
+    """Changes with any migration: then the kept data set is migrated, as a server would be."""
+    return fingerprint(sorted(PACKAGE.glob("*/migrations/*.py")))
 
 
 class Database:
@@ -86,10 +96,19 @@ class Database:
 
     def prepare(self, env: dict) -> dict:
         """The manifest of a generated template database, generating it when needed."""
-        fingerprint = generator_fingerprint()
+        generator, migrations = generator_fingerprint(), migrations_fingerprint()
         if self.manifest_path.exists():
             manifest = json.loads(self.manifest_path.read_text())
-            if manifest.get("fingerprint") == fingerprint and self.template_exists():
+            if manifest.get("fingerprint") == generator and self.template_exists():
+                if manifest.get("migrations") != migrations:
+                    log(f"scale {self.scale}: migrating the kept data ({self.template_name()})")
+                    run(
+                        [HW, "migrate", "--noinput", "-v0"],
+                        {**env, "DATABASE_URL": self.template_url()},
+                    )
+                    self.finish_template()
+                    manifest["migrations"] = migrations
+                    self.manifest_path.write_text(json.dumps(manifest, indent=1))
                 log(f"scale {self.scale}: reusing the generated data ({self.template_name()})")
                 return manifest
         log(f"scale {self.scale}: generating into {self.template_name()}")
@@ -101,7 +120,8 @@ class Database:
         output = run([HW, "generate", "--scale", str(self.scale), "--json"], template_env)
         seconds = time.perf_counter() - started
         manifest = json.loads(output)
-        manifest["fingerprint"] = fingerprint
+        manifest["fingerprint"] = generator
+        manifest["migrations"] = migrations
         manifest["generation_seconds"] = round(seconds, 1)
         self.finish_template()
         self.manifest_path.write_text(json.dumps(manifest, indent=1))
