@@ -25,8 +25,10 @@ def baseline(request):
         raise Http404("rows must be a number") from None
     if not 1 <= rows <= MAX_ROWS:
         raise Http404(f"rows must lie between 1 and {MAX_ROWS}")
+    # In key order: the first rows of the primary key index, the same work whatever the size
+    # of the table, so the yardstick does not move with the scale.
     pupils = list(
-        Pupil.objects.order_by("sort_name", "first_name").values(
+        Pupil.objects.order_by("pk").values(
             "public_id", "first_name", "last_name", "date_of_birth", "status"
         )[:rows]
     )
