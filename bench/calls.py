@@ -14,12 +14,14 @@ generated data set (`hechtwijzer generate --json`). Prints JSON: page -> calls p
 """
 
 import cProfile
+import datetime
 import json
 import os
 import pstats
 import sys
 
 sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hechtwijzer.settings")
 
 import django
@@ -28,6 +30,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
+from pages import pages  # noqa: E402
 
 WARM_UP, COUNTED = 3, 5
 
@@ -36,23 +39,18 @@ def main(manifest_path: str) -> None:
     with open(manifest_path) as handle:
         manifest = json.load(handle)
     school = manifest["schools"][0]
-    target = school["target"]
-    pages = [
-        ("group", target["teacher"], f"/groups/{target['group_id']}/"),
-        ("school", school["coordinator"], f"/schools/{school['id']}/overview/"),
-        ("pupil", target["teacher"], f"/pupils/{target['heavy_pupil']}/"),
-        ("profile", school["coordinator"], f"/pupils/{target['heavy_pupil']}/"),
-        ("card", target["teacher"], f"/pupils/{target['card_pupil']}/focuskaart/"),
-        ("pdf", target["teacher"], f"/pupils/{target['card_pupil']}/focuskaart.pdf"),
-        ("search", target["teacher"], "/knowledge/search/?q=hechting"),
-    ]
+    usernames = {"teacher": school["target"]["teacher"], "coordinator": school["coordinator"]}
     clients: dict[str, Client] = {}
     result = {}
-    for name, username, path in pages:
-        if username not in clients:
-            clients[username] = Client(HTTP_HOST="127.0.0.1")
-            clients[username].force_login(get_user_model().objects.get(username=username))
-        client = clients[username]
+    # The GET pages of the benchmark, each at its first path.
+    for page in pages(manifest, datetime.date.today()):
+        if page.method != "GET":
+            continue
+        if page.persona not in clients:
+            clients[page.persona] = Client(HTTP_HOST="127.0.0.1")
+            user = get_user_model().objects.get(username=usernames[page.persona])
+            clients[page.persona].force_login(user)
+        client, path = clients[page.persona], page.paths[0]
         for _ in range(WARM_UP):
             response = client.get(path)
             if response.status_code != 200:
@@ -62,7 +60,7 @@ def main(manifest_path: str) -> None:
         for _ in range(COUNTED):
             client.get(path)
         profiler.disable()
-        result[name] = pstats.Stats(profiler).total_calls // COUNTED
+        result[page.name] = pstats.Stats(profiler).total_calls // COUNTED
     print(json.dumps(result))
 
 

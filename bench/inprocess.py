@@ -114,8 +114,8 @@ def measure_pages(manifest: dict, runs: int, passes: int = 3) -> dict:
         path = page.paths[0]
 
         def call(client=client, page=page, path=path):
-            send = client.post if page.method == "POST" else client.get
-            response = send(path, page.form) if page.method == "POST" else send(path)
+            post = page.method == "POST"
+            response = client.post(path, page.form) if post else client.get(path)
             if response.status_code != page.expect:
                 raise SystemExit(f"{page.name}: {path} answered {response.status_code}")
             return response

@@ -216,11 +216,11 @@ class PostgresDatabase(Database):
         return rows[0][0].split(" on ")[0]
 
 
-def run(command: list, env: dict, check: bool = True) -> str:
+def run(command: list, env: dict) -> str:
     result = subprocess.run(
         [str(part) for part in command], env=env, capture_output=True, text=True, cwd=ROOT
     )
-    if check and result.returncode != 0:
+    if result.returncode != 0:
         raise SystemExit(
             f"{' '.join(map(str, command))} failed ({result.returncode}):\n{result.stderr[-3000:]}"
         )

@@ -60,7 +60,7 @@ def _monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_chart(pupil, today: datetime.date) -> tuple[list[WeekBar], int]:
+def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
     """Signals per week for the last CHART_WEEKS weeks, split by signal group (one query)."""
     first = _monday(today) - datetime.timedelta(weeks=CHART_WEEKS - 1)
     rows = (
@@ -94,7 +94,7 @@ def weekly_chart(pupil, today: datetime.date) -> tuple[list[WeekBar], int]:
         )
         for start, per_group in weeks
     ]
-    return bars, bar_max
+    return bars
 
 
 def situation_chart(pupil, window_start: datetime.date, today: datetime.date) -> list[dict]:
@@ -213,7 +213,7 @@ def pupil_context(request, pupil) -> dict:
         for o in timeline
     ]
 
-    bars, bar_max = weekly_chart(pupil, today)
+    bars = weekly_chart(pupil, today)
     informants, informant_rows = informant_table(pupil, window_start, today)
     indications = [
         {
@@ -260,7 +260,6 @@ def pupil_context(request, pupil) -> dict:
         "timeline": timeline,
         "entries": entries,
         "bars": bars,
-        "bar_max": bar_max or 1,
         "signal_groups": catalog.vocabularies["signal_groups"],
         "situations": situation_chart(pupil, window_start, today),
         "informants": informants,

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -56,8 +55,6 @@ def _card_context(request, pupil, card, *, editable):
     versions = list(pupil.focus_cards.order_by("-number").only("number", "closed_at", "pupil_id"))
     return {
         "pupil": pupil,
-        # Reversed once for the 92 checkboxes of the card (bench/, BENCHMARKS.md).
-        "tick_url": reverse("plans:tick", args=[pupil.public_id]),
         "card": card,
         "rows": _rows(card, recommended),
         "recommended_count": len(recommended),
@@ -151,7 +148,6 @@ def tick(request, public_id):
     rows = [r for r in _rows(card, {}) if r["measure"].code == code]
     context = {
         "pupil": pupil,
-        "tick_url": reverse("plans:tick", args=[pupil.public_id]),
         "card": card,
         "row": rows[0],
         "editable": True,

@@ -21,9 +21,8 @@ def tr(value):
     return value.get(get_language())
 
 
-@register.filter
-def paragraphs(text: str) -> list[str]:
-    """A catalog text split at blank lines, so the template can wrap each in <p>."""
+def _paragraphs(text: str) -> list[str]:
+    """A catalog text split at blank lines."""
     return [" ".join(part.split()) for part in (text or "").split("\n\n") if part.strip()]
 
 
@@ -40,7 +39,7 @@ def as_paragraphs(text: str) -> SafeString:
 
 @lru_cache(maxsize=4096)
 def _paragraph_html(text: str) -> SafeString:
-    return mark_safe("".join(f"<p>{escape(p)}</p>" for p in paragraphs(text)))  # noqa: S308
+    return mark_safe("".join(f"<p>{escape(p)}</p>" for p in _paragraphs(text)))  # noqa: S308
 
 
 @register.filter

@@ -9,6 +9,7 @@ same. Every text is escaped; codes are catalog codes (lower-case letters, digits
 from functools import lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -112,9 +113,13 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
 
 @register.simple_tag(takes_context=True)
 def card_row(context, row) -> SafeString:
+    # The tick URL is the same for every row of one card: reversed once per rendering.
+    cache = context.render_context
+    if "card_tick_url" not in cache:
+        cache["card_tick_url"] = reverse("plans:tick", args=[context["pupil"].public_id])
     return render_row(
         row,
         editable=bool(context.get("editable")),
         stale=bool(context.get("stale")),
-        tick_url=context.get("tick_url", ""),
+        tick_url=cache["card_tick_url"],
     )
