@@ -1,4 +1,5 @@
-"""`hechtwijzer catalog validate|export`: check the knowledge catalog or print it as JSON."""
+"""`hechtwijzer catalog validate|export|fingerprint-seeds`: check the knowledge catalog, print
+it as JSON, or write the seed fingerprints the paraphrase tests use."""
 
 import sys
 
@@ -10,11 +11,12 @@ from hechtwijzer.catalog import cli
 class Command(BaseCommand):
     help = (
         "validate: check the catalog's data files (exit 1 with the problems); "
-        "export --format json: print the catalog as JSON."
+        "export --format json: print the catalog as JSON; "
+        "fingerprint-seeds --seeds DIR: write the seed fingerprints the paraphrase tests use."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("args", nargs="*", metavar="validate|export ...")
+        parser.add_argument("args", nargs="*", metavar="validate|export|fingerprint-seeds ...")
 
     def run_from_argv(self, argv):
         # The catalog's own command line parses its arguments (it also runs without Django),
