@@ -42,6 +42,9 @@ class Perm(enum.StrEnum):
     CHANGE_FACTORS = "pupil.change_factors"
     GRANT_ACCESS = "pupil.grant_access"  # give other staff access to one pupil
     VIEW_SAFEGUARDING = "pupil.view_safeguarding"  # the safeguarding route and its reasons
+    # Pass a direct safety concern (a disclosure, an injury, …) on to the care coordinator:
+    # whoever may log observations for the pupil; the record itself stays the coordinator's.
+    RAISE_CONCERN = "pupil.raise_concern"
     SCHOOL_OVERVIEW = "school.overview"  # all pupils x signals of the school
     KEEP_FOCUS_CARD = "pupil.keep_focus_card"  # tick, save and evaluate the focus card
     # Administrative data: name, date of birth, group, status.
@@ -64,6 +67,7 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.CHANGE_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.GRANT_ACCESS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.VIEW_SAFEGUARDING: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.RAISE_CONCERN: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.SCHOOL_OVERVIEW: {Role.CARE_COORDINATOR: _SCHOOL},
     # The group's teachers and the care coordinator keep the card; staff given access to one
     # pupil (the gym teacher) log observations but do not change the class plan.

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hechtwijzer.access import Perm, allows
@@ -56,6 +57,14 @@ def record_factor(
         errors["kind"] = [_("Choose one of the options.")]
     elif code not in get_catalog().by_code[CATALOG_KIND[kind]]:
         errors["code"] = [_("Unknown factor: %(code)s.") % {"code": code}]
+    elif not get_catalog().by_code[CATALOG_KIND[kind]][code].recordable:
+        # Conception, pregnancy, birth and feeding: knowledge, not data a school needs.
+        errors["code"] = [
+            _(
+                "This factor is part of the knowledge base but is not recorded about a pupil: "
+                "a school does not need it to support the pupil."
+            )
+        ]
     elif PupilFactor.objects.filter(pupil=pupil, kind=kind, code=code).exists():
         errors["code"] = [_("This factor is already recorded for this pupil.")]
     if noted_on and noted_on > timezone.localdate():
@@ -239,6 +248,7 @@ def record_step(
             done_on=done_on,
             consulted=consulted,
             decision=decision,
+            has_decision=bool(decision),
             recorded_by=actor,
         )
         current.version += 1
@@ -254,6 +264,7 @@ def record_step(
                 "route": current.route,
                 "step": step,
                 "steps": current.steps.count(),
+                "decision": bool(decision),
             },
         )
     return row
@@ -283,8 +294,9 @@ def close_concern(
         current = _lock(concern, actor, expected_version)
         current.status = SafeguardingStatus.CLOSED
         current.closed_on = closed_on
+        current.closed_at = timezone.now()
         current.version += 1
-        current.save(update_fields=["status", "closed_on", "version", "updated_at"])
+        current.save(update_fields=["status", "closed_on", "closed_at", "version", "updated_at"])
         record(
             action="safeguarding.close",
             actor=actor,
@@ -294,3 +306,87 @@ def close_concern(
             details={"route": current.route, "steps": current.steps.count()},
         )
     return current
+
+
+MAX_PASS_ON_NOTE = 1000
+
+
+class AlreadyPassedOn(Exception):
+    """The observation is already part of an open concern; nothing new was recorded."""
+
+    def __init__(self, concern: SafeguardingConcern) -> None:
+        super().__init__("already passed on")
+        self.concern = concern
+
+
+def concern_signals(observation: Any) -> tuple[str, ...]:
+    """The observation's signals that mean "consult today" (catalog rule), catalog order."""
+    from hechtwijzer import engine
+
+    wanted = engine.consult_now_signals(get_catalog())
+    codes = {row.code for row in observation.signal_rows.all()}
+    return tuple(s.code for s in get_catalog().signals if s.code in wanted and s.code in codes)
+
+
+def pass_on_concern(*, actor: Any, observation: Any, note: str = "") -> SafeguardingConcern:
+    """Pass a direct safety concern on to the care coordinator: the teacher's one button after
+    logging a disclosure, an injury, signs of neglect, fear of going home or fear of a parent.
+
+    Records an open concern on the school's route, raised by the actor, resting on the
+    observation, with a factual description (the signals and the day, and the actor's note if
+    given). The care coordinator then finds the pupil at the top of the list until a decision is
+    recorded. Refused when the observation holds no such signal or is withdrawn; raises
+    AlreadyPassedOn when it already rests in an open concern (nothing is doubled). Side
+    effects: the concern, its link to the observation, audit entry `safeguarding.pass_on`
+    (route and signal codes, never the note).
+    """
+    pupil = observation.pupil
+    if not allows(actor, Perm.RAISE_CONCERN, pupil):
+        raise PermissionDenied
+    signals = concern_signals(observation)
+    errors: dict[str, list[str]] = {}
+    if observation.is_withdrawn or not signals:
+        errors["observation"] = [
+            _("Only an observation with a concern about safety can be passed on this way.")
+        ]
+    note = (note or "").strip()
+    if len(note) > MAX_PASS_ON_NOTE:
+        errors["note"] = [_("Keep this under %(max)d characters.") % {"max": MAX_PASS_ON_NOTE}]
+    if errors:
+        raise ValidationError(errors)
+    catalog = get_catalog()
+    language = translation.get_language()
+    labels = ", ".join(catalog.get("signals", code).label.get(language) for code in signals)
+    text = _("Passed on from the observation of %(date)s: %(signals)s.") % {
+        "date": date_format(observation.observed_on, "j F Y"),
+        "signals": labels,
+    }
+    if note:
+        text += "\n\n" + note
+    route = route_for(pupil)
+    with transaction.atomic():
+        # Lock the pupil's concerns so two clicks (or two teachers) record one concern.
+        existing = (
+            SafeguardingConcern.objects.select_for_update()
+            .filter(pupil=pupil, status=SafeguardingStatus.OPEN, observations=observation)
+            .first()
+        )
+        if existing is not None:
+            raise AlreadyPassedOn(existing)
+        row = SafeguardingConcern.objects.create(
+            pupil=pupil,
+            route=route,
+            raised_by=actor,
+            raised_on=timezone.localdate(),
+            concern=text,
+        )
+        row.observations.set([observation])
+        record(
+            action="safeguarding.pass_on",
+            actor=actor,
+            pupil=pupil,
+            object_type="safeguarding_concern",
+            object_id=row.uid,
+            details={"route": route, "signals": list(signals)},
+        )
+    return row

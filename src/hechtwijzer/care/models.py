@@ -1,7 +1,10 @@
-"""Care records kept by the care coordinator: risk and protective factors per pupil.
+"""Care records kept by the care coordinator: risk and protective factors per pupil, and the
+safeguarding record (concerns, the steps of the school's route, decisions).
 
-Dutch support plans (OPP) call them belemmerende en bevorderende factoren; Flemish schools say
-risico- en beschermende factoren. The catalog holds the factors and the weighting rules.
+The factors are the attachment risk and protective factors of the sources (catalog), weighed
+with the sources' rules. They are not the belemmerende en bevorderende factoren of a Dutch
+support plan (OPP), which is about the pupil's development at school and is signed with the
+parents; nothing here is shared with parents or copied into an OPP.
 """
 
 import uuid
@@ -103,6 +106,9 @@ class SafeguardingConcern(models.Model):
         default=SafeguardingStatus.OPEN,
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # When the closing was recorded (closed_on is the date the user gives): a closing counts as
+    # a decision for the care coordinator's list (care.worklist).
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic locking: a save based on an older version is refused.
@@ -134,6 +140,9 @@ class SafeguardingStep(models.Model):
     done_on = models.DateField(_("date"))
     consulted = EncryptedTextField(_("who was consulted"), blank=True)
     decision = EncryptedTextField(_("decision or outcome"), blank=True)
+    # Whether a decision was written down: the text is encrypted, so the care coordinator's list
+    # ("awaiting a decision", care.worklist) reads this flag instead.
+    has_decision = models.BooleanField(default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

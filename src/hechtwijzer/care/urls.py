@@ -15,4 +15,9 @@ urlpatterns = [
         views.close_concern,
         name="close",
     ),
+    path(
+        "pupils/<public_id:public_id>/observations/<uuid:uid>/concern/",
+        views.concern,
+        name="concern",
+    ),
 ]

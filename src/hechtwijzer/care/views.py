@@ -1,5 +1,7 @@
 """The safeguarding record of a pupil (care coordinator only): the concerns raised, the
-observations they rest on, each step taken on the school's route, and closing a concern.
+observations they rest on, each step taken on the school's route, and closing a concern; and
+the page a teacher sees right after logging a direct safety concern, with the button that
+passes it on to the care coordinator.
 
 Every view looks the pupil up with `pupil_for_user(perm=VIEW_SAFEGUARDING)`: for anyone else the
 pupil does not exist (404), and each read and refusal is audit-logged. Writes go through the
@@ -20,9 +22,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hechtwijzer.access import Perm, Policy, policy, pupil_for_user
+from hechtwijzer import engine
+from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.models import Observation
+from hechtwijzer.schools.models import Membership, Role
 
 from . import actions
 from .models import SafeguardingConcern, StepCode
@@ -201,3 +205,65 @@ def close_concern(request, public_id, uid):
         return _page(request, pupil, forms=forms)
     messages.success(request, _("The concern was closed."))
     return redirect("care:safeguarding", pupil.public_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@policy(Policy.PUPIL, Perm.RAISE_CONCERN)
+def concern(request, public_id, uid):
+    """Right after a teacher logs a direct safety concern (a disclosure, an injury, signs of
+    neglect, fear of going home or of a parent): talk to the aandachtsfunctionaris / intern
+    begeleider (NL) or the zorgcoördinator (BE) today, and pass it on with one button.
+
+    The page shows only what the user already sees on the pupil page (the observation) and
+    who the school's care coordinators are; the safeguarding record itself stays theirs.
+    """
+    pupil = pupil_for_user(request, public_id, perm=Perm.RAISE_CONCERN, action="concern.view")
+    observation = get_object_or_404(
+        Observation.objects.prefetch_related("signal_rows"), pupil=pupil, uid=_uuid_or_404(uid)
+    )
+    signals = actions.concern_signals(observation)
+    if not signals or observation.is_withdrawn:
+        raise Http404  # nothing to pass on: the pupil page is where this observation lives
+    errors: dict = {}
+    note = ""
+    if request.method == "POST":
+        note = request.POST.get("note", "")
+        try:
+            actions.pass_on_concern(actor=request.user, observation=observation, note=note)
+        except actions.AlreadyPassedOn:
+            messages.info(request, _("This was already passed on; nothing was recorded twice."))
+            return redirect("care:concern", pupil.public_id, observation.uid)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("Passed on to the care coordinator."))
+            return redirect("care:concern", pupil.public_id, observation.uid)
+    catalog = get_catalog()
+    passed = (
+        SafeguardingConcern.objects.filter(pupil=pupil, observations=observation)
+        .select_related("raised_by")
+        .order_by("created_at")
+        .first()
+    )
+    coordinators = [
+        m.user
+        for m in Membership.objects.filter(
+            school=pupil.school, role=Role.CARE_COORDINATOR, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ]
+    context = {
+        "pupil": pupil,
+        "observation": observation,
+        "signals": [catalog.get("signals", code) for code in signals],
+        "passed": passed,
+        "coordinators": coordinators,
+        "keeps_record": allows(request.user, Perm.VIEW_SAFEGUARDING, pupil),
+        "country": pupil.school.country,
+        "errors": errors,
+        "note": note,
+        "max_note": actions.MAX_PASS_ON_NOTE,
+        "rule": catalog.get("rules", engine.rules.CONSULT_NOW_SIGNALS),
+    }
+    return render(request, "care/concern.html", context, status=400 if errors else 200)

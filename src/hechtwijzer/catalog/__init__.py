@@ -6,8 +6,11 @@ without a database or settings. See docs/catalog-format.md for the data format.
 
 from .loader import DATA_DIR, CatalogError, get_catalog, load_catalog
 from .model import (
+    ENGINE_EFFECTS,
     ITEM_CLASSES,
     KINDS,
+    THRESHOLD_NAMES,
+    WEIGHING_EFFECTS,
     Catalog,
     Caution,
     Disorder,
@@ -32,8 +35,11 @@ from .model import (
 
 __all__ = [
     "DATA_DIR",
+    "ENGINE_EFFECTS",
     "ITEM_CLASSES",
     "KINDS",
+    "THRESHOLD_NAMES",
+    "WEIGHING_EFFECTS",
     "Catalog",
     "CatalogError",
     "Caution",

@@ -13,7 +13,13 @@ from typing import Any
 from .model import KINDS, Catalog, Item, Source, Terms, Text
 
 # The key that carries a link field's full links next to its list of codes.
-LINK_KEYS = {"patterns": "pattern_links", "addresses": "address_links", "matches": "match_link"}
+LINK_KEYS = {
+    "patterns": "pattern_links",
+    "addresses": "address_links",
+    "matches": "match_link",
+    "explains": "explain_links",
+    "signals": "signal_links",
+}
 
 
 def export_json(catalog: Catalog) -> dict[str, Any]:
@@ -41,6 +47,8 @@ def _item(item: Item) -> dict[str, Any]:
             else:  # a single, optional link
                 data[field.name] = value.code if value else None
             data[LINK_KEYS[field.name]] = _plain(value)
+        elif field.name == "thresholds":  # (name, value) pairs: an object in JSON
+            data[field.name] = dict(value)
         else:
             data[field.name] = _plain(value)
     return data

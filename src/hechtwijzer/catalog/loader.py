@@ -20,8 +20,11 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from .model import (
+    ENGINE_EFFECTS,
     ITEM_CLASSES,
     KINDS,
+    THRESHOLD_NAMES,
+    WEIGHING_EFFECTS,
     Catalog,
     Caution,
     Figure,
@@ -44,7 +47,7 @@ CODE_RULE = "(use lowercase letters, digits and _, starting with a letter)"
 # vocabularies, so adding a group or theme there needs no code change.
 PATTERN_TYPES = ("pattern", "type")
 CLASSIFICATIONS = ("dsm5tr", "dsm4", "brisch")
-EFFECTS = ("heaviest", "can_offset", "cannot_offset", "indirect")
+EFFECTS = (*WEIGHING_EFFECTS, *ENGINE_EFFECTS)
 MEASURE_TYPES = ("card", "tip", "attitude")
 REFERRAL_TYPES = ("role", "treatment", "early_signs")
 VOCABULARIES = ("signal_groups", "levels", "sticordi", "redicodis", "themes", "stages")
@@ -161,6 +164,28 @@ def _choice(report: Report, value: Any, path: str, options: Sequence[str] | None
     return value
 
 
+def _thresholds(report: Report, value: Any, path: str) -> tuple[tuple[str, int], ...] | None:
+    """A table of the engine's thresholds: known names, whole numbers of at least 0."""
+    if not _is(report, value, path, dict, "a table"):
+        return None
+    parsed = []
+    ok = True
+    for name, number in value.items():
+        sub = _join(path, name)
+        if name not in THRESHOLD_NAMES:
+            report(f"unknown field '{sub}'{_hint(name, THRESHOLD_NAMES)}")
+            ok = False
+        elif (checked := _whole(0)(report, number, sub)) is None:
+            ok = False
+        else:
+            parsed.append((name, checked))
+    return tuple(parsed) if ok else None
+
+
+def _or(options: Sequence[str]) -> str:
+    return ", ".join(options)
+
+
 def _one_of(*options: str) -> Parser:
     return lambda report, value, path: _choice(report, value, path, options)
 
@@ -258,19 +283,25 @@ class _Loader:
                 **common,
                 "level": (self._vocab("levels"), REQUIRED),
                 "safeguarding": (_boolean, False),
+                "recordable": (_boolean, True),
+                "explains": (self._links("patterns"), ()),
                 "synonyms": (terms, Terms()),
             },
             "protective_factors": {
                 **common,
                 "level": (self._vocab("levels"), REQUIRED),
+                "recordable": (_boolean, True),
                 "synonyms": (terms, Terms()),
             },
             "rules": {
                 **common,
                 "effect": (_one_of(*EFFECTS), REQUIRED),
-                "risk_level": (self._vocab("levels"), REQUIRED),
+                "risk_level": (self._vocab("levels"), None),
                 "protective_level": (self._vocab("levels"), None),
                 "condition": (text, None),
+                "thresholds": (_thresholds, ()),
+                "signals": (self._links("signals"), ()),
+                "patterns": (self._links("patterns"), ()),
             },
             "measures": {
                 **common,
@@ -320,6 +351,9 @@ class _Loader:
         self.checks: dict[str, Callable[[Report, dict[str, Any]], None]] = {
             "measures": self._check_measure,
             "referrals": self._check_referral,
+            "risk_factors": self._check_factor,
+            "protective_factors": self._check_factor,
+            "rules": self._check_rule,
         }
 
     # -- reporting ------------------------------------------------------------------------
@@ -496,6 +530,24 @@ class _Loader:
                 report(f"field '{name}' is given without 'category'")
         if kind in ("card", "attitude") and given("matches"):
             report("field 'matches' is only for tips")
+
+    def _check_factor(self, report: Report, values: dict[str, Any]) -> None:
+        if values.get("safeguarding") and values.get("recordable") is False:
+            # A factor that switches on the safeguarding route must be recordable.
+            report("field 'safeguarding' is true but 'recordable' is false")
+
+    def _check_rule(self, report: Report, values: dict[str, Any]) -> None:
+        effect = values.get("effect")
+        if effect in WEIGHING_EFFECTS:
+            if "risk_level" in values and values["risk_level"] is None:
+                report(f"field 'risk_level' is missing (required for effect '{effect}')")
+            for name in ("thresholds", "signals", "patterns"):
+                if values.get(name):
+                    report(f"field '{name}' is only for the engine's rules ({_or(ENGINE_EFFECTS)})")
+        elif effect in ENGINE_EFFECTS:
+            for name in ("risk_level", "protective_level", "condition"):
+                if values.get(name) is not None:
+                    report(f"field '{name}' is only for weighing rules ({_or(WEIGHING_EFFECTS)})")
 
     def _check_referral(self, report: Report, values: dict[str, Any]) -> None:
         kind = values.get("type")

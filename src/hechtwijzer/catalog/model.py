@@ -213,10 +213,20 @@ class Disorder(Item):
 @dataclass(frozen=True, kw_only=True)
 class RiskFactor(Item):
     kind: ClassVar[str] = "risk_factors"
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType({"explains": "patterns"})
 
     level: str
     safeguarding: bool = False
+    # False: knowledge only, never recorded about a pupil (data minimisation; the format doc).
+    recordable: bool = True
+    # Patterns or types whose picture this factor, once recorded, may explain otherwise
+    # (autism resembles the inhibited picture) or whose required care history it is.
+    explains: tuple[Link, ...] = ()
     synonyms: Terms = Terms()
+
+    @property
+    def explains_codes(self) -> tuple[str, ...]:
+        return tuple(link.code for link in self.explains)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -224,17 +234,44 @@ class ProtectiveFactor(Item):
     kind: ClassVar[str] = "protective_factors"
 
     level: str
+    recordable: bool = True
     synonyms: Terms = Terms()
+
+
+# Effects of the weighting rules for risk and protection; the other effects belong to the
+# engine's rules (indications, recommendations, the safeguarding levels).
+WEIGHING_EFFECTS: tuple[str, ...] = ("heaviest", "can_offset", "cannot_offset", "indirect")
+ENGINE_EFFECTS: tuple[str, ...] = ("indication", "recommendation", "consult_now", "map_signals")
+THRESHOLD_NAMES: tuple[str, ...] = ("min_signals", "min_specific", "min_days", "min_span_days")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Rule(Item):
     kind: ClassVar[str] = "rules"
+    LINKS: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {"signals": "signals", "patterns": "patterns"}
+    )
 
     effect: str
-    risk_level: str
+    risk_level: str | None = None  # required for the weighing effects, absent otherwise
     protective_level: str | None = None
     condition: Text | None = None
+    # The engine rules' numbers, as (name, value) pairs in the file's order: a tuple keeps the
+    # frozen item hashable. See `threshold`.
+    thresholds: tuple[tuple[str, int], ...] = ()
+    signals: tuple[Link, ...] = ()  # the signals an engine rule looks at
+    patterns: tuple[Link, ...] = ()  # the patterns or types an engine rule looks at
+
+    def threshold(self, name: str, default: int) -> int:
+        return dict(self.thresholds).get(name, default)
+
+    @property
+    def signal_codes(self) -> tuple[str, ...]:
+        return tuple(link.code for link in self.signals)
+
+    @property
+    def pattern_codes(self) -> tuple[str, ...]:
+        return tuple(link.code for link in self.patterns)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -339,6 +376,11 @@ class Catalog:
             return self.by_code[kind][code]
         except KeyError:
             raise KeyError(f"no catalog item {kind}/{code}") from None
+
+    def rule(self, code: str) -> Rule | None:
+        """A rule by code, or None when this catalog has no such rule."""
+        item = self.by_code["rules"].get(code)
+        return item if isinstance(item, Rule) else None
 
     def seed(self, file: str) -> Seed:
         """The seed document a source names (KeyError if it is not listed)."""

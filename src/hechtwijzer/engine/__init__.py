@@ -1,9 +1,10 @@
-"""The rules engine: signal profile, safeguarding route, measure recommendations, risk overview.
+"""The rules engine: signal profile, safeguarding levels, measure recommendations, risk overview.
 
 Plain Python on purpose: no Django and no database (a test checks this), so the rules can be
 tested and driven from the command line in isolation. Inputs and outputs are frozen dataclasses
 holding codes of the catalog; `output.profile_to_json` turns a profile into the JSON of
-`hechtwijzer profile`. The rules themselves are documented in `profile` and `risk`.
+`hechtwijzer profile`. The rules themselves are documented in `profile`, `safeguarding` and
+`risk`; their numbers live in the catalog (`rules`).
 """
 
 from .inputs import InputError, ProfileInput, parse_data, parse_json
@@ -14,17 +15,29 @@ from .profile import (
     PatternMatch,
     Profile,
     Recommendation,
-    Safeguarding,
-    SafeguardingReason,
     SignalCount,
-    Thresholds,
     Window,
     build_profile,
-    safeguarding_signals,
 )
 from .risk import RiskOverview, RuleStatement, assess_risk
+from .rules import (
+    CONSULT_NOW,
+    LEVELS,
+    MAP_SIGNALS,
+    REPORT_INFORMANTS,
+    Thresholds,
+    consult_now_signals,
+    map_signal_candidates,
+    missing_rules,
+    watch_signals,
+)
+from .safeguarding import Safeguarding, SafeguardingReason, WatchSignal
 
 __all__ = [
+    "CONSULT_NOW",
+    "LEVELS",
+    "MAP_SIGNALS",
+    "REPORT_INFORMANTS",
     "EmotionalAge",
     "InputError",
     "Observation",
@@ -38,12 +51,16 @@ __all__ = [
     "SafeguardingReason",
     "SignalCount",
     "Thresholds",
+    "WatchSignal",
     "Window",
     "assess_risk",
     "build_profile",
+    "consult_now_signals",
+    "map_signal_candidates",
+    "missing_rules",
     "parse_data",
     "parse_json",
     "profile_to_json",
     "risk_to_json",
-    "safeguarding_signals",
+    "watch_signals",
 ]

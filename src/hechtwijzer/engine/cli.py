@@ -8,6 +8,7 @@ takes its streams as arguments so the Django management command can pass its own
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from contextlib import redirect_stdout
@@ -18,7 +19,8 @@ from typing import NoReturn, TextIO
 from ..catalog import CatalogError, get_catalog
 from .inputs import InputError, parse_json
 from .output import profile_to_json
-from .profile import Thresholds, build_profile
+from .profile import build_profile
+from .rules import Thresholds
 
 
 class _UsageError(Exception):
@@ -41,30 +43,44 @@ def _positive(text: str) -> int:
     return value
 
 
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 0")
+    return value
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="profile",
         description="Print the signal profile of one pupil as JSON (input format: DESIGN.md).",
     )
     parser.add_argument("input", metavar="INPUT", help="input JSON file, or - for stdin")
-    defaults = Thresholds()
+    # The defaults are the catalog's (rules.toml); the help says them only when it can load.
+    try:
+        defaults = Thresholds.from_catalog(get_catalog())
+    except CatalogError:
+        defaults = Thresholds()
     parser.add_argument(
         "--window-weeks", type=_positive, default=8, metavar="N", help="weeks up to as_of (8)"
     )
-    parser.add_argument(
-        "--min-signals",
-        type=_positive,
-        default=defaults.min_signals,
-        metavar="N",
-        help=f"distinct signals an indication needs ({defaults.min_signals})",
-    )
-    parser.add_argument(
-        "--min-days",
-        type=_positive,
-        default=defaults.min_days,
-        metavar="N",
-        help=f"distinct days an indication needs ({defaults.min_days})",
-    )
+    for name, what in (
+        ("min_signals", "distinct signals an indication needs"),
+        ("min_specific", "of which tied to that pattern alone"),
+        ("min_days", "distinct days an indication needs"),
+        ("min_span_days", "days between its first and last observation"),
+    ):
+        value = getattr(defaults, name)
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=_positive if name in ("min_signals", "min_days") else _whole,
+            default=None,
+            metavar="N",
+            help=f"{what} (catalog: {value})",
+        )
     parser.add_argument("--informant", help="count only this informant's observations")
     return parser
 
@@ -95,12 +111,21 @@ def main(
         given = parse_json(text, catalog=catalog, today=today)
     except InputError as error:
         return _fail(stderr, str(error))
+    chosen = {
+        name: getattr(args, name)
+        for name in ("min_signals", "min_specific", "min_days", "min_span_days")
+        if getattr(args, name) is not None
+    }
+    try:
+        thresholds = dataclasses.replace(Thresholds.from_catalog(catalog), **chosen)
+    except ValueError as error:  # e.g. --min-specific above --min-signals
+        return _fail(stderr, str(error))
     profile = build_profile(
         given.observations,
         catalog=catalog,
         as_of=given.as_of,
         window_weeks=args.window_weeks,
-        thresholds=Thresholds(args.min_signals, args.min_days),
+        thresholds=thresholds,
         birth_date=given.birth_date,
         risk_factors=given.risk_factors,
         protective_factors=given.protective_factors,

@@ -37,7 +37,7 @@ class ProfileInput:
 
 
 def parse_json(text: str, *, catalog: Catalog, today: date | None = None) -> ProfileInput:
-    """Parse the input text; `today` (default: the real date) is `as_of` when nothing else is."""
+    """Parse the input text; `as_of` defaults to `today` (default: the real date)."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as error:
@@ -78,8 +78,8 @@ def parse_data(data: object, *, catalog: Catalog, today: date | None = None) -> 
                 raise InputError(
                     f"observations[{i}].date: {observation.date} is before birth_date {birth_date}"
                 )
-    if as_of is None:
-        as_of = max((o.date for o in observations), default=today or date.today())
+    if as_of is None:  # as on the web: the profile of today, whatever was observed when
+        as_of = today or date.today()
     if birth_date is not None and as_of < birth_date:
         raise InputError(f"as_of: {as_of} is before birth_date {birth_date}")
     return ProfileInput(

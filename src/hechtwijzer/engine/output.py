@@ -1,8 +1,9 @@
 """The profile as plain JSON-ready data: the output of `hechtwijzer profile`.
 
-The DESIGN.md keys (`signals`, `indications`, `safeguarding`, `insufficient_data`,
-`recommended_measures`) keep their shape; the other keys are extras for the web app and for
-people reading the command's output. Codes, not prose: the web app renders catalog texts in
+The DESIGN.md keys (`signals`, `indications`, `safeguarding` with `show`, `level` and
+`reasons`, `insufficient_data`, `recommended_measures`, `measure_ideas`, `emotional_age`) keep
+their shape; the other keys are extras for the web app and for people reading the command's
+output. Codes, not prose: the web app renders catalog texts in
 the reader's language. The same profile always gives the same dict.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from ..catalog import Caution, Source, Text
 from .profile import EmotionalAge, PatternMatch, Profile, Recommendation, SignalCount
 from .risk import RiskOverview
+from .safeguarding import SafeguardingReason
 
 
 def profile_to_json(profile: Profile) -> dict[str, Any]:
@@ -28,7 +30,10 @@ def profile_to_json(profile: Profile) -> dict[str, Any]:
         "informant": profile.informant,
         "observations": {
             "in_window": profile.observations,
+            "reports_in_window": profile.reports,
             "outside_window": profile.outside_window,
+            "days": profile.days,
+            "span_days": profile.span_days,
         },
         "signals": [_signal(s) for s in profile.signals],
         "indications": [_indication(m) for m in profile.indications],
@@ -38,7 +43,9 @@ def profile_to_json(profile: Profile) -> dict[str, Any]:
             {
                 "code": m.code,
                 "matched": list(m.matched),
+                "specific": list(m.specific),
                 "days": m.days,
+                "span_days": m.span_days,
                 "linked": m.linked,
                 "meets_thresholds": m.meets_thresholds,
             }
@@ -46,17 +53,15 @@ def profile_to_json(profile: Profile) -> dict[str, Any]:
         ],
         "safeguarding": {
             "show": profile.safeguarding.show,
-            "reasons": [
-                {
-                    "code": r.code,
-                    "pattern": r.pattern,
-                    "signals": list(r.signals),
-                    "risk_factors": list(r.risk_factors),
-                }
-                for r in profile.safeguarding.reasons
+            "level": profile.safeguarding.level,
+            "reasons": [_reason(r) for r in profile.safeguarding.reasons],
+            "watch": [
+                {"code": w.code, "count": w.count, "days": w.days, "last": w.last.isoformat()}
+                for w in profile.safeguarding.watch
             ],
         },
         "recommended_measures": [_recommendation(r) for r in profile.recommended_measures],
+        "measure_ideas": [_recommendation(r) for r in profile.measure_ideas],
         "attitudes": [_recommendation(r) for r in profile.attitudes],
         "age": profile.age,
         "emotional_age": _emotional_age(profile.emotional_age) if profile.emotional_age else None,
@@ -87,16 +92,35 @@ def _signal(signal: SignalCount) -> dict[str, Any]:
     return {"code": signal.code, "count": signal.count, "days": signal.days}
 
 
+def _reason(reason: SafeguardingReason) -> dict[str, Any]:
+    return {
+        "code": reason.code,
+        "level": reason.level,
+        "signals": list(reason.signals),
+        "patterns": list(reason.patterns),
+        "risk_factors": list(reason.risk_factors),
+        "informants": list(reason.informants),
+        "days": reason.days,
+        "first": reason.first.isoformat() if reason.first else None,
+        "last": reason.last.isoformat() if reason.last else None,
+    }
+
+
 def _indication(match: PatternMatch) -> dict[str, Any]:
     return {
         "code": match.code,
         "matched": list(match.matched),
+        "specific": list(match.specific),
         "signals": [_signal(s) for s in match.signals],
         "days": match.days,
+        "first": match.first.isoformat(),
+        "last": match.last.isoformat(),
+        "span_days": match.span_days,
         "count": match.count,
         "linked": match.linked,
         "sources": [_source(s) for s in match.sources],
         "cautions": [_caution(c) for c in match.cautions],
+        "explained_by": list(match.explained_by),
     }
 
 
@@ -108,6 +132,7 @@ def _emotional_age(advice: EmotionalAge) -> dict[str, Any]:
     return {
         "years": advice.years,
         "advice": advice.advice,
+        "beside": list(advice.patterns),
         "sources": [_source(s) for s in advice.sources],
     }
 

@@ -1,27 +1,42 @@
-"""The signal profile of one pupil: what was observed, what it matches, what to do about it.
+"""The signal profile of one pupil: what was observed, what it resembles, what to do about it.
 
 The engine describes observations; it never says a pupil "has" a pattern or a disorder. An
 indication means only "these observed signals are ones a source describes under this pattern",
 always with that pattern's cautions, to prepare a conversation in the care team.
 
-Rules, in one place so they are easy to find and to discuss:
+Rules, in one place so they are easy to find and to discuss (their numbers are the catalog's,
+rules.toml; docs/safeguarding.md says the same in words for a care coordinator):
 
 - Window: the `window_weeks` weeks that end on `as_of`, both ends included (8 weeks = 56
   days). Observations outside it count for nothing but are reported as `outside_window`.
-- Counting: a signal's `count` is the number of observations in the window that logged it (a
-  code listed twice in one observation counts once); `days` is the number of distinct dates.
-- Indication: a pattern or type is shown when at least `Thresholds.min_signals` distinct
-  signals that a source describes under it were observed, on at least `Thresholds.min_days`
-  distinct days between them. One busy afternoon, or one signal seen often, is not a picture.
+- Own observations and reports: observations whose informant is a parent or the pupil
+  (`rules.REPORT_INFORMANTS`) are reports. They are shown beside the school's own observations
+  and never counted into its picture; only the safeguarding rule for direct safety signals
+  reads them. With `informant=...` the profile is that one informant's, and all of its
+  observations count.
+- Counting: a signal's `count` is the number of own observations in the window that logged it
+  (a code listed twice in one observation counts once); `days` is the number of distinct dates.
+- Indication (`indication_persistence`): a pattern or type is shown when at least
+  `min_signals` distinct signals that a source describes under it were observed, at least
+  `min_specific` of them tied by the sources to that pattern alone (`rules.specific_signals`),
+  on at least `min_days` distinct days whose first and last lie at least `min_span_days`
+  apart. One busy afternoon, one bad week, or general classroom signals alone are no picture.
   `secure` is never an indication: it is the reference point, not a concern.
+- Insufficient data: too few days of own observations, or too short a stretch between the
+  first and the last, for any indication to be possible. Plenty observed that resembles no
+  pattern is not insufficient data; the profile says so instead.
 - Strongest first: more distinct matched signals, then more distinct days, then a higher total
   count, then catalog order (which makes the order fully deterministic).
-- Safeguarding: see `_safeguarding`.
-- Measures: card measures and tips that answer at least one observed signal, best coverage
-  first: more distinct observed signals answered, then their higher total count, then catalog
-  order (the card's own order, then the tips). A tip that duplicates a recommended card measure
-  is left out. Attitude principles are not measures to pick; the ones linked to observed
-  signals are listed separately.
+- Safeguarding: see `safeguarding`.
+- Measures (`recommendation_recurring`): card measures and tips that answer an observed signal.
+  Recommended, once there is enough data, when they answer a signal seen on at least
+  `min_days` days; otherwise offered as ideas. Best coverage first: more distinct signals
+  answered, then their higher total count, then catalog order (the card's own order, then the
+  tips). A tip that duplicates a listed card measure is left out. Attitude principles are not
+  measures to pick; the ones linked to observed signals are listed separately.
+- Emotional age: the sources' advice to address the child emotionally at about a third of its
+  age is given for children with an attachment disorder, so it is offered only beside an
+  indication, never for every pupil.
 """
 
 from __future__ import annotations
@@ -32,18 +47,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..catalog import Catalog, Caution, Item, Pattern, Source
+from . import rules
 from .risk import RiskOverview, assess_risk
+from .rules import Thresholds
+from .safeguarding import Safeguarding, SafeguardingReason, Seen, WatchSignal, assess
 
 # Never an indication of concern: secure attachment is what the other patterns are compared to.
 NOT_OF_CONCERN = frozenset({"secure"})
 # The catalog item holding the advice to address a pupil emotionally at a third of its age.
 EMOTIONAL_AGE_ADVICE = "attitude_emotional_age_third"
-# A pattern with a caution of this code switches on the safeguarding route.
-SAFEGUARDING_CAUTION = "safeguarding"
-# Codes of safeguarding reasons (SafeguardingReason.code): the engine's own small vocabulary.
-PATTERN_SIGNALS = "pattern_signals"
-PATTERN_INDICATION = "pattern_indication"
-RISK_FACTORS = "risk_factors"
+
+__all__ = [
+    "EmotionalAge",
+    "Observation",
+    "PatternMatch",
+    "Profile",
+    "Recommendation",
+    "Safeguarding",
+    "SafeguardingReason",
+    "SignalCount",
+    "Thresholds",
+    "WatchSignal",
+    "Window",
+    "build_profile",
+]
 
 
 @dataclass(frozen=True)
@@ -53,19 +80,6 @@ class Observation:
     date: date
     signals: tuple[str, ...]
     informant: str | None = None
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How much must be observed before an indication is shown (see the module docstring)."""
-
-    min_signals: int = 3
-    min_days: int = 2
-
-    def __post_init__(self) -> None:
-        for name in ("min_signals", "min_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class Window:
 @dataclass(frozen=True)
 class SignalCount:
     code: str
-    count: int  # observations in the window that logged the signal
+    count: int  # own observations in the window that logged the signal
     days: int  # distinct dates among them
 
 
@@ -91,10 +105,14 @@ class PatternMatch:
 
     code: str
     signals: tuple[SignalCount, ...]  # catalog order
+    specific: tuple[str, ...]  # the matched signals the sources tie to this pattern alone
     days: int  # distinct dates on which any of these signals was observed
+    first: date
+    last: date
     linked: int  # how many catalog signals a source describes under this pattern
     sources: tuple[Source, ...]  # the pattern's own, then those of the matched links
     cautions: tuple[Caution, ...]
+    explained_by: tuple[str, ...]  # recorded risk factors that may explain this picture
     meets_thresholds: bool
 
     @property
@@ -105,24 +123,9 @@ class PatternMatch:
     def count(self) -> int:
         return sum(s.count for s in self.signals)
 
-
-@dataclass(frozen=True)
-class SafeguardingReason:
-    """Why the safeguarding route is on: a reason code and the codes that caused it."""
-
-    code: str  # PATTERN_SIGNALS, PATTERN_INDICATION or RISK_FACTORS
-    pattern: str | None = None
-    signals: tuple[str, ...] = ()
-    risk_factors: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Safeguarding:
-    reasons: tuple[SafeguardingReason, ...] = ()
-
     @property
-    def show(self) -> bool:
-        return bool(self.reasons)
+    def span_days(self) -> int:
+        return (self.last - self.first).days
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,13 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class EmotionalAge:
-    """The sources' advice to address the pupil emotionally at about a third of its age."""
+    """The sources' advice to address the pupil emotionally at about a third of its age,
+    given for a child with an attachment disorder: offered only beside an indication."""
 
     years: int
     advice: str  # the catalog measure holding the advice
     sources: tuple[Source, ...]
+    patterns: tuple[str, ...]  # the indications it is offered beside
 
 
 @dataclass(frozen=True)
@@ -148,21 +153,33 @@ class Profile:
     window: Window
     thresholds: Thresholds
     informant: str | None
-    observations: int  # observations in the window
+    observations: int  # own observations in the window
+    reports: int  # reports of parents or the pupil in the window (not in the picture)
     outside_window: int
-    signals: tuple[SignalCount, ...]  # observed in the window, catalog order
+    days: int  # distinct days with own observations in the window
+    first: date | None
+    last: date | None
+    signals: tuple[SignalCount, ...]  # own, in the window, catalog order
     matches: tuple[PatternMatch, ...]  # every pattern with a matched signal, catalog order
     indications: tuple[PatternMatch, ...]  # the matches that meet the thresholds, strongest first
     safeguarding: Safeguarding
     recommended_measures: tuple[Recommendation, ...]
+    measure_ideas: tuple[Recommendation, ...]
     attitudes: tuple[Recommendation, ...]
     age: int | None
     emotional_age: EmotionalAge | None
     risk: RiskOverview
 
     @property
+    def span_days(self) -> int:
+        """Days between the first and the last own observation in the window (0 for one day)."""
+        return (self.last - self.first).days if self.first and self.last else 0
+
+    @property
     def insufficient_data(self) -> bool:
-        return not self.indications
+        """Too little observed for any indication to be possible, whatever was logged."""
+        limits = self.thresholds
+        return self.days < limits.min_days or self.span_days < limits.min_span_days
 
 
 def build_profile(
@@ -171,26 +188,30 @@ def build_profile(
     catalog: Catalog,
     as_of: date,
     window_weeks: int = 8,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds | None = None,
     birth_date: date | None = None,
     risk_factors: Iterable[str] = (),
     protective_factors: Iterable[str] = (),
     informant: str | None = None,
 ) -> Profile:
     """The profile on `as_of`. With `informant`, only that informant's observations count
-    (one profile per informant). Unknown codes and impossible dates raise ValueError."""
+    (one profile per informant). `thresholds` defaults to the catalog's. Unknown codes and
+    impossible dates raise ValueError."""
     if window_weeks < 1:
         raise ValueError("window_weeks must be at least 1")
     if birth_date is not None and as_of < birth_date:
         raise ValueError(f"as_of {as_of} is before birth_date {birth_date}")
+    if thresholds is None:
+        thresholds = Thresholds.from_catalog(catalog)
     try:
         start = as_of - timedelta(weeks=window_weeks) + timedelta(days=1)
     except OverflowError:  # a window reaching back before the year 1: it starts there
         start = date.min
     window = Window(start, as_of, window_weeks)
     known = catalog.by_code["signals"]
-    dates: defaultdict[str, list[date]] = defaultdict(list)  # signal -> one date per observation
-    inside = outside = 0
+    own: defaultdict[str, list[date]] = defaultdict(list)  # signal -> one date per observation
+    anyone: defaultdict[str, list[tuple[date, str | None]]] = defaultdict(list)
+    inside = reports = outside = 0
     for observation in observations:
         for code in observation.signals:
             if code not in known:
@@ -200,20 +221,29 @@ def build_profile(
         if observation.date not in window:
             outside += 1
             continue
+        codes = set(observation.signals)
+        for code in codes:
+            anyone[code].append((observation.date, observation.informant))
+        if informant is None and observation.informant in rules.REPORT_INFORMANTS:
+            reports += 1
+            continue
         inside += 1
-        for code in set(observation.signals):
-            dates[code].append(observation.date)
+        for code in codes:
+            own[code].append(observation.date)
 
     signal_order = _index(catalog.signals)
     signals = tuple(
-        SignalCount(code, len(dates[code]), len(set(dates[code])))
-        for code in sorted(dates, key=signal_order.__getitem__)
+        SignalCount(code, len(own[code]), len(set(own[code])))
+        for code in sorted(own, key=signal_order.__getitem__)
     )
+    risk = assess_risk(risk_factors, protective_factors, catalog=catalog)
+    explained = _explained(risk.risk_factors, catalog)
+    specific = rules.specific_signals(catalog)
     matches = tuple(
         match
         for pattern in catalog.patterns
         if pattern.code not in NOT_OF_CONCERN
-        and (match := _match(pattern, signals, dates, catalog, thresholds))
+        and (match := _match(pattern, signals, own, catalog, thresholds, specific, explained))
     )
     # sorted() is stable and `matches` is in catalog order, which settles the last ties.
     indications = tuple(
@@ -222,7 +252,19 @@ def build_profile(
             key=lambda m: (-len(m.signals), -m.days, -m.count),
         )
     )
-    risk = assess_risk(risk_factors, protective_factors, catalog=catalog)
+    all_days = sorted({day for dates in own.values() for day in dates})
+    first, last = (all_days[0], all_days[-1]) if all_days else (None, None)
+    enough = len(all_days) >= thresholds.min_days and (
+        bool(all_days) and (all_days[-1] - all_days[0]).days >= thresholds.min_span_days
+    )
+    recommended, ideas = _measures(signals, catalog, enough)
+    seen = Seen(
+        own=own,
+        anyone=anyone,
+        indications={m.code: (m.matched, m.first, m.last) for m in indications},
+        safeguarding_factors=risk.safeguarding,
+        explained={m.code: m.explained_by for m in matches},
+    )
     age = _age(birth_date, as_of) if birth_date is not None else None
     return Profile(
         as_of=as_of,
@@ -230,15 +272,22 @@ def build_profile(
         thresholds=thresholds,
         informant=informant,
         observations=inside,
+        reports=reports,
         outside_window=outside,
+        days=len(all_days),
+        first=first,
+        last=last,
         signals=signals,
         matches=matches,
         indications=indications,
-        safeguarding=_safeguarding(signals, indications, risk, catalog),
-        recommended_measures=_recommend(signals, catalog, ("card", "tip")),
-        attitudes=_recommend(signals, catalog, ("attitude",)),
+        safeguarding=assess(seen, catalog),
+        recommended_measures=recommended,
+        measure_ideas=ideas,
+        attitudes=_rank(signals, catalog, ("attitude",)),
         age=age,
-        emotional_age=_emotional_age(age, catalog) if age is not None else None,
+        emotional_age=(
+            _emotional_age(age, catalog, indications) if age is not None and indications else None
+        ),
         risk=risk,
     )
 
@@ -248,99 +297,85 @@ def _index(items: tuple[Item, ...]) -> dict[str, int]:
     return {item.code: i for i, item in enumerate(items)}
 
 
+def _explained(recorded: tuple[str, ...], catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """pattern -> the recorded risk factors (catalog order) that may explain its picture."""
+    explains = rules.explanations(catalog)
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for factor in recorded:
+        for pattern in explains.get(factor, ()):
+            found[pattern].append(factor)
+    return {pattern: tuple(factors) for pattern, factors in found.items()}
+
+
 def _match(
     pattern: Pattern,
     signals: tuple[SignalCount, ...],
     dates: dict[str, list[date]],
     catalog: Catalog,
     thresholds: Thresholds,
+    specific: dict[str, frozenset[str]],
+    explained: dict[str, tuple[str, ...]],
 ) -> PatternMatch | None:
     linked = catalog.signals_for_pattern(pattern.code)
     links = {s.code: link for s in linked for link in s.patterns if link.code == pattern.code}
     matched = tuple(s for s in signals if s.code in links)
     if not matched:
         return None
-    days = len({day for s in matched for day in dates[s.code]})
+    days = sorted({day for s in matched for day in dates[s.code]})
+    tied = tuple(s.code for s in matched if s.code in specific.get(pattern.code, ()))
     sources = dict.fromkeys((*pattern.sources, *(links[s.code].source for s in matched)))
+    meets = (
+        len(matched) >= thresholds.min_signals
+        and len(tied) >= thresholds.min_specific
+        and len(days) >= thresholds.min_days
+        and (days[-1] - days[0]).days >= thresholds.min_span_days
+    )
     return PatternMatch(
         code=pattern.code,
         signals=matched,
-        days=days,
+        specific=tied,
+        days=len(days),
+        first=days[0],
+        last=days[-1],
         linked=len(linked),
         sources=tuple(sources),
         cautions=pattern.cautions,
-        meets_thresholds=len(matched) >= thresholds.min_signals and days >= thresholds.min_days,
+        explained_by=explained.get(pattern.code, ()),
+        meets_thresholds=meets,
     )
 
 
-def safeguarding_signals(catalog: Catalog) -> dict[str, tuple[str, ...]]:
-    """pattern code -> the signals that on their own switch on the safeguarding route."""
-    patterns = [
-        p.code for p in catalog.patterns if any(c.code == SAFEGUARDING_CAUTION for c in p.cautions)
-    ]
-    return {
-        code: tuple(
-            s.code
-            for s in catalog.signals_for_pattern(code)
-            if s.group == "pattern" and set(s.pattern_codes) <= set(patterns)
-        )
-        for code in patterns
-    }
+def _measures(
+    signals: tuple[SignalCount, ...], catalog: Catalog, enough: bool
+) -> tuple[tuple[Recommendation, ...], tuple[Recommendation, ...]]:
+    """(recommended, ideas): recommended only with enough data, for recurring signals."""
+    min_days = rules.recurring_min_days(catalog)
+    recurring = tuple(s for s in signals if s.days >= min_days) if enough else ()
+    recommended = _rank(recurring, catalog, ("card", "tip"))
+    taken = {r.code for r in recommended}
+    ideas = _rank(signals, catalog, ("card", "tip"), exclude=taken)
+    return recommended, ideas
 
 
-def _safeguarding(
+def _rank(
     signals: tuple[SignalCount, ...],
-    indications: tuple[PatternMatch, ...],
-    risk: RiskOverview,
     catalog: Catalog,
-) -> Safeguarding:
-    """When the care coordinator is shown the safeguarding route, and why.
-
-    The sources link the disorganised pattern to maltreatment, neglect and domestic violence
-    (about 80 % of children growing up with them show it), which the catalog marks with a
-    `safeguarding` caution on that pattern. Three reasons switch the route on:
-
-    - PATTERN_SIGNALS: a specific feature of such a pattern was observed, even once. Specific
-      means a signal of group `pattern` (the sources' description of the pattern itself) that
-      the sources describe under safeguarding patterns only, such as `freezes` or
-      `fears_caregiver`. Broad classroom signals that are also linked to other patterns (e.g.
-      `restless_chaotic`, `contradictory_behaviour`) do not count on their own. No threshold:
-      a child that seems afraid of its own parent is reason to consult now, not after two weeks
-      of logging, and consulting costs little while waiting can cost a great deal.
-    - PATTERN_INDICATION: an indication of such a pattern is shown (so the `safeguarding`
-      caution is never shown without the route, whatever signals made up the indication).
-    - RISK_FACTORS: a risk factor marked `safeguarding` was recorded (domestic violence,
-      neglect, abuse), whatever was observed.
-    """
-    observed = {s.code for s in signals}
-    shown = {m.code: m for m in indications}
-    reasons = []
-    for pattern, specific in safeguarding_signals(catalog).items():
-        if seen := tuple(code for code in specific if code in observed):
-            reasons.append(SafeguardingReason(PATTERN_SIGNALS, pattern=pattern, signals=seen))
-        if pattern in shown:
-            reasons.append(
-                SafeguardingReason(
-                    PATTERN_INDICATION, pattern=pattern, signals=shown[pattern].matched
-                )
-            )
-    if risk.safeguarding:
-        reasons.append(SafeguardingReason(RISK_FACTORS, risk_factors=risk.safeguarding))
-    return Safeguarding(tuple(reasons))
-
-
-def _recommend(
-    signals: tuple[SignalCount, ...], catalog: Catalog, types: tuple[str, ...]
+    types: tuple[str, ...],
+    exclude: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[Recommendation, ...]:
     counts = {s.code: s.count for s in signals}
     measures = {
-        m.code: m for code in counts for m in catalog.measures_for_signal(code) if m.type in types
+        m.code: m
+        for code in counts
+        for m in catalog.measures_for_signal(code)
+        if m.type in types and m.code not in exclude
     }
+    listed = set(measures) | set(exclude)
     found = [
         Recommendation(m.code, tuple(code for code in counts if code in m.signal_codes))
         for m in measures.values()
-        # A tip that duplicates a recommended card measure would only say the same again.
-        if m.matches is None or m.matches.code not in measures
+        # A tip that duplicates a listed card measure would only say the same again.
+        if m.matches is None or m.matches.code not in listed
     ]
     order = _index(catalog.measures)
     found.sort(
@@ -354,9 +389,16 @@ def _age(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
-def _emotional_age(age: int, catalog: Catalog) -> EmotionalAge | None:
+def _emotional_age(
+    age: int, catalog: Catalog, indications: tuple[PatternMatch, ...]
+) -> EmotionalAge | None:
     advice = catalog.by_code["measures"].get(EMOTIONAL_AGE_ADVICE)
     if advice is None:  # a catalog without the advice (e.g. a test fixture): nothing to say
         return None
     # age / 3 rounded to the nearest whole year (never exactly half): 9 -> 3, 11 -> 4.
-    return EmotionalAge(years=(age + 1) // 3, advice=advice.code, sources=advice.sources)
+    return EmotionalAge(
+        years=(age + 1) // 3,
+        advice=advice.code,
+        sources=advice.sources,
+        patterns=tuple(m.code for m in indications),
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..catalog import Catalog, Item, Rule
+from ..catalog import WEIGHING_EFFECTS, Catalog, Item, Rule
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def assess_risk(
     level = {f.code: f.level for f in (*catalog.risk_factors, *catalog.protective_factors)}
     statements = []
     for rule in catalog.rules:
+        if rule.effect not in WEIGHING_EFFECTS:  # the engine's own rules (rules.py)
+            continue
         at_risk = tuple(c for c in risks if level[c] == rule.risk_level)
         protecting = tuple(c for c in protections if level[c] == rule.protective_level)
         if not at_risk or (rule.effect == "cannot_offset" and not protecting):

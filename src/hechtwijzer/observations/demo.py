@@ -12,9 +12,20 @@ has something real to show:
 - `avoidant`: over-adapted, pseudo-independent, "fine", hardly reacts to reunion;
 - `ambivalent`: clinging, claiming, angry, strong reactions to separation (with two reports from
   the parents, recorded by the care coordinator);
-- `disorganised` (in one school only): freezes, approaches and stops, seems afraid at pick-up,
-  which switches on the safeguarding route;
-- `learning`: only learning signals (fear of failure, planning), which is no pattern at all.
+- `disorganised` (in one school only): freezes, approaches and stops, seems afraid at pick-up.
+  The teacher passed the fear at pick-up on and the care coordinator recorded a decision, so
+  the safeguarding record has a worked example;
+- `learning`: only learning signals (fear of failure, planning), which is no pattern at all;
+- `disclosure` (Dutch school) and `neglect` (Flemish school): a direct safety concern logged
+  this week and passed on by the teacher, waiting for the care coordinator's decision;
+- `watch`: one freeze during the fire drill, one moment of being overwhelmed: kept an eye on,
+  no level.
+
+What the safeguarding rules make of it (docs/safeguarding.md) is part of each picture and
+tested: consult today for the disclosure, the neglect and the fear of a parent; map the
+signals for a persistent type picture without a recorded explanation (the Dutch school's
+disinhibited pupil, the Flemish school's inhibited pupil); nothing but "keep an eye on" for
+the single moments.
 
 Everything is fictional and describes behaviour only: no diagnoses, no real people. The notes
 are Dutch (neutral enough for Flanders too). All writes go through the domain functions
@@ -35,7 +46,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from hechtwijzer.care.actions import record_factor
+from hechtwijzer.care.actions import concern_signals, pass_on_concern, record_factor, record_step
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
 
 from . import actions
@@ -47,6 +58,13 @@ def _as_if_logged_on(observation: Observation, day: datetime.date) -> None:
     today's observations can still be corrected or withdrawn by their author."""
     logged = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 30)))
     Observation.objects.filter(pk=observation.pk).update(created_at=logged)
+
+
+def _as_if_recorded_on(row: Any, day: datetime.date) -> None:
+    """Date a demo concern or step as recorded late that afternoon, after the observation it
+    rests on (the care coordinator's list compares these moments)."""
+    recorded = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
+    type(row).objects.filter(pk=row.pk).update(created_at=recorded)
 
 
 WEEKS = 10
@@ -84,12 +102,27 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """The care coordinator's step on a passed-on concern, `after` school days later."""
+
+    after: int
+    step: str  # a step code of the school's route (care.models.ROUTE_STEPS)
+    consulted: str
+    decision: str
+
+
+@dataclass(frozen=True)
 class Picture:
     key: str
     indication: str | None  # the pattern the engine indicates on `today`; None: none at all
-    safeguarding: bool
+    level: str | None  # the safeguarding level on `today` (engine.CONSULT_NOW / MAP_SIGNALS)
     group: int  # in which of the school's groups, youngest first (clinging suits the young)
     scenes: tuple[Scene, ...]
+    # The teacher passes the picture's direct safety concern on (its last such scene), and
+    # the care coordinator may record a decision on it.
+    passed_on: bool = False
+    decision: Decision | None = None
+    watched: tuple[str, ...] = ()  # signals on the "keep an eye on" list on `today`
 
 
 def _scene(
@@ -109,7 +142,9 @@ def _scene(
 DISINHIBITED = Picture(
     "disinhibited",
     indication="disinhibited",
-    safeguarding=False,
+    # Five weeks of most of the type's features: with no recorded explanation (the Flemish
+    # school records the adoption), the signals are to be mapped and the care history asked.
+    level="map_signals",
     group=0,
     scenes=(
         _scene(44, "indiscriminate_contact", "Liep bij het hek meteen op een onbekende moeder af en pakte haar hand.", F, A, OTHER),
@@ -128,7 +163,7 @@ DISINHIBITED = Picture(
 INHIBITED = Picture(
     "inhibited",
     indication="inhibited",
-    safeguarding=False,
+    level="map_signals",  # as the disinhibited picture; the Dutch school records foster care
     group=1,
     scenes=(
         _scene(46, "withdrawn", "Zat de hele pauze alleen op het bankje bij de ingang.", F, P, BREAK),
@@ -147,7 +182,7 @@ INHIBITED = Picture(
 AVOIDANT = Picture(
     "avoidant",
     indication="avoidant",
-    safeguarding=False,
+    level=None,
     group=2,
     scenes=(
         _scene(42, "over_adapted", "Ruimt altijd als eerste op en vraagt nooit iets; valt in de klas nauwelijks op.", S),
@@ -163,7 +198,7 @@ AVOIDANT = Picture(
 AMBIVALENT = Picture(
     "ambivalent",
     indication="ambivalent",
-    safeguarding=False,
+    level=None,
     group=0,
     scenes=(
         _scene(45, "physically_clingy", "Hing bij binnenkomst aan de arm van de leerkracht en wilde niet loslaten.", S, A, TRANSITION),
@@ -182,8 +217,15 @@ AMBIVALENT = Picture(
 DISORGANISED = Picture(
     "disorganised",
     indication="disorganised",
-    safeguarding=True,
+    level="consult_now",
     group=1,
+    passed_on=True,
+    decision=Decision(
+        2,
+        "consult",
+        "Aandachtsfunctionaris (intern begeleider) en de groepsleerkracht.",
+        "Signalen verder in kaart brengen; gesprek met de ouders gepland. Na drie weken opnieuw wegen.",
+    ),
     scenes=(
         _scene(43, "restless_chaotic", "Liep tijdens het werken steeds rond en gooide de spullen op tafel door elkaar.", S, P),
         _scene(36, "approach_then_stops", "Kwam met een tekening naar de leerkracht, bleef halverwege staan en liep terug naar de plek.", S, A),
@@ -199,7 +241,7 @@ DISORGANISED = Picture(
 LEARNING = Picture(
     "learning",
     indication=None,
-    safeguarding=False,
+    level=None,
     group=2,
     scenes=(
         _scene(41, "fear_of_failure", "Durfde niet aan de toets te beginnen en gumde de eerste som drie keer uit.", S),
@@ -209,6 +251,42 @@ LEARNING = Picture(
         _scene(12, "planning_time", "Raakte in de war toen het rooster veranderde en vroeg de hele ochtend wanneer het pauze was.", S, moment=OTHER),
         _scene(5, "fear_of_failure", "Wilde het dictee niet inleveren uit angst voor fouten.", S),
         _scene(1, "cause_effect", "Begreep niet waarom het werk na de pauze nog af moest, ook al was het vooraf afgesproken.", S),
+    ),
+)
+
+DISCLOSURE = Picture(
+    "disclosure",
+    indication=None,
+    level="consult_now",
+    group=2,
+    passed_on=True,
+    scenes=(
+        _scene(21, "tense_nervous", "Gespannen na het weekend; at de hele ochtend niets.", S, moment=AFTER_WEEKEND),
+        _scene(1, "discloses_harm afraid_to_go_home", "Vertelde na de kring dat stiefvader gisteren heel boos was en hem tegen de kast had geduwd; wilde na school niet naar huis. Letterlijk: 'als ik thuiskom is hij weer boos'.", F, A),
+    ),
+)
+
+NEGLECT = Picture(
+    "neglect",
+    indication=None,
+    level="consult_now",
+    group=1,
+    passed_on=True,
+    scenes=(
+        _scene(9, "concentration", "Viel tijdens het lezen bijna in slaap.", S),
+        _scene(2, "signs_of_neglect", "Kwam deze week drie keer zonder eten en zonder jas naar school; vroeg een klasgenoot om een boterham.", F, P, BREAK),
+    ),
+)
+
+WATCH = Picture(
+    "watch",
+    indication=None,
+    level=None,
+    group=0,
+    watched=("freezes", "overwhelmed_by_emotion"),
+    scenes=(
+        _scene(24, "freezes", "Verstijfde bij het alarm van de brandoefening en liep pas mee toen de leerkracht de hand gaf.", moment=OTHER),
+        _scene(6, "overwhelmed_by_emotion", "Raakte helemaal overstuur toen de toren van blokken omviel; was een kwartier niet te troosten.", F, P),
     ),
 )
 
@@ -246,12 +324,13 @@ class Factor:
 
 # Per demo school (its key in schools.demo): which pictures, and which factors for whom. Each
 # school has one pupil with a parent-level risk and one with a child-level risk that a
-# parent-level protective factor could offset. No safeguarding risk factors: the one
-# safeguarding case is the disorganised picture, on its observations alone.
+# parent-level protective factor could offset, and one recorded explanation of a type picture
+# (foster care, adoption). No safeguarding risk factors: the safety concerns come from what
+# teachers saw and heard.
 # fmt: off
 PLAN: dict[str, tuple[tuple[Picture, ...], tuple[Factor, ...]]] = {
     "fluitekruid": (
-        (DISINHIBITED, INHIBITED, AVOIDANT, AMBIVALENT, DISORGANISED, LEARNING),
+        (DISINHIBITED, INHIBITED, AVOIDANT, AMBIVALENT, DISORGANISED, LEARNING, DISCLOSURE, WATCH),
         (
             Factor("inhibited", "risk", "foster_care", 30, "Woont sinds groep 1 in een pleeggezin."),
             Factor("inhibited", "protective", "warm_stable_parenting", 30, "Pleegouders zijn warm en voorspelbaar en komen trouw naar de gesprekken."),
@@ -259,7 +338,7 @@ PLAN: dict[str, tuple[tuple[Picture, ...], tuple[Factor, ...]]] = {
         ),
     ),
     "klaproos": (
-        (DISINHIBITED, INHIBITED, AVOIDANT, AMBIVALENT, LEARNING),
+        (DISINHIBITED, INHIBITED, AVOIDANT, AMBIVALENT, LEARNING, NEGLECT, WATCH),
         (
             Factor("disinhibited", "risk", "adoption", 35, "Op jonge leeftijd geadopteerd."),
             Factor("disinhibited", "protective", "sensitive_responsive_parents", 35, "Ouders zijn betrokken en stemmen goed af op wat {naam} nodig heeft."),
@@ -318,7 +397,7 @@ def add_observations(
         candidates = by_group[group_ids[min(picture.group, len(group_ids) - 1)]]
         chosen[picture.key] = rng.choice([p for p in candidates if p.first_name not in taken])
 
-    def log(pupil: Pupil, scene: Scene, day: datetime.date) -> None:
+    def log(pupil: Pupil, scene: Scene, day: datetime.date) -> Observation:
         actor = teachers[pupil.group_id] if scene.by == TEACHER else coordinator
         observation = actions.log_observation(
             actor=actor,
@@ -332,12 +411,38 @@ def add_observations(
             informant=Informant.PARENT if scene.by == PARENT else None,
         )
         _as_if_logged_on(observation, day)
+        return observation
 
     for picture in pictures:
         pupil = chosen[picture.key]
+        concern_scene = None
         for scene in picture.scenes:
-            # A day or two of play keeps the schools apart; the pictures stay well in the window.
-            log(pupil, scene, days[min(scene.back + rng.randint(0, 2), len(days) - 1)])
+            # A day or two of play keeps the schools apart; the pictures stay well in the
+            # window. A direct safety concern keeps its day: it is this week's.
+            jitter = 0 if picture.passed_on else rng.randint(0, 2)
+            day = days[min(scene.back + jitter, len(days) - 1)]
+            observation = log(pupil, scene, day)
+            if concern_signals(observation):
+                concern_scene = (observation, day, scene.back)
+        if picture.passed_on and concern_scene is not None:
+            observation, day, back = concern_scene
+            teacher = teachers[pupil.group_id]
+            concern = pass_on_concern(actor=teacher, observation=observation)
+            _as_if_recorded_on(concern, day)
+            type(concern).objects.filter(pk=concern.pk).update(raised_on=day)
+            concern.raised_on = day
+            if picture.decision is not None:
+                decided = days[max(0, back - picture.decision.after)]
+                step = record_step(
+                    actor=coordinator,
+                    concern=concern,
+                    expected_version=concern.version,
+                    step=picture.decision.step,
+                    done_on=decided,
+                    consulted=picture.decision.consulted,
+                    decision=picture.decision.decision,
+                )
+                _as_if_recorded_on(step, decided)
 
     pictured = {p.pk for p in chosen.values()}
     for pupil in (p for group_id in group_ids for p in by_group[group_id]):

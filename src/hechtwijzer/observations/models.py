@@ -27,6 +27,13 @@ class Informant(models.TextChoices):
     PUPIL = "pupil", pgettext_lazy("informant", "pupil (reported)")
 
 
+# The school's own informants: what they log makes the school's picture (profile, overviews,
+# charts). Reports of parents and the pupil are shown beside it, never summed into it; the
+# engine knows the same split (engine.REPORT_INFORMANTS), which a test keeps in step.
+SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
+REPORT_INFORMANTS = (Informant.PARENT, Informant.PUPIL)
+
+
 class Setting(models.TextChoices):
     STRUCTURED = "structured", _("structured lesson")
     FREE = "free", _("free time")

@@ -37,19 +37,20 @@ from hechtwijzer.access import (
     pupils_for,
 )
 from hechtwijzer.audit.models import record
-from hechtwijzer.catalog import Text, get_catalog
+from hechtwijzer.catalog import Text
 from hechtwijzer.schools.models import PupilStatus, current_school_year
 
-from .models import Informant, ObservationSignal
+from .models import SCHOOL_INFORMANTS, ObservationSignal
+from .profiles import counted_groups
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from hechtwijzer.schools.models import Group, Pupil
 
-# The school's own informants. Parents' and pupils' reports are shown side by side with these
-# on the pupil's page, never added up with them.
-OWN_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
+# The school's own informants (models.SCHOOL_INFORMANTS). Parents' and pupils' reports are
+# shown side by side with these on the pupil's page, never added up with them.
+OWN_INFORMANTS = SCHOOL_INFORMANTS
 
 DEFAULT_WEEKS = 8
 WEEK_CHOICES = (4, 8, 12)
@@ -226,8 +227,7 @@ def signal_overview(
         )
         for n in range(weeks)
     )
-    vocabulary = get_catalog().vocabularies["signal_groups"]
-    groups = tuple(SignalGroup(code, text) for code, text in vocabulary.items())
+    groups = tuple(SignalGroup(code, text) for code, text in counted_groups().items())
     pupil_list = list(pupils)  # query 1
 
     # counts[pupil_id][week index] = (per-group counts, distinct days)
@@ -382,11 +382,19 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         object_id=school_id,
         details={"weeks": weeks},
     )
+    from hechtwijzer.care.worklist import awaiting_decision, signal_lists
     from hechtwijzer.plans.actions import card_holders, overdue_cards
 
     today = timezone.localdate()
     holders = card_holders(pupils)
+    in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(school_id=school_id)
+    to_map, to_watch = signal_lists(in_scope, today)
     context = {
+        "worklist": {
+            "awaiting": awaiting_decision(in_scope),
+            "to_map": to_map,
+            "to_watch": to_watch,
+        },
         "school": membership.school,
         "overview": overview,
         "sections": _sections(overview, groups),

@@ -17,18 +17,25 @@ from django.utils.translation import get_language
 
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, may_see_factor_presence
-from hechtwijzer.care.models import FactorKind, PupilFactor
+from hechtwijzer.care.models import FactorKind, PupilFactor, SafeguardingConcern
+from hechtwijzer.care.worklist import awaiting_decision
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.schools.models import Pupil
 
 from .actions import may_correct
-from .models import Company, Informant, Moment, Observation, ObservationSignal, Setting
+from .models import (
+    SCHOOL_INFORMANTS,
+    Company,
+    Informant,
+    Moment,
+    Observation,
+    ObservationSignal,
+    Setting,
+)
+from .profiles import WINDOW_WEEKS, build_profile, counted_groups, window_start
 
-WINDOW_WEEKS = 8
 CHART_WEEKS = 10
 TIMELINE_PAGE = 25
-# Reports of parents and the pupil are shown next to the school's own observations, never
-# mixed into the school's profile.
-SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
 
 
 # Choice labels from dicts made once: Django's get_FOO_display() rebuilds the choices mapping on
@@ -77,7 +84,7 @@ def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
     counts: dict[datetime.date, Counter] = defaultdict(Counter)
     for row in rows:
         counts[_monday(row["observed_on"])][row["signal_group"]] += row["n"]
-    vocabulary = get_catalog().vocabularies["signal_groups"]
+    vocabulary = counted_groups()
     language = get_language()
     weeks = []
     for week in range(CHART_WEEKS):
@@ -146,31 +153,29 @@ def informant_table(pupil, window_start, today):
     return informants, table
 
 
-def build_profile(pupil, today, *, risk_codes=(), protective_codes=()):
-    """The engine's profile of the school's own observations in the window."""
-    window_start = today - datetime.timedelta(weeks=WINDOW_WEEKS) + datetime.timedelta(days=1)
+def concern_observations(pupil, since: datetime.date) -> list[dict]:
+    """The pupil's observations since `since` that hold a direct safety signal (the catalog's
+    `consult_now_signals`), newest first, each with whether it was passed on to the care
+    coordinator. Two queries."""
+    catalog = get_catalog()
+    wanted = engine.consult_now_signals(catalog)
     rows = ObservationSignal.objects.filter(
-        pupil=pupil,
-        withdrawn=False,
-        observed_on__gte=window_start,
-        observed_on__lte=today,
-        informant__in=SCHOOL_INFORMANTS,
-    ).values_list("observation_id", "observed_on", "code")
-    grouped: dict[int, tuple[datetime.date, list[str]]] = {}
-    for observation_id, day, code in rows:
-        grouped.setdefault(observation_id, (day, []))[1].append(code)
-    observations = [
-        engine.Observation(date=day, signals=tuple(codes)) for day, codes in grouped.values()
+        pupil=pupil, withdrawn=False, observed_on__gte=since, code__in=wanted
+    ).values_list("observation_id", "observed_on", "code", "observation__uid")
+    found: dict[int, dict] = {}
+    for observation_id, day, code, uid in rows:
+        entry = found.setdefault(observation_id, {"uid": uid, "day": day, "signals": []})
+        entry["signals"].append(catalog.get("signals", code))
+    passed = set(
+        SafeguardingConcern.observations.through.objects.filter(
+            observation_id__in=found
+        ).values_list("observation_id", flat=True)
+    ) if found else set()
+    entries = [
+        {**entry, "passed_on": observation_id in passed}
+        for observation_id, entry in found.items()
     ]
-    return engine.build_profile(
-        observations,
-        catalog=get_catalog(),
-        as_of=today,
-        window_weeks=WINDOW_WEEKS,
-        birth_date=pupil.date_of_birth,
-        risk_factors=risk_codes,
-        protective_factors=protective_codes,
-    )
+    return sorted(entries, key=lambda e: e["day"], reverse=True)
 
 
 def pupil_context(request, pupil) -> dict:
@@ -178,17 +183,20 @@ def pupil_context(request, pupil) -> dict:
     user = request.user
     today = timezone.localdate()
     catalog = get_catalog()
-    window_start = today - datetime.timedelta(weeks=WINDOW_WEEKS) + datetime.timedelta(days=1)
+    start = window_start(today)
 
     sees_factors = allows(user, Perm.VIEW_FACTORS, pupil)
     # A teacher may see only *that* factors exist, where the school allows it.
     sees_presence = not sees_factors and may_see_factor_presence(user, pupil)
     factors = list(PupilFactor.objects.filter(pupil=pupil)) if sees_factors else []
+    # Factors that are knowledge only (birth, feeding, …) stay visible on the factors page but
+    # are no longer weighed.
+    weighed = [f for f in factors if _recordable(catalog, f)]
     profile = build_profile(
         pupil,
         today,
-        risk_codes=[f.code for f in factors if f.kind == FactorKind.RISK],
-        protective_codes=[f.code for f in factors if f.kind == FactorKind.PROTECTIVE],
+        risk_codes=[f.code for f in weighed if f.kind == FactorKind.RISK],
+        protective_codes=[f.code for f in weighed if f.kind == FactorKind.PROTECTIVE],
     )
 
     timeline = Paginator(
@@ -214,36 +222,35 @@ def pupil_context(request, pupil) -> dict:
     ]
 
     bars = weekly_chart(pupil, today)
-    informants, informant_rows = informant_table(pupil, window_start, today)
+    informants, informant_rows = informant_table(pupil, start, today)
     indications = [
         {
             "match": m,
             "pattern": catalog.get("patterns", m.code),
-            "signals": [(catalog.get("signals", s.code), s) for s in m.signals],
+            "signals": [
+                (catalog.get("signals", s.code), s, s.code in m.specific) for s in m.signals
+            ],
+            "explained_by": [catalog.get("risk_factors", c) for c in m.explained_by],
         }
         for m in profile.indications
     ]
-    measures = [
-        {
-            "measure": catalog.get("measures", r.code),
-            "addresses": [catalog.get("signals", c) for c in r.addresses],
-        }
-        for r in profile.recommended_measures[:6]
-    ]
+
+    def measure_list(found):
+        return [
+            {
+                "measure": catalog.get("measures", r.code),
+                "addresses": [catalog.get("signals", c) for c in r.addresses],
+            }
+            for r in found[:6]
+        ]
+
     safeguarding = None
-    if profile.safeguarding.show and allows(user, Perm.VIEW_SAFEGUARDING, pupil):
-        safeguarding = {
-            "reasons": [
-                {
-                    "reason": reason,
-                    "signals": [catalog.get("signals", c) for c in reason.signals],
-                    "risk_factors": [catalog.get("risk_factors", c) for c in reason.risk_factors],
-                    "pattern": catalog.get("patterns", reason.pattern) if reason.pattern else None,
-                }
-                for reason in profile.safeguarding.reasons
-            ],
-            "country": pupil.school.country,
-        }
+    if allows(user, Perm.VIEW_SAFEGUARDING, pupil):
+        safeguarding = safeguarding_context(pupil, profile)
+    concerns = []
+    if allows(user, Perm.RAISE_CONCERN, pupil) and safeguarding is None:
+        # Staff who do not keep the safeguarding record see what they can pass on.
+        concerns = concern_observations(pupil, start)
     from hechtwijzer.plans.actions import current_card
 
     return {
@@ -252,16 +259,24 @@ def pupil_context(request, pupil) -> dict:
         "profile": profile,
         "indications": indications,
         "signals_seen": [(catalog.get("signals", s.code), s) for s in profile.signals],
-        "measures": measures,
+        "measures": measure_list(profile.recommended_measures),
+        "measure_ideas": measure_list(profile.measure_ideas),
+        "recurring_days": engine.rules.recurring_min_days(catalog),
         "emotional_age_item": (
             catalog.get("measures", profile.emotional_age.advice) if profile.emotional_age else None
         ),
+        "emotional_age_patterns": (
+            [catalog.get("patterns", c) for c in profile.emotional_age.patterns]
+            if profile.emotional_age
+            else []
+        ),
         "safeguarding": safeguarding,
+        "concerns": concerns,
         "timeline": timeline,
         "entries": entries,
         "bars": bars,
-        "signal_groups": catalog.vocabularies["signal_groups"],
-        "situations": situation_chart(pupil, window_start, today),
+        "signal_groups": counted_groups(),
+        "situations": situation_chart(pupil, start, today),
         "informants": informants,
         "informant_rows": informant_rows,
         "may_observe": allows(user, Perm.OBSERVE, pupil),
@@ -271,6 +286,40 @@ def pupil_context(request, pupil) -> dict:
         "has_factors": sees_presence and PupilFactor.objects.filter(pupil=pupil).exists(),
         "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
         "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
-        "window_start": window_start,
+        "window_start": start,
         "window_weeks": WINDOW_WEEKS,
+    }
+
+
+def _recordable(catalog, factor) -> bool:
+    kind = "risk_factors" if factor.kind == FactorKind.RISK else "protective_factors"
+    item = catalog.by_code[kind].get(factor.code)
+    return item is not None and item.recordable
+
+
+def safeguarding_context(pupil, profile) -> dict:
+    """The safeguarding section of the pupil page (care coordinator): the level and its
+    reasons in catalog terms, the "keep an eye on" list, and whether a consult-today trigger
+    is still waiting for a decision in the safeguarding record."""
+    catalog = get_catalog()
+    waiting = awaiting_decision(Pupil.objects.filter(pk=pupil.pk))
+    return {
+        "level": profile.safeguarding.level,
+        "reasons": [
+            {
+                "reason": reason,
+                "rule": catalog.get("rules", reason.code),
+                "signals": [catalog.get("signals", c) for c in reason.signals],
+                "patterns": [catalog.get("patterns", c) for c in reason.patterns],
+                "risk_factors": [catalog.get("risk_factors", c) for c in reason.risk_factors],
+                "informants": [_LABELS["informant"].get(i, i) for i in reason.informants],
+            }
+            for reason in profile.safeguarding.reasons
+        ],
+        "watch": [
+            {"signal": catalog.get("signals", w.code), "watch": w}
+            for w in profile.safeguarding.watch
+        ],
+        "awaiting": waiting[0] if waiting else None,
+        "country": pupil.school.country,
     }

@@ -16,6 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hechtwijzer import engine
 from hechtwijzer.access import (
     Perm,
     Policy,
@@ -37,6 +38,7 @@ from . import actions
 from .forms import ObservationForm, SuggestForm
 from .models import Observation, ObservationSignal
 from .overview import signal_overview
+from .profiles import SAFETY_GROUP
 from .suggest import suggest
 
 MOST_USED = 8
@@ -70,9 +72,12 @@ def _signal_choices(user, selected):
                 "code": code,
                 "label": label.get(lang),
                 "signals": members,
-                # Open the groups that hold a ticked signal, and "behaviour" for a first log.
+                # Open the groups that hold a ticked signal, "behaviour" for a first log, and
+                # always the direct safety concerns, so nobody has to search for them.
                 "open": any(s.code in selected for s in members)
-                or (code == "behaviour" and not most_used),
+                or (code == "behaviour" and not most_used)
+                or code == SAFETY_GROUP,
+                "safety": code == SAFETY_GROUP,
             }
         )
     return {"most_used": most_used, "groups": groups, "selected": set(selected)}
@@ -125,7 +130,7 @@ def observe(request, public_id):
             suggestions = suggest(data["note"], get_catalog(), get_language())
         else:
             try:
-                actions.log_observation(
+                observation = actions.log_observation(
                     actor=request.user,
                     pupil=pupil,
                     signals=data["signals"],
@@ -149,6 +154,10 @@ def observe(request, public_id):
                     )
                     % {"count": count, "name": pupil.first_name},
                 )
+                if care_actions.concern_signals(observation):
+                    # A direct safety concern: say at once whom to talk to, and offer to pass
+                    # it on (issue 12), before the teacher goes back to the class.
+                    return redirect("care:concern", pupil.public_id, observation.uid)
                 return redirect(back)
     selected = form.data.getlist("signals") if form.is_bound else []
     context = {
@@ -204,7 +213,7 @@ def correct(request, public_id, uid):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.correct_observation(
+            corrected = actions.correct_observation(
                 actor=request.user,
                 observation=observation,
                 expected_version=data["version"],
@@ -239,6 +248,8 @@ def correct(request, public_id, uid):
             form.apply_errors(error)
         else:
             messages.success(request, _("The observation was corrected."))
+            if care_actions.concern_signals(corrected):
+                return redirect("care:concern", pupil.public_id, corrected.uid)
             return redirect("pupil", pupil.public_id)
     selected = form.data.getlist("signals") if form.is_bound else form.initial["signals"]
     context = {
@@ -309,11 +320,17 @@ def factors(request, public_id):
             messages.success(request, _("The factor was recorded."))
             return redirect("observations:factors", pupil.public_id)
     recorded = list(PupilFactor.objects.filter(pupil=pupil).select_related("recorded_by"))
-    from hechtwijzer.engine import assess_risk
 
-    risk = assess_risk(
-        [f.code for f in recorded if f.kind == FactorKind.RISK],
-        [f.code for f in recorded if f.kind == FactorKind.PROTECTIVE],
+    def item(factor):
+        kind = "risk_factors" if factor.kind == FactorKind.RISK else "protective_factors"
+        return catalog.get(kind, factor.code)
+
+    # Knowledge-only factors (conception, birth, feeding, …) recorded before they were taken off
+    # the list stay visible and removable, but are no longer weighed.
+    weighed = [f for f in recorded if item(f).recordable]
+    risk = engine.assess_risk(
+        [f.code for f in weighed if f.kind == FactorKind.RISK],
+        [f.code for f in weighed if f.kind == FactorKind.PROTECTIVE],
         catalog=catalog,
     )
     taken = {(f.kind, f.code) for f in recorded}
@@ -324,22 +341,18 @@ def factors(request, public_id):
         return [
             {
                 "label": levels[level].get(lang),
-                "items": [i for i in items if i.level == level and (kind, i.code) not in taken],
+                "items": [
+                    i
+                    for i in items
+                    if i.level == level and i.recordable and (kind, i.code) not in taken
+                ],
             }
             for level in levels
         ]
 
     context = {
         "pupil": pupil,
-        "recorded": [
-            {
-                "factor": f,
-                "item": catalog.get(
-                    "risk_factors" if f.kind == FactorKind.RISK else "protective_factors", f.code
-                ),
-            }
-            for f in recorded
-        ],
+        "recorded": [{"factor": f, "item": item(f)} for f in recorded],
         "risk": risk,
         "statements": [
             {"statement": s, "rule": catalog.get("rules", s.rule)} for s in risk.statements

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
-from hechtwijzer.observations.models import ObservationSignal
-from hechtwijzer.observations.pupil import SCHOOL_INFORMANTS
+from hechtwijzer.observations.models import SCHOOL_INFORMANTS, ObservationSignal
+from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.schools.models import Pupil
 
 from .models import CardEntry, Decision, Evaluation, FocusCard, MeasureOutcome, Outcome, OwnMeasure
@@ -291,7 +291,7 @@ def signal_figures(pupil: Pupil, start: datetime.date, end: datetime.date) -> di
     just before it, in one query (the school's own informants; withdrawn ones left out)."""
     length = (end - start).days + 1
     before_start = start - datetime.timedelta(days=length)
-    groups = list(get_catalog().vocabularies["signal_groups"])
+    groups = list(counted_groups())
     rows = ObservationSignal.objects.filter(
         pupil=pupil,
         withdrawn=False,

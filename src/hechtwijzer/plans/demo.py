@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from hechtwijzer.observations.pupil import build_profile
+from hechtwijzer.observations.profiles import build_profile
 from hechtwijzer.schools.models import Membership, Pupil, Role
 
 from . import actions

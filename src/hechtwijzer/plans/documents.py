@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.observations.pupil import build_profile
+from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
 from .models import Outcome
@@ -164,7 +164,7 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
                 else catalog.get("measures", outcome.measure_code).label.get(lang)
             )
             outcomes.append(MeasureOutcomeRow(title, str(labels[outcome.outcome]), outcome.note))
-        groups = catalog.vocabularies["signal_groups"]
+        groups = counted_groups()
         figures = evaluation.figures
         counts = tuple(
             SignalCountRow(groups[code].get(lang), c["before"], c["during"])

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.observations.pupil import build_profile
+from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
 from .models import Decision, Outcome, OwnMeasure
@@ -172,7 +172,7 @@ def card_version(request, public_id, number):
 def figure_rows(figures: dict) -> list[dict]:
     """The before/during counts per signal group, with bar widths in steps of 5 % (CSS classes
     w0..w20: the content security policy allows no inline styles)."""
-    groups = get_catalog().vocabularies["signal_groups"]
+    groups = counted_groups()
     lang = get_language()
     peak = max([1] + [max(v["before"], v["during"]) for v in figures.get("groups", {}).values()])
     return [

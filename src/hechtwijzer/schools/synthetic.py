@@ -59,6 +59,7 @@ from hechtwijzer.observations.models import (
     ObservationSignal,
     Setting,
 )
+from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.plans.models import (
     CardEntry,
     Decision,
@@ -314,7 +315,7 @@ def _vocabulary() -> _Vocabulary:
             measures_for.setdefault(code, []).append(measure.code)
     return _Vocabulary(
         signal_group=signal_group,
-        groups=tuple(catalog.vocabularies["signal_groups"]),
+        groups=tuple(counted_groups()),
         patterns=patterns,
         everyday=everyday,
         card_measures=tuple(m.code for m in card),

@@ -18,6 +18,7 @@ from hechtwijzer.access import (
 )
 from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.audit.models import record
+from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.observations.pupil import pupil_context
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
 
@@ -52,6 +53,18 @@ def home(request):
             .prefetch_related(Prefetch("pupils", queryset=ordered, to_attr="listed_pupils"))
         )
         whole_school = Scope.SCHOOL in POLICY[perm][membership.role]
+        worklist = None
+        if membership.role in POLICY[Perm.VIEW_SAFEGUARDING]:
+            # The care coordinator's safeguarding list comes first: who needs a decision today.
+            in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(
+                school_id=membership.school_id
+            )
+            to_map, to_watch = signal_lists(in_scope, timezone.localdate())
+            worklist = {
+                "awaiting": awaiting_decision(in_scope),
+                "to_map": to_map,
+                "to_watch": to_watch,
+            }
         sections.append(
             {
                 "membership": membership,
@@ -61,6 +74,7 @@ def home(request):
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
+                "worklist": worklist,
             }
         )
         record(

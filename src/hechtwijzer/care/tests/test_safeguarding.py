@@ -222,7 +222,12 @@ class SafeguardingTests(TestCase):
         raised = entries.get(action="safeguarding.raise")
         assert raised.details == {"route": "nl_meldcode", "observations": 2}
         step = entries.get(action="safeguarding.step")
-        assert step.details == {"route": "nl_meldcode", "step": "consult", "steps": 1}
+        assert step.details == {
+            "route": "nl_meldcode",
+            "step": "consult",
+            "steps": 1,
+            "decision": True,
+        }
         assert entries.get(action="safeguarding.close").details == {
             "route": "nl_meldcode",
             "steps": 1,
@@ -287,9 +292,18 @@ class SafeguardingTests(TestCase):
 
         html = render_to_string(
             "care/_safeguarding_route.html",
-            {"pupil": self.w.piet, "safeguarding": {"reasons": [], "country": "NL"}},
+            {
+                "pupil": self.w.piet,
+                "safeguarding": {"level": "map_signals", "reasons": [], "country": "NL"},
+            },
         )
         assert self.url() in html
+        # Nothing to show (no level, nothing waiting, nothing to watch): no section at all.
+        empty = render_to_string(
+            "care/_safeguarding_route.html",
+            {"pupil": self.w.piet, "safeguarding": {"level": None, "reasons": [], "country": "NL"}},
+        )
+        assert "safeguarding-heading" not in empty
 
     def test_the_domain_functions_check_the_policy_themselves(self):
         from django.core.exceptions import PermissionDenied

@@ -42,7 +42,8 @@ def test_validate_broken_data(tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "rules.toml: item 'parent_risk_heaviest': field 'effect' has unknown value 'heavy'"
-        " (expected one of: heaviest, can_offset, cannot_offset, indirect)",
+        " (expected one of: heaviest, can_offset, cannot_offset, indirect, indication,"
+            " recommendation, consult_now, map_signals)",
         "topics.toml: file is missing",
     ]
 

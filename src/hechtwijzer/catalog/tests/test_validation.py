@@ -176,7 +176,8 @@ CASES = {
         'effect = "heavy"',
         [
             "rules.toml: item 'parent_risk_heaviest': field 'effect' has unknown value 'heavy'"
-            " (expected one of: heaviest, can_offset, cannot_offset, indirect)"
+            " (expected one of: heaviest, can_offset, cannot_offset, indirect, indication,"
+            " recommendation, consult_now, map_signals)"
         ],
     ),
     "unknown stage": (

@@ -67,15 +67,17 @@ def _measure(code: str, type_: str, *signals: str, matches: str | None = None) -
 
 
 def tiny_catalog() -> Catalog:
-    """Signals a-e; `worry` (with a rule_out caution), `danger` (with a safeguarding caution)
-    and `secure`; four card measures, two tips (one duplicating card_2) and one attitude."""
+    """Signals a-f; `worry` (with a rule_out caution; `b` is tied to it alone), `danger`
+    (`d` is tied to it alone) and `secure`; four card measures, two tips (one duplicating
+    card_2) and one attitude. No rules: the engine's default thresholds apply and no
+    safeguarding rule does."""
     return Catalog(
         version="test",
         seeds=(),
         vocabularies={},
         signals=(
             _signal("a", "behaviour", "worry"),
-            _signal("b", "behaviour", "worry"),
+            _signal("b", "pattern", "worry"),
             _signal("c", "behaviour", "worry", "secure"),
             _signal("d", "pattern", "danger"),
             _signal("e", "pattern", "danger", "worry"),

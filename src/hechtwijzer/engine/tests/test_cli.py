@@ -21,12 +21,15 @@ DESIGN_KEYS = {
     "safeguarding",
     "insufficient_data",
     "recommended_measures",
+    "measure_ideas",
+    "emotional_age",
 }
 VALID = {
     "birth_date": "2017-03-01",
     "observations": [
         {"date": "2026-11-02", "signals": ["indiscriminate_contact", "boundary_crossing"]},
         {"date": "2026-11-09", "signals": ["easily_frustrated", "impulsive"]},
+        {"date": "2026-11-16", "signals": ["egocentric"]},
     ],
     "risk_factors": ["domestic_violence"],
 }
@@ -52,9 +55,11 @@ def test_valid_file(tmp_path: Path) -> None:
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert set(data) >= DESIGN_KEYS
-    assert out.startswith('{\n  "as_of": "2026-11-09"')  # indent 2; as_of = latest observation
+    assert out.startswith('{\n  "as_of": "2026-11-20"')  # indent 2; as_of = today
     assert [i["code"] for i in data["indications"]] == ["disinhibited"]
-    assert data["safeguarding"]["show"] is True
+    safeguarding = data["safeguarding"]
+    assert (safeguarding["show"], safeguarding["level"]) == (True, "consult_now")
+    assert [r["code"] for r in safeguarding["reasons"]] == ["consult_now_risk_factors"]
     assert data["age"] == 9 and data["emotional_age"]["years"] == 3
 
 
@@ -75,11 +80,23 @@ def test_no_observations_uses_today() -> None:
 
 def test_threshold_and_window_options(tmp_path: Path) -> None:
     path = write(tmp_path, json.dumps(VALID))
-    assert json.loads(run(path, "--min-signals", "5")[1])["insufficient_data"] is True
-    assert json.loads(run(path, "--min-days", "3")[1])["insufficient_data"] is True
+    assert json.loads(run(path)[1])["indications"]
+    assert json.loads(run(path, "--min-signals", "6")[1])["indications"] == []
+    assert json.loads(run(path, "--min-days", "4")[1])["insufficient_data"] is True
+    assert json.loads(run(path, "--min-span-days", "15")[1])["insufficient_data"] is True
+    assert json.loads(run(path, "--min-specific", "0")[1])["indications"]
     data = json.loads(run(path, "--window-weeks", "1")[1])
-    assert data["window"] == {"start": "2026-11-03", "end": "2026-11-09", "weeks": 1}
-    assert data["thresholds"] == {"min_signals": 3, "min_days": 2}
+    assert data["window"] == {"start": "2026-11-14", "end": "2026-11-20", "weeks": 1}
+    # The defaults are the catalog's (rules.toml, indication_persistence).
+    assert data["thresholds"] == {
+        "min_signals": 3,
+        "min_specific": 1,
+        "min_days": 3,
+        "min_span_days": 10,
+    }
+    code, out, err = run(path, "--min-signals", "1", "--min-specific", "2")
+    assert (code, out) == (2, "")
+    assert err == "error: min_specific cannot exceed min_signals\n"
 
 
 def test_extreme_dates_and_windows() -> None:
@@ -131,6 +148,10 @@ def test_unreadable_input(tmp_path: Path) -> None:
             "error: argument --min-days: '0' is not a whole number of at least 1\n",
         ),
         (
+            ["-", "--min-span-days", "-1"],
+            "error: argument --min-span-days: '-1' is not a whole number of at least 0\n",
+        ),
+        (
             ["-", "--window-weeks", "x"],
             "error: argument --window-weeks: 'x' is not a whole number of at least 1\n",
         ),
@@ -143,7 +164,8 @@ def test_bad_options(argv: list[str], message: str) -> None:
 
 def test_help() -> None:
     code, out, _ = run("--help")
-    assert code == 0 and "--min-signals" in out
+    assert code == 0 and "--min-signals" in out and "--min-span-days" in out
+    assert "(catalog: 3)" in out  # the help names the catalog's numbers
 
 
 def clean_env() -> dict[str, str]:

@@ -42,7 +42,9 @@ def test_full_input() -> None:
     assert (given.risk_factors, given.protective_factors) == (("adoption",), ("available_parents",))
 
 
-def test_as_of_defaults_to_the_latest_observation() -> None:
+def test_as_of_defaults_to_today_as_on_the_web() -> None:
+    """Not the latest observation: a profile is always of a day, and on the web that day is
+    today, so old observations fall out of the window the same way in both."""
     given = parse(
         {
             "observations": [
@@ -51,7 +53,7 @@ def test_as_of_defaults_to_the_latest_observation() -> None:
             ]
         }
     )
-    assert given.as_of == date(2026, 10, 5)
+    assert given.as_of == TODAY
 
 
 def test_as_of_defaults_to_today_without_observations() -> None:

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
-from hechtwijzer.care.models import FactorKind, PupilFactor
+from hechtwijzer.care.models import FactorKind, PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.engine import Profile
 from hechtwijzer.observations.demo import PLAN
 from hechtwijzer.observations.models import Informant
 from hechtwijzer.observations.models import Observation as ObservationRow
-from hechtwijzer.observations.pupil import build_profile
+from hechtwijzer.observations.profiles import build_profile
 from hechtwijzer.schools.models import Pupil, Role, School
 
 
@@ -30,12 +30,40 @@ def profile_of(pupil: Pupil, as_of: datetime.date) -> Profile:
     )
 
 
+PICTURES = {picture.key: picture for pictures, _factors in PLAN.values() for picture in pictures}
+
+
+def plan_key(school: School) -> str:
+    from hechtwijzer.schools.demo import DEMO_SCHOOLS
+
+    return next(spec.key for spec in DEMO_SCHOOLS if spec.name == school.name)
+
+
+def pictured(school: School) -> dict[str, Pupil]:
+    """Which pupil got which picture: the one whose notes are the picture's scenes."""
+    key = plan_key(school)
+    notes: dict[int, set[str]] = {}
+    for row in ObservationRow.objects.filter(pupil__school=school):
+        notes.setdefault(row.pupil_id, set()).add(row.note)
+    found = {}
+    for picture in PLAN[key][0]:
+        (pupil,) = (
+            p
+            for p in Pupil.objects.filter(school=school)
+            if {scene.note.format(naam=p.first_name) for scene in picture.scenes}
+            <= notes.get(p.pk, set())
+        )
+        found[picture.key] = pupil
+    return found
+
+
 class DemoObservationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("demo", stdout=io.StringIO())
         cls.today = timezone.localdate()
         cls.schools = list(School.objects.filter(is_demo=True).order_by("name"))
+        cls.chosen = {school.pk: pictured(school) for school in cls.schools}
         cls.profiles = {
             school.pk: {
                 pupil: profile_of(pupil, cls.today)
@@ -77,22 +105,51 @@ class DemoObservationTests(TestCase):
                 for profile in self.profiles[school.pk].values()
             ), school.name
 
-    def test_exactly_one_school_has_a_safeguarding_case_from_a_disorganised_picture(self):
-        cases = {
-            school.name: [
-                profile
-                for profile in self.profiles[school.pk].values()
-                if profile.safeguarding.show
-            ]
-            for school in self.schools
-        }
-        assert sorted(len(found) for found in cases.values()) == [0, 1]
-        (profile,) = next(found for found in cases.values() if found)
-        assert [m.code for m in profile.indications][:1] == ["disorganised"]
-        assert {reason.code for reason in profile.safeguarding.reasons} == {
-            "pattern_signals",
-            "pattern_indication",
-        }
+    def test_each_picture_gets_the_safeguarding_level_it_was_written_for(self):
+        """Consult today for the disclosure, the neglect and the fear of a parent; map the
+        signals for a persistent type picture without a recorded explanation; nothing for the
+        rest, everyday pupils included (docs/safeguarding.md)."""
+        for school in self.schools:
+            chosen = self.chosen[school.pk]
+            by_pupil = {pupil.pk: key for key, pupil in chosen.items()}
+            factors = {(f.picture, f.code) for f in PLAN[plan_key(school)][1]}
+            for pupil, profile in self.profiles[school.pk].items():
+                key = by_pupil.get(pupil.pk)
+                expected = PICTURES[key].level if key else None
+                # A recorded explanation of the picture (foster care, adoption) takes the
+                # "map the signals" of a persistent type picture away.
+                explains = get_catalog().by_code["risk_factors"]
+                if key and any(
+                    picture == key
+                    and code in explains
+                    and PICTURES[key].indication in explains[code].explains_codes
+                    for picture, code in factors
+                ):
+                    expected = None
+                assert profile.safeguarding.level == expected, (school.name, key, pupil)
+                watched = tuple(w.code for w in profile.safeguarding.watch)
+                assert watched == (PICTURES[key].watched if key else ()), (school.name, key)
+
+    def test_passed_on_concerns_wait_for_a_decision_unless_one_was_recorded(self):
+        from hechtwijzer.care.worklist import awaiting_decision
+
+        for school in self.schools:
+            chosen = self.chosen[school.pk]
+            waiting = awaiting_decision(Pupil.objects.filter(school=school))
+            expected = {
+                chosen[key].pk
+                for key in chosen
+                if PICTURES[key].passed_on and PICTURES[key].decision is None
+            }
+            assert {entry.pupil.pk for entry in waiting} == expected, school.name
+            teacher_names = {
+                m.user.get_full_name() for m in school.memberships.filter(role=Role.TEACHER)
+            }
+            assert all(entry.passed_on_by in teacher_names for entry in waiting)
+        # The worked example: the disorganised picture's concern, passed on, with a decision.
+        concern = SafeguardingConcern.objects.get(steps__has_decision=True)
+        assert concern.observations.get().signal_codes == ["fears_caregiver"]
+        assert concern.raised_on <= concern.steps.get().done_on <= self.today
 
     def test_observations_fall_on_school_days_of_the_last_ten_weeks(self):
         days = set(ObservationRow.objects.values_list("observed_on", flat=True))
@@ -144,7 +201,7 @@ class DemoObservationTests(TestCase):
             }
             assert "parent_risk_weighs_heaviest" in statements
             assert statements["parent_protection_offsets_child_risk"].protective_factors
-            # No safeguarding risk factor: the one safeguarding case comes from observations.
+            # No safeguarding risk factor: the safety concerns come from observations.
             assert not any(p.risk.safeguarding for p in self.profiles[school.pk].values())
 
     def test_the_plan_covers_both_demo_schools(self):

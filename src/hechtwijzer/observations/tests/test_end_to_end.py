@@ -21,8 +21,8 @@ class EndToEndTests(TestCase):
         today = timezone.localdate()
         logged = [
             (0, ["hypervigilant", "rejects_contact"]),
-            (3, ["withdrawn_listless"]),
-            (8, ["apathetic_no_crying", "hypervigilant"]),
+            (4, ["withdrawn_listless"]),
+            (11, ["apathetic_no_crying", "hypervigilant"]),
         ]
         for days_back, signals in logged:
             response = self.client.post(

@@ -41,11 +41,38 @@ class FactorPageTests(TestCase):
         assert PupilFactor.objects.count() == 1
 
     def test_it_removes_a_factor(self):
-        self.client.post(self.url, {"kind": "protective", "code": "wanted_child"})
+        self.client.post(self.url, {"kind": "protective", "code": "available_parents"})
         factor = PupilFactor.objects.get()
         assert self.client.post(self.url, {"remove": str(factor.uid)}).status_code == 302
         assert not PupilFactor.objects.exists()
         assert AuditEntry.objects.filter(action="factor.delete").exists()
+
+    def test_birth_feeding_and_conception_items_cannot_be_recorded(self):
+        """Data minimisation (issue 12): these stay in the knowledge base, not in pupil files."""
+        page = self.client.get(self.url).content.decode()
+        assert 'value="breastfeeding"' not in page and 'value="surrogacy"' not in page
+        assert 'value="adoption"' in page  # an ordinary factor is still offered
+        refused = self.client.post(self.url, {"kind": "protective", "code": "breastfeeding"})
+        assert "niet over een leerling vastgelegd" in refused.content.decode()
+        assert not PupilFactor.objects.exists()
+        assert not AuditEntry.objects.filter(action="factor.create").exists()
+
+    def test_an_earlier_record_of_such_an_item_is_marked_not_weighed_and_removable(self):
+        earlier = PupilFactor.objects.create(
+            pupil=self.w.piet, kind="risk", code="surrogacy", recorded_by=self.w.carla
+        )
+        page = self.client.get(self.url).content.decode()
+        assert "Draagmoederschap" in page
+        assert "telt niet mee in de weging" in page
+        # Surrogacy is a child-level risk; were it weighed, a rule would apply to it.
+        assert "Bescherming bij de ouders kan risico bij het kind opvangen" not in page
+        assert self.client.post(self.url, {"remove": str(earlier.uid)}).status_code == 302
+        assert not PupilFactor.objects.exists()
+
+    def test_the_page_does_not_equate_the_factors_with_the_support_plan(self):
+        page = self.client.get(self.url).content.decode()
+        assert "het zijn niet de belemmerende en bevorderende factoren" in page
+        assert "In het ontwikkelingsperspectief (OPP) zijn dit" not in page
 
     def test_a_malformed_row_id_is_a_404_not_a_server_error(self):
         assert self.client.post(self.url, {"remove": "not-a-uuid"}).status_code == 404

@@ -10,6 +10,7 @@ CLI = [sys.executable, "-m", "hechtwijzer", "profile"]
 
 DISINHIBITED_WEEKS = {
     "birth_date": "2017-05-01",
+    "as_of": "2026-10-15",  # without it, the profile is of today (DESIGN.md)
     "observations": [
         {"date": "2026-10-01", "signals": ["indiscriminate_contact", "impulsive"]},
         {"date": "2026-10-08", "signals": ["boundary_crossing", "easily_frustrated"]},
@@ -37,7 +38,10 @@ def test_it_prints_the_profile_of_a_file(tmp_path):
         "safeguarding",
         "insufficient_data",
         "recommended_measures",
+        "measure_ideas",
+        "emotional_age",
     } <= set(out)
+    assert out["safeguarding"]["level"] is None  # two weeks of features: no safeguarding level
     assert out["indications"][0]["code"] == "disinhibited"
     assert any(c["code"] == "rule_out_adhd" for c in out["indications"][0]["cautions"])
 

@@ -48,6 +48,22 @@ class PupilProfileTests(TestCase):
         page = self.page("anna")
         assert "Het is geen diagnose" in page
         assert "Er is te weinig geobserveerd" in page
+        # Measures for that one moment are ideas, not recommendations.
+        assert "Ideeën" in page and "Aanbevolen: ze passen bij signalen" not in page
+
+    def test_plenty_observed_that_resembles_nothing_is_said_plainly(self):
+        for n in range(4):
+            actions.log_observation(
+                actor=self.w.anna,
+                pupil=self.w.piet,
+                signals=["concentration", "planning_time"],
+                observed_on=days_ago(4 * n),
+            )
+        page = self.page("anna")
+        assert "Er is te weinig geobserveerd" not in page
+        assert "Er is genoeg geobserveerd" in page
+        assert "lijkt op geen enkel patroon" in page
+        assert "Aanbevolen: ze passen bij signalen die op minstens 2" in page
 
     def test_it_shows_the_disinhibited_description_with_its_adhd_caution(self):
         self.log_disinhibited_weeks()
@@ -71,12 +87,41 @@ class PupilProfileTests(TestCase):
         assert "not a diagnosis" in page
         assert "has disinhibited" not in page.lower() and "has an attachment" not in page.lower()
 
-    def test_the_safeguarding_route_is_for_the_care_coordinator_only(self):
+    def test_one_freeze_is_only_kept_an_eye_on_by_the_care_coordinator(self):
+        """One freeze during a fire drill: no route, no alarm; the care coordinator sees it on
+        the "keep an eye on" list, the teacher sees nothing about safeguarding."""
         actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["freezes"])
         assert "safeguarding-heading" not in self.page("anna")
         coordinator_page = self.page("carla")
         assert "safeguarding-heading" in coordinator_page
-        assert "Veilig Thuis" in coordinator_page  # Noord is a Dutch school
+        assert "In de gaten houden" in coordinator_page
+        assert "Veilig Thuis" not in coordinator_page
+        assert "Vandaag overleggen" not in coordinator_page
+
+    def test_recurring_disorganised_features_suggest_mapping_the_signals(self):
+        for n, signal in enumerate(["freezes", "approach_then_stops", "freezes"]):
+            actions.log_observation(
+                actor=self.w.anna, pupil=self.w.piet, signals=[signal], observed_on=days_ago(6 * n)
+            )
+        page = self.page("carla")
+        assert "Overweeg de signalen in kaart te brengen" in page
+        assert "Dit is nog geen vermoeden van kindermishandeling" in page
+        assert "ongeveer 15 %" in page  # the base rate beside the 80 %
+        assert "Veilig Thuis" in page  # Noord is a Dutch school: the Meldcode's steps
+        assert "is van toepassing" not in page
+        assert "safeguarding-heading" not in self.page("anna")
+
+    def test_a_child_afraid_of_its_parent_means_consult_today(self):
+        observation = actions.log_observation(
+            actor=self.w.anna, pupil=self.w.piet, signals=["fears_caregiver"]
+        )
+        page = self.page("carla")
+        assert "Vandaag overleggen" in page
+        assert "Wacht sinds" in page  # waiting for a decision
+        # The teacher sees what she can pass on, not the route or the record.
+        teacher = self.page("anna")
+        assert "safeguarding-heading" not in teacher
+        assert f"/pupils/{self.w.piet.public_id}/observations/{observation.uid}/concern/" in teacher
 
     def test_a_flemish_school_gets_the_flemish_route(self):
         care_actions.record_factor(
@@ -85,10 +130,13 @@ class PupilProfileTests(TestCase):
         page = self.page("fien", self.w.zoe)
         assert "1712" in page and "CLB" in page and "Veilig Thuis" not in page
 
-    def test_it_shows_the_emotional_age_advice(self):
+    def test_the_emotional_age_advice_stands_only_beside_an_indication(self):
+        assert "een derde van zijn leeftijd" not in self.page("anna")  # nothing observed
+        self.log_disinhibited_weeks()
         page = self.page("anna")
         age = self.w.piet.age_on(timezone.localdate())
         assert f"({age})" in page and "een derde van zijn leeftijd" in page
+        assert "hechtingsstoornis" in page  # the sources' own scope
 
     def test_informants_stand_side_by_side_and_parent_reports_stay_out_of_the_profile(self):
         actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["two_faces"])

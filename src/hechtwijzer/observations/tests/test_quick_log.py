@@ -107,7 +107,7 @@ class QuickLogTests(TestCase):
         assert ok.status_code == 302
         stale = self.client.post(url, {"signals": ["tense_nervous"], "version": 1}, follow=True)
         page = stale.content.decode()
-        assert "in de tussentijd gewijzigd" in page
+        assert "intussen gewijzigd" in page
         assert 'value="impulsive" id="sig-impulsive" checked' in page  # the current state
         assert sorted(Observation.objects.get().signal_codes) == ["impulsive", "withdrawn"]
 

@@ -67,7 +67,7 @@ class FocusCardTests(TestCase):
         self.client.login(username="carla", password=PASSWORD)
         response = self.tick("sticordi_07", "doing", seen=False)  # carla saw it empty
         fragment = response.content.decode()
-        assert "in de tussentijd" in fragment
+        assert "intussen" in fragment
         assert 'name="doing_sticordi_07" checked' in fragment  # the current state is shown
         assert CardEntry.objects.get().doing is True
 
@@ -84,7 +84,7 @@ class FocusCardTests(TestCase):
         assert states["sticordi_03"] == (False, True, "elke ochtend bij de deur")
         assert states["sticordi_01"] == (False, False, "")  # unticked in the form
         stale = self.client.post(self.url, {**data, "doing_sticordi_05": "on"}, follow=True)
-        assert "in de tussentijd" in stale.content.decode()
+        assert "intussen" in stale.content.decode()
         assert not CardEntry.objects.filter(measure_code="sticordi_05").exists()
 
     def test_own_measures_are_added_ticked_and_removed(self):
@@ -106,6 +106,15 @@ class FocusCardTests(TestCase):
         from hechtwijzer.observations import actions as observe
 
         observe.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["restless_chaotic"])
+        once = self.client.get(self.url).content.decode()
+        assert 'class="recommended"' not in once  # one moment recommends nothing (issue 12)
+        for days_back in (4, 11):
+            observe.log_observation(
+                actor=self.w.anna,
+                pupil=self.w.piet,
+                signals=["restless_chaotic"],
+                observed_on=today() - datetime.timedelta(days=days_back),
+            )
         page = self.client.get(self.url).content.decode()
         assert 'class="recommended"' in page
         assert "Aanbevolen vanwege de geobserveerde signalen" in page
@@ -170,10 +179,10 @@ class FocusCardTests(TestCase):
         self.tick("sticordi_07", "trying", seen=False)
         FocusCard.objects.update(evaluation_due=today() - datetime.timedelta(days=3))
         group_page = self.client.get(f"/groups/{self.w.group3.pk}/").content.decode()
-        assert "Evaluatie te laat" in group_page and "Piet" in group_page
+        assert "Evaluatiedatum verstreken" in group_page and "Piet" in group_page
         self.client.login(username="carla", password=PASSWORD)
         school = self.client.get(f"/schools/{self.w.noord.pk}/overview/").content.decode()
-        assert "Evaluatie te laat" in school
+        assert "Evaluatiedatum verstreken" in school
 
     def test_a_save_by_someone_who_may_only_read_is_refused_and_recorded(self):
         # carla keeps the card; a school admin may not even read it, a teacher of another

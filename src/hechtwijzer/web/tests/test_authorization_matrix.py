@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hechtwijzer.audit.models import AuditEntry
-from hechtwijzer.care.models import PupilFactor
+from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
@@ -94,6 +94,10 @@ MATRIX = {
     ("audit trail", "read", "own_group"):        [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
     ("audit trail", "read", "own_school"):       [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
     ("audit trail", "read", "other_school"):     [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Passing a direct safety concern on: whoever may log for the pupil (issue 12).
+    ("concern", "write", "own_group"):           [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("concern", "write", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("concern", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -153,6 +157,10 @@ def send(client, record, action, pupil):
         return client.get(reverse("privacy:export", args=[pid])), 200
     if (record, action) == ("audit trail", "read"):
         return client.get(reverse("audit:pupil", args=[pid])), 200
+    if (record, action) == ("concern", "write"):
+        concern = Observation.objects.get(pupil=pupil, signal_rows__code="afraid_to_go_home")
+        url = reverse("care:concern", args=[pid, concern.uid])
+        return client.post(url, {"note": "Wilde niet naar huis."}), 302
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -167,6 +175,7 @@ def snapshot(pupil):
             )
         ),
         sorted(FocusCard.objects.filter(pupil=pupil).values_list("number", "lock_version")),
+        SafeguardingConcern.objects.filter(pupil=pupil).count(),
     )
 
 
@@ -201,6 +210,13 @@ class AuthorizationMatrixTests(TestCase):
                 actor=coordinator,
                 pupil=pupil,
                 signals=["freezes"],
+                observed_on=today() - datetime.timedelta(days=1),
+            )
+            # A direct safety concern that can be passed on to the care coordinator.
+            observation_actions.log_observation(
+                actor=coordinator,
+                pupil=pupil,
+                signals=["afraid_to_go_home"],
                 observed_on=today() - datetime.timedelta(days=1),
             )
             plan_actions.start_card(actor=coordinator, pupil=pupil)

@@ -38,5 +38,7 @@ class PupilPageTests(TestCase):
 
     def test_it_runs_a_bounded_number_of_queries(self):
         self.client.login(username="carla", password=PASSWORD)
-        with self.assertNumQueries(14):  # record, policy, audit, profile, charts, focus card
+        # record, policy, audit, profile, charts, focus card, and for the care coordinator the
+        # two queries that find out whether a safety concern is waiting for a decision
+        with self.assertNumQueries(16):
             self.client.get(f"/pupils/{self.w.piet.public_id}/")
