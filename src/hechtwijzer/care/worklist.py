@@ -21,7 +21,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from hechtwijzer import engine
 from hechtwijzer.catalog import RiskFactor, Signal, get_catalog
@@ -136,18 +136,7 @@ def signal_lists(
     `map_signals` rule can use, three otherwise; the engine runs only for those pupils."""
     catalog = get_catalog()
     start = window_start(today)
-    candidates = (
-        ObservationSignal.objects.filter(
-            pupil__in=pupils,
-            withdrawn=False,
-            observed_on__gte=start,
-            observed_on__lte=today,
-            informant__in=SCHOOL_INFORMANTS,
-            code__in=engine.map_signal_candidates(catalog),
-        )
-        .values("pupil_id")
-        .distinct()
-    )
+    candidates = _candidates(pupils, start, today)
     observations = engine_observations(candidates, start, today)
     if not observations:
         return [], []
@@ -170,6 +159,7 @@ def signal_lists(
             today,
             risk_codes=risks[pupil.pk],
             protective_codes=protections[pupil.pk],
+            measures=False,
         )
         safeguarding = profile.safeguarding
         if safeguarding.level == engine.MAP_SIGNALS:
@@ -180,3 +170,49 @@ def signal_lists(
             to_watch.append(Flagged(pupil, profile, [catalog.get("signals", c) for c in codes]))
     order = lambda entry: (entry.pupil.sort_name, entry.pupil.first_name, entry.pupil.pk)  # noqa: E731
     return sorted(to_map, key=order), sorted(to_watch, key=order)
+
+
+def _candidates(pupils: QuerySet[Pupil], start: datetime.date, end: datetime.date) -> QuerySet:
+    """The pupils (a subquery of ids) that can be on either list: only they get a profile.
+
+    A necessary condition per list, counted in SQL over the window's own observations: a
+    signal to watch (every `map_disorganised_signals` and `map_frozen_watchfulness` signal is
+    one); enough different signals of one type for `map_type_picture`; or enough of both
+    patterns of `map_mixed_patterns` for both to be indicated. Any pupil who meets a rule meets
+    this, so leaving the others out changes nothing (tested against profiling everyone)."""
+    catalog = get_catalog()
+    links = engine.rules.pattern_links(catalog)
+    counts: dict[str, Count] = {
+        "watch": Count("code", distinct=True, filter=Q(code__in=engine.watch_signals(catalog)))
+    }
+    condition = Q(watch__gte=1)
+    type_rule = catalog.rule(engine.rules.MAP_TYPE_PICTURE)
+    if type_rule is not None:
+        for n, pattern in enumerate(type_rule.pattern_codes):
+            counts[f"type{n}"] = Count(
+                "code", distinct=True, filter=Q(code__in=list(links[pattern]))
+            )
+            condition |= Q(**{f"type{n}__gte": type_rule.threshold("min_signals", 4)})
+    mixed_rule = catalog.rule(engine.rules.MAP_MIXED_PATTERNS)
+    if mixed_rule is not None:
+        needed = engine.Thresholds.from_catalog(catalog).min_signals
+        both = Q()
+        for n, pattern in enumerate(mixed_rule.pattern_codes):
+            counts[f"mixed{n}"] = Count(
+                "code", distinct=True, filter=Q(code__in=list(links[pattern]))
+            )
+            both &= Q(**{f"mixed{n}__gte": needed})
+        condition |= both
+    return (
+        ObservationSignal.objects.filter(
+            pupil__in=pupils,
+            withdrawn=False,
+            observed_on__gte=start,
+            observed_on__lte=end,
+            informant__in=SCHOOL_INFORMANTS,
+        )
+        .values("pupil_id")
+        .annotate(**counts)
+        .filter(condition)
+        .values("pupil_id")
+    )

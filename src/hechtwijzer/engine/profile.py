@@ -193,10 +193,12 @@ def build_profile(
     risk_factors: Iterable[str] = (),
     protective_factors: Iterable[str] = (),
     informant: str | None = None,
+    measures: bool = True,
 ) -> Profile:
     """The profile on `as_of`. With `informant`, only that informant's observations count
-    (one profile per informant). `thresholds` defaults to the catalog's. Unknown codes and
-    impossible dates raise ValueError."""
+    (one profile per informant). `thresholds` defaults to the catalog's. `measures=False`
+    leaves the measures out (empty), for lists that show only the indications and the
+    safeguarding level. Unknown codes and impossible dates raise ValueError."""
     if window_weeks < 1:
         raise ValueError("window_weeks must be at least 1")
     if birth_date is not None and as_of < birth_date:
@@ -257,7 +259,7 @@ def build_profile(
     enough = len(all_days) >= thresholds.min_days and (
         bool(all_days) and (all_days[-1] - all_days[0]).days >= thresholds.min_span_days
     )
-    recommended, ideas = _measures(signals, catalog, enough)
+    recommended, ideas = _measures(signals, catalog, enough) if measures else ((), ())
     seen = Seen(
         own=own,
         anyone=anyone,
@@ -283,7 +285,7 @@ def build_profile(
         safeguarding=assess(seen, catalog),
         recommended_measures=recommended,
         measure_ideas=ideas,
-        attitudes=_rank(signals, catalog, ("attitude",)),
+        attitudes=_rank(signals, catalog, ("attitude",)) if measures else (),
         age=age,
         emotional_age=(
             _emotional_age(age, catalog, indications) if age is not None and indications else None
@@ -316,8 +318,7 @@ def _match(
     specific: dict[str, frozenset[str]],
     explained: dict[str, tuple[str, ...]],
 ) -> PatternMatch | None:
-    linked = catalog.signals_for_pattern(pattern.code)
-    links = {s.code: link for s in linked for link in s.patterns if link.code == pattern.code}
+    links = rules.pattern_links(catalog)[pattern.code]
     matched = tuple(s for s in signals if s.code in links)
     if not matched:
         return None
@@ -337,7 +338,7 @@ def _match(
         days=len(days),
         first=days[0],
         last=days[-1],
-        linked=len(linked),
+        linked=len(links),
         sources=tuple(sources),
         cautions=pattern.cautions,
         explained_by=explained.get(pattern.code, ()),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields
 
-from ..catalog import Catalog, Rule
+from ..catalog import Catalog, Link, Rule
 
 # Rule codes (rules.toml). Permanent, like every catalog code.
 INDICATION = "indication_persistence"
@@ -153,3 +153,15 @@ def map_signal_candidates(catalog: Catalog) -> frozenset[str]:
         for pattern in rule.pattern_codes:
             found.update(s.code for s in catalog.signals_for_pattern(pattern))
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16)
+def pattern_links(catalog: Catalog) -> dict[str, dict[str, Link]]:
+    """pattern code -> {signal code: the link a source makes}: asked for every pattern of every
+    profile, so worked out once per catalog."""
+    found: dict[str, dict[str, Link]] = {p.code: {} for p in catalog.patterns}
+    for signal in catalog.signals:
+        for link in signal.patterns:
+            if link.code in found:
+                found[link.code].setdefault(signal.code, link)
+    return found

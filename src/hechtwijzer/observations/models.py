@@ -128,6 +128,10 @@ class ObservationSignal(models.Model):
                 name="obs_signal_pupil_day",
             ),
             models.Index(fields=["observed_on", "pupil"]),
+            # The care coordinator's "waiting for a decision" list looks up the rare direct
+            # safety signals of a school over all time (care.worklist): by code first, it reads
+            # those rows only, however many years of observations the school has.
+            models.Index(fields=["code", "pupil"], name="obs_signal_code_pupil"),
         ]
 
     def __str__(self) -> str:

@@ -61,6 +61,7 @@ def profile_from(
     *,
     risk_codes: Iterable[str] = (),
     protective_codes: Iterable[str] = (),
+    measures: bool = True,
 ) -> engine.Profile:
     return engine.build_profile(
         observations,
@@ -70,6 +71,7 @@ def profile_from(
         birth_date=pupil.date_of_birth,
         risk_factors=risk_codes,
         protective_factors=protective_codes,
+        measures=measures,
     )
 
 

@@ -57,8 +57,11 @@ def _signal_choices(user, selected):
     """The signals as the quick log shows them: the user's most used first, then by group."""
     catalog = get_catalog()
     lang = get_language()
+    # Direct safety concerns have their own group, always open: never among the tiles a
+    # teacher taps out of habit.
     used = (
         ObservationSignal.objects.filter(observation__author=user, withdrawn=False)
+        .exclude(code__in=engine.consult_now_signals(catalog))
         .values("code")
         .annotate(n=Count("id"))
         .order_by("-n", "code")[:MOST_USED]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from hechtwijzer import engine
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.suggest import suggest
 
@@ -36,3 +37,37 @@ def test_a_negation_must_stand_by_its_word():
 
 def test_an_empty_or_meaningless_note_suggests_nothing():
     assert codes("") == [] and codes("de het een") == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Klapt dicht bij rekenen, wil niet verder",
+        "Had een meltdown toen het spel verloren was",
+        "Blokkeert bij de toets",
+        "Een nieuwe kleuter die aarzelt bij de deur en niet dichterbij durft",
+        "Flipt als het niet lukt, helemaal van slag",
+        "Viel op het plein, blauwe plek op de knie",
+        "Had honger voor de lunch",
+    ],
+)
+def test_everyday_notes_do_not_propose_safeguarding_signals(note):
+    """Issue 12: the helper proposed disorganised features for everyday notes. Those features
+    and the direct safety signals now need words that say what they mean."""
+    catalog = get_catalog()
+    weighing = set(engine.watch_signals(catalog)) | engine.consult_now_signals(catalog)
+    assert not set(codes(note)) & weighing, codes(note)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Vertelde in de kring dat papa slaat als hij boos is", "discloses_harm"),
+        ("Onverklaarbare blauwe plekken op de bovenarm", "unexplained_injury"),
+        ("Komt hongerig naar school, geen jas in de winter", "signs_of_neglect"),
+        ("Wil niet naar huis na school", "afraid_to_go_home"),
+        ("Verstijft als de vader bij het hek staat", "freezes"),
+    ],
+)
+def test_a_note_that_says_it_still_finds_the_signal(note, expected):
+    assert expected in codes(note)
