@@ -1,8 +1,10 @@
 """The access policy: who may see and change which pupils and school objects.
 
-This is the one place that decides. Every view, export and command that touches pupil data asks
-it, through `pupils_for()` (the list query), `allows()` (the check on one object) or
-`pupil_for_user()` (the lookup a view does, which also answers 404 and writes the audit entry).
+This is the one place that decides, and it only decides: it reads memberships and grants, never
+writes, and imports nothing above the school models. Every view, export and command that
+touches pupil data asks it, through `pupils_for()` (the pupils a user may reach), `allows()`
+(the check on one pupil) or `staff_for()` (the reverse: the staff who may reach one pupil).
+Views ask through `hechtwijzer.door`, which adds the 404 and the audit entry.
 
 The rules are one table, `POLICY`: for each permission, the scope each role has. Both the list
 query and the object check are derived from that table, so they cannot drift apart. A user's
@@ -15,14 +17,21 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from hechtwijzer.schools.models import Group, Membership, Pupil, PupilStatus, Role, School
+from hechtwijzer.schools.models import (
+    Group,
+    Membership,
+    Pupil,
+    PupilAccessGrant,
+    PupilStatus,
+    Role,
+    School,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-    from django.http import HttpRequest
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -102,8 +111,6 @@ def granted_pupil_ids(user: AnyUser) -> set[int]:
         return set()
     cached = getattr(user, "_hechtwijzer_grants", None)
     if cached is None:
-        from hechtwijzer.schools.models import PupilAccessGrant
-
         cached = set(PupilAccessGrant.objects.filter(user=user).values_list("pupil_id", flat=True))
         user._hechtwijzer_grants = cached
     return cached
@@ -169,44 +176,29 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
     return False
 
 
+def staff_for(pupil: Pupil, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet:
+    """The active staff who may reach `pupil` with `perm`, as one query: the reverse of
+    `allows()`, derived from the same table (a test holds the two against each other)."""
+    roles: dict[Scope, list[str]] = {scope: [] for scope in Scope}
+    for role, scopes in POLICY[perm].items():
+        for scope in scopes:
+            roles[scope].append(role)
+    condition = Q(role__in=roles[Scope.SCHOOL])
+    if pupil.status == PupilStatus.ACTIVE:
+        if pupil.group_id is not None:
+            condition |= Q(role__in=roles[Scope.OWN_GROUPS], groups=pupil.group_id)
+        granted = PupilAccessGrant.objects.filter(pupil=pupil).values("user_id")
+        condition |= Q(role__in=roles[Scope.GRANTED], user_id__in=granted)
+    members = Membership.objects.filter(condition, school_id=pupil.school_id)
+    return get_user_model().objects.filter(is_active=True, pk__in=members.values("user_id"))
+
+
 def may_see_factor_presence(user: AnyUser, pupil: Pupil) -> bool:
     """Whether the user may see *that* factors are recorded (not which): the care coordinator
     always, a teacher of the pupil only where the school allows it."""
     if allows(user, Perm.VIEW_FACTORS, pupil):
         return True
     return pupil.school.teachers_see_factor_presence and allows(user, Perm.VIEW_PUPIL, pupil)
-
-
-def pupil_for_user(
-    request: HttpRequest, public_id: str, *, perm: Perm = Perm.VIEW_PUPIL, action: str | None
-) -> Pupil:
-    """Look up a pupil for a view; outside the user's scope it does not exist (404).
-
-    Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
-    so every read of pupil data and every refused attempt is on record. `action=None` is for
-    a request that only writes through a domain function, which records the write itself.
-    """
-    from hechtwijzer.audit.models import record
-
-    pupil = (
-        pupils_for(request.user, perm)
-        .select_related("school", "group")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if pupil is None:
-        record(
-            request=request,
-            action="access.denied",
-            object_type="pupil",
-            object_id=public_id,
-            pupil_public_id=public_id,
-            details={"wanted": action or perm.value},
-        )
-        raise Http404
-    if action is not None:
-        record(request=request, action=action, pupil=pupil)
-    return pupil
 
 
 # --- groups and schools ------------------------------------------------------------------------
@@ -236,38 +228,3 @@ def administered_schools(user: AnyUser) -> QuerySet[School]:
 
 def may_administer(user: AnyUser, school_id: int | None) -> bool:
     return any(m.school_id == school_id for m, _scope in _scopes(user, Perm.ADMINISTER_SCHOOL))
-
-
-# --- declared policies per view ----------------------------------------------------------------
-
-
-class Policy(enum.StrEnum):
-    """What a view declares about who may reach it. A test walks the URL configuration and
-    fails on any view without a declaration (deny by default)."""
-
-    PUBLIC = "public"  # anyone: the log-in page, the language switch, static error pages
-    LOGGED_IN = "logged_in"  # any active staff account; no pupil data (e.g. the knowledge base)
-    PUPIL = "pupil"  # pupil data: the view looks the pupil up with pupil_for_user(perm=...)
-    GROUP = "group"  # a group's page: the view looks the group up with groups_for(perm)
-    SCHOOL = "school"  # a school-wide page: the view checks `perm` at that school
-    ADMIN = "admin"  # the administration site: HechtwijzerAdminSite.has_permission
-
-
-def policy(kind: Policy, perm: Perm | None = None):
-    """Declare a view's access policy (and require log-in for everything but PUBLIC).
-
-    The declaration is what the URL walk checks and what the authorization matrix reads; the
-    enforcement itself stays where it is exact: `pupil_for_user` for pupils, `pupils_for` for
-    lists.
-    """
-    from django.contrib.auth.decorators import login_required
-
-    if kind in (Policy.PUPIL, Policy.GROUP, Policy.SCHOOL) and perm is None:
-        raise ValueError(f"a {kind} policy names the permission it checks")
-
-    def decorate(view):
-        wrapped = view if kind is Policy.PUBLIC else login_required(view)
-        wrapped.access_policy = (kind, perm)
-        return wrapped
-
-    return decorate

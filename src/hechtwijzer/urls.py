@@ -14,7 +14,6 @@ urlpatterns = [
     path("", include("hechtwijzer.observations.urls")),
     path("", include("hechtwijzer.plans.urls")),
     path("", include("hechtwijzer.behaviour.urls")),
-    path("", include("hechtwijzer.audit.urls")),
     path("", include("hechtwijzer.privacy.urls")),
     path("", include("hechtwijzer.care.urls")),
     path("accounts/login/", views.login_view, name="login"),

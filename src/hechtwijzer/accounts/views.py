@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from hechtwijzer.access import Policy, policy
 from hechtwijzer.audit.models import record
+from hechtwijzer.door import Policy, policy
 
 from .forms import CodeForm
 from .twofactor import (

@@ -1,6 +1,6 @@
 """Views for the behaviour card (measure 29) and the visual day programme (measures 13, 21).
 
-Every view looks the pupil up with `pupil_for_user(…, perm=Perm.OBSERVE)`: outside the user's
+Every view reaches the pupil through `pupil_view(Perm.OBSERVE, …)`: outside the user's
 scope the pupil does not exist (404), and every read is on the audit trail. Changes go through
 `actions`. Every form works without JavaScript; with htmx, tapping a face on the day page saves
 that one score at once (`score_cell`). The print views are pages of their own without the
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, Policy, policy, pupil_for_user
+from hechtwijzer.access import Perm
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.door import pupil_view
 
 from . import actions
 from .actions import StaleVersion
@@ -49,10 +50,6 @@ from .weeks import (
 TREND_WEEKS = 8
 PROGRAMME_MEASURES = ("sticordi_13", "sticordi_21")  # visible day programme, keeping to a plan
 BLOCK_PREFIX = "blocks"
-
-
-def _lookup(request, public_id, action):
-    return pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=action)
 
 
 def _card_url(pupil, monday=None):
@@ -171,11 +168,10 @@ def _card_page(request, pupil, cards, card, *, read_only):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def card(request, public_id):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.view")
+def card(request, pupil):
     """The current behaviour card: goals, the week's scores with week navigation, the trend,
     and the archived cards. Without a card: what it is and a button to start one."""
-    pupil = _lookup(request, public_id, "behaviour_card.view")
     cards = list(BehaviourCard.objects.filter(pupil=pupil))
     for c in cards:
         c.pupil = pupil
@@ -184,10 +180,9 @@ def card(request, public_id):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def archived_card(request, public_id, uid):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.view")
+def archived_card(request, pupil, uid):
     """An archived card, read only, with its weeks and trend."""
-    pupil = _lookup(request, public_id, "behaviour_card.view")
     cards = list(BehaviourCard.objects.filter(pupil=pupil))
     card = next((c for c in cards if c.uid == uid and c.is_archived), None)
     if card is None:
@@ -198,10 +193,9 @@ def archived_card(request, public_id, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def card_new(request, public_id):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+def card_new(request, pupil):
     """Start a card. When there is a current card, the new one replaces it (it is archived)."""
-    pupil = _lookup(request, public_id, "behaviour_card.form")
     current = actions.current_card(pupil)
     initial = {"starts_on": timezone.localdate(), "replaces": current.uid if current else None}
     form = CardForm(request.POST or None, initial=initial)
@@ -236,11 +230,10 @@ def card_new(request, public_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def card_edit(request, public_id):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+def card_edit(request, pupil):
     """Reword the goals, add one, change the day parts or the start date. A stale save is
     refused and the current version shown."""
-    pupil = _lookup(request, public_id, "behaviour_card.form")
     card = _current_or_redirect(request, pupil)
     if card is None:
         return redirect("behaviour:card", pupil.public_id)
@@ -279,10 +272,9 @@ def card_edit(request, public_id):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def card_archive(request, public_id):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+def card_archive(request, pupil):
     """Stop the current card; it stays in the archive with its scores."""
-    pupil = _lookup(request, public_id, "behaviour_card.form")
     card = _current_or_redirect(request, pupil)
     if card is not None:
         try:
@@ -321,11 +313,10 @@ def _choices():
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def score_day(request, public_id, day):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.day_form")
+def score_day(request, pupil, day):
     """Score one school day: per day part and goal, one of the faces. A plain form that saves
     the whole day; with htmx each tap already saves its own score (see `score_cell`)."""
-    pupil = _lookup(request, public_id, "behaviour_card.day_form")
     card = _current_or_redirect(request, pupil)
     if card is None:
         return redirect("behaviour:card", pupil.public_id)
@@ -380,13 +371,12 @@ def score_day(request, public_id, day):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def score_cell(request, public_id, day, part, goal):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.cell")
+def score_cell(request, pupil, day, part, goal):
     """One score, saved at one tap (htmx): answers the cell again, showing what is stored.
 
     Without htmx (a direct post) it redirects to the day page with a message.
     """
-    pupil = _lookup(request, public_id, "behaviour_card.cell")
     card = actions.current_card(pupil)
     if card is None:
         raise Http404
@@ -435,11 +425,10 @@ def score_cell(request, public_id, day, part, goal):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def card_print(request, public_id):
+@pupil_view(Perm.OBSERVE, action="behaviour_card.print")
+def card_print(request, pupil):
     """The card for the pupil's desk: first name, goals, the week with its faces. Nothing else:
     no signals, no observations, no notes, no group or school."""
-    pupil = _lookup(request, public_id, "behaviour_card.print")
     card = _current_or_redirect(request, pupil)
     if card is None:
         return redirect("behaviour:card", pupil.public_id)
@@ -457,10 +446,9 @@ def _programme(pupil):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def programme(request, public_id):
+@pupil_view(Perm.OBSERVE, action="day_programme.view")
+def programme(request, pupil):
     """The pupil's day programme as it will be printed, with buttons to change and print it."""
-    pupil = _lookup(request, public_id, "day_programme.view")
     programme, blocks = _programme(pupil)
     catalog = get_catalog()
     context = {
@@ -513,12 +501,11 @@ def _programme_forms(programme, blocks):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def programme_edit(request, public_id):
+@pupil_view(Perm.OBSERVE, action="day_programme.form")
+def programme_edit(request, pupil):
     """All blocks in one form (up to 12 rows). A row left empty or ticked "Remove" is dropped.
     Start times must go up from top to bottom; "Put in order of time" sorts the rows without
     saving. A stale save is refused and the current programme shown."""
-    pupil = _lookup(request, public_id, "day_programme.form")
     programme, blocks = _programme(pupil)
     form, formset = _programme_forms(programme, blocks)
     if request.method == "POST":
@@ -582,10 +569,9 @@ def programme_edit(request, public_id):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def programme_print(request, public_id):
+@pupil_view(Perm.OBSERVE, action="day_programme.print")
+def programme_print(request, pupil):
     """The day programme in large print for the desk: title, times, pictograms, labels."""
-    pupil = _lookup(request, public_id, "day_programme.print")
     programme, blocks = _programme(pupil)
     if programme is None:
         return redirect("behaviour:programme", pupil.public_id)

@@ -3,7 +3,7 @@ observations they rest on, each step taken on the school's route, and closing a 
 the page a teacher sees right after logging a direct safety concern, with the button that
 passes it on to the care coordinator.
 
-Every view looks the pupil up with `pupil_for_user(perm=VIEW_SAFEGUARDING)`: for anyone else the
+Every view reaches the pupil through `pupil_view(Perm.VIEW_SAFEGUARDING, …)`: for anyone else the
 pupil does not exist (404), and each read and refusal is audit-logged. Writes go through the
 domain functions in `care.actions`, which check the policy again and log the write.
 """
@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hechtwijzer import engine
-from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
+from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.door import pupil_view
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.schools.models import Membership, Role
 
@@ -113,10 +114,9 @@ def _signal_labels(catalog, observation) -> list:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
-def safeguarding(request, public_id):
+@pupil_view(Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+def safeguarding(request, pupil):
     """The pupil's safeguarding record, and the form to raise a concern."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
     if request.method != "POST":
         return _page(request, pupil)
     posted = {
@@ -154,10 +154,9 @@ def _stale(request, pupil, concern_uid, posted):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
-def record_step(request, public_id, uid):
+@pupil_view(Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+def record_step(request, pupil, uid):
     """Record a step taken on one concern's route."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
     concern = _concern(pupil, uid)
     posted = {
         "step": request.POST.get("step", ""),
@@ -185,10 +184,9 @@ def record_step(request, public_id, uid):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.VIEW_SAFEGUARDING)
-def close_concern(request, public_id, uid):
+@pupil_view(Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
+def close_concern(request, pupil, uid):
     """Close one concern."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_SAFEGUARDING, action=ACTION_VIEW)
     concern = _concern(pupil, uid)
     posted = {"closed_on": request.POST.get("closed_on", "")}
     try:
@@ -208,8 +206,8 @@ def close_concern(request, public_id, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.RAISE_CONCERN)
-def concern(request, public_id, uid):
+@pupil_view(Perm.RAISE_CONCERN, action="concern.view")
+def concern(request, pupil, uid):
     """Right after a teacher logs a direct safety concern (a disclosure, an injury, signs of
     neglect, fear of going home or of a parent): talk to the aandachtsfunctionaris / intern
     begeleider (NL) or the zorgcoördinator (BE) today, and pass it on with one button.
@@ -217,7 +215,6 @@ def concern(request, public_id, uid):
     The page shows only what the user already sees on the pupil page (the observation) and
     who the school's care coordinators are; the safeguarding record itself stays theirs.
     """
-    pupil = pupil_for_user(request, public_id, perm=Perm.RAISE_CONCERN, action="concern.view")
     observation = get_object_or_404(
         Observation.objects.prefetch_related("signal_rows"), pupil=pupil, uid=_uuid_or_404(uid)
     )

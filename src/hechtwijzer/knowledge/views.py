@@ -8,8 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from hechtwijzer.access import Policy, policy
 from hechtwijzer.catalog import KINDS, get_catalog
+from hechtwijzer.door import Policy, policy
 
 from .search import highlight, index_for, snippet
 

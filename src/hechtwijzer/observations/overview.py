@@ -27,17 +27,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from hechtwijzer.access import (
-    POLICY,
-    Perm,
-    Policy,
-    groups_for,
-    membership_at,
-    policy,
-    pupils_for,
-)
+from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Text
+from hechtwijzer.door import Policy, policy
 from hechtwijzer.schools.models import PupilStatus, current_school_year
 
 from .models import SCHOOL_INFORMANTS, ObservationSignal

@@ -17,19 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hechtwijzer import engine
-from hechtwijzer.access import (
-    Perm,
-    Policy,
-    allows,
-    groups_for,
-    policy,
-    pupil_for_user,
-    pupils_for,
-)
+from hechtwijzer.access import Perm, allows, groups_for, pupils_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.care.models import FactorKind, PupilFactor
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
@@ -115,14 +108,13 @@ def group_page(request, group_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def observe(request, public_id):
+@pupil_view(Perm.OBSERVE, action="observation.form")
+def observe(request, pupil):
     """The quick log: tick one or more signals for a pupil, optionally the situation and a note.
 
     Without JavaScript, "Suggest signals" posts the note back and the page returns with the
     suggestions; with htmx the suggestions appear while typing (see `suggestions`).
     """
-    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action="observation.form")
     may_report = allows(request.user, Perm.RECORD_REPORTS, pupil)
     back = _next_url(request, reverse("pupil", args=[pupil.public_id]))
     form = ObservationForm(request.POST or None, may_record_reports=may_report)
@@ -186,8 +178,7 @@ def suggestions(request):
     return render(request, "observations/_suggestions.html", {"suggestions": found})
 
 
-def _observation_for(request, public_id, uid, action):
-    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=action)
+def _observation_for(request, pupil, uid):
     observation = get_object_or_404(
         Observation.objects.select_related("pupil").prefetch_related("signal_rows"),
         pupil=pupil,
@@ -195,15 +186,15 @@ def _observation_for(request, public_id, uid, action):
     )
     if not actions.may_correct(request.user, observation):
         raise Http404  # only the author, only on the day itself
-    return pupil, observation
+    return observation
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def correct(request, public_id, uid):
+@pupil_view(Perm.OBSERVE, action="observation.correct_form")
+def correct(request, pupil, uid):
     """Correct an observation on the day it was logged. A stale save is refused and the
     current state shown, so two edits never silently overwrite each other."""
-    pupil, observation = _observation_for(request, public_id, uid, "observation.correct_form")
+    observation = _observation_for(request, pupil, uid)
     initial = {
         "signals": observation.signal_codes,
         "setting": observation.setting,
@@ -267,9 +258,9 @@ def correct(request, public_id, uid):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.OBSERVE)
-def withdraw(request, public_id, uid):
-    pupil, observation = _observation_for(request, public_id, uid, "observation.withdraw_form")
+@pupil_view(Perm.OBSERVE, action="observation.withdraw_form")
+def withdraw(request, pupil, uid):
+    observation = _observation_for(request, pupil, uid)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -291,10 +282,9 @@ def withdraw(request, public_id, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.VIEW_FACTORS)
-def factors(request, public_id):
+@pupil_view(Perm.VIEW_FACTORS, action="factors.view")
+def factors(request, pupil):
     """Risk and protective factors of a pupil (care coordinator): tick catalog factors."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_FACTORS, action="factors.view")
     catalog = get_catalog()
     errors = {}
     if request.method == "POST":
@@ -387,10 +377,9 @@ def _parse_date(value):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.GRANT_ACCESS)
-def access(request, public_id):
+@pupil_view(Perm.GRANT_ACCESS, action="access.view")
+def access(request, pupil):
     """Which other staff may log observations for this pupil (care coordinator)."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.GRANT_ACCESS, action="access.view")
     errors = {}
     if request.method == "POST":
         if "revoke" in request.POST:

@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hechtwijzer.access import Perm, allows
+from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
 from hechtwijzer.observations.models import SCHOOL_INFORMANTS, ObservationSignal
@@ -225,8 +225,8 @@ def update_settings(
     _require(actor, card.pupil)
     _check_period(period_start, evaluation_due)
     co_teachers = list(co_teachers)
-    outsiders = [u for u in co_teachers if not allows(u, Perm.VIEW_PUPIL, card.pupil)]
-    if outsiders:
+    allowed = set(staff_for(card.pupil, Perm.VIEW_PUPIL).values_list("pk", flat=True))
+    if any(u.pk not in allowed for u in co_teachers):
         raise ValidationError(
             {"co_teachers": [_("A co-teacher must be someone who may see this pupil.")]}
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +14,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
+from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.door import pupil_view
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
@@ -70,16 +70,14 @@ def _card_context(request, pupil, card, *, editable):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
-def focus_card(request, public_id):
+# A save is refused (404, audit "access.denied") unless the user keeps this card; the save
+# itself is recorded by the domain function, so no separate read entry.
+@pupil_view(
+    Perm.VIEW_PUPIL, action="focuscard.view", post=Perm.KEEP_FOCUS_CARD, post_action=None
+)
+def focus_card(request, pupil):
     """The current focus card (stable URL). A pupil without a card sees the empty card, ready
     to start like the paper form; the first tick or own measure opens version 1."""
-    if request.method == "POST":
-        # A save: refused (404, audit "access.denied") unless the user keeps this card; the
-        # save itself is recorded by the domain function, so no separate read entry.
-        pupil = pupil_for_user(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
-    else:
-        pupil = pupil_for_user(request, public_id, action="focuscard.view")
     editable = allows(request.user, Perm.KEEP_FOCUS_CARD, pupil)
     card = actions.current_card(pupil)
     if request.method == "POST":
@@ -122,12 +120,10 @@ def focus_card(request, public_id):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
-def tick(request, public_id):
+@pupil_view(Perm.KEEP_FOCUS_CARD, action=None)  # the tick itself is recorded by the domain
+def tick(request, pupil):
     """One tap on a column (htmx): returns the row as it now is, and the card's new version
     for the whole-card form on the page. A stale tap returns the current row with a message."""
-    # No read entry: the tick itself is recorded by the domain function.
-    pupil = pupil_for_user(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
     code = request.POST.get("measure", "")
     column = request.POST.get("column", "")
     seen = request.POST.get("seen") == "1"
@@ -158,10 +154,9 @@ def tick(request, public_id):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
-def card_version(request, public_id, number):
+@pupil_view(Perm.VIEW_PUPIL, action="focuscard.view")
+def card_version(request, pupil, number):
     """An earlier (or the current) version of the card, read-only, with its evaluation."""
-    pupil = pupil_for_user(request, public_id, action="focuscard.view")
     card = get_object_or_404(pupil.focus_cards, number=number)
     context = _card_context(request, pupil, card, editable=False)
     evaluation = getattr(card, "evaluation", None)
@@ -226,12 +221,9 @@ def _referral_options(pupil):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
-def evaluate(request, public_id):
+@pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.evaluate_form")
+def evaluate(request, pupil):
     """Evaluate the current card on or after its evaluation date; this opens the next version."""
-    pupil = pupil_for_user(
-        request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.evaluate_form"
-    )
     card = actions.current_card(pupil)
     if card is None:
         raise Http404
@@ -311,21 +303,16 @@ def evaluate(request, public_id):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
-def card_settings(request, public_id):
+@pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.settings_form")
+def card_settings(request, pupil):
     """Period, evaluation date, co-teachers and the reason for the card."""
-    pupil = pupil_for_user(
-        request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.settings_form"
-    )
     card = actions.current_card(pupil) or None
-    candidates = (
-        get_user_model()
-        .objects.filter(memberships__school=pupil.school, is_active=True)
+    # Co-teachers are staff who may see the pupil: one query, whatever the size of the staff.
+    candidates = list(
+        staff_for(pupil, Perm.VIEW_PUPIL)
         .exclude(pk=request.user.pk)
         .order_by("last_name", "first_name")
-        .distinct()
     )
-    candidates = [u for u in candidates if allows(u, Perm.VIEW_PUPIL, pupil)]
     errors = {}
     if request.method == "POST":
         try:
@@ -380,11 +367,8 @@ def card_settings(request, public_id):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
-def add_own(request, public_id):
-    pupil = pupil_for_user(
-        request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure"
-    )
+@pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure")
+def add_own(request, pupil):
     try:
         actions.add_own_measure(actor=request.user, pupil=pupil, text=request.POST.get("text", ""))
     except ValidationError as error:
@@ -395,11 +379,8 @@ def add_own(request, public_id):
 
 
 @require_POST
-@policy(Policy.PUPIL, Perm.KEEP_FOCUS_CARD)
-def remove_own(request, public_id):
-    pupil = pupil_for_user(
-        request, public_id, perm=Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure"
-    )
+@pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure")
+def remove_own(request, pupil):
     measure = get_object_or_404(
         OwnMeasure,
         card__pupil=pupil,
@@ -412,26 +393,24 @@ def remove_own(request, public_id):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
-def card_pdf(request, public_id):
+@pupil_view(Perm.VIEW_PUPIL, action="focuscard.pdf")
+def card_pdf(request, pupil):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
     from .documents import card_document, pdf_response
     from .pdf import render_card
 
-    pupil = pupil_for_user(request, public_id, action="focuscard.pdf")
     card = actions.current_card(pupil)
     document = card_document(pupil, card, get_language())
     return pdf_response(render_card(document), f"focuskaart-{pupil.first_name}.pdf")
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
-def evaluation_pdf(request, public_id, number):
+@pupil_view(Perm.VIEW_PUPIL, action="focuscard.evaluation_pdf")
+def evaluation_pdf(request, pupil, number):
     """The evaluation report of one card version as a PDF."""
     from .documents import evaluation_document, pdf_response
     from .pdf import render_evaluation
 
-    pupil = pupil_for_user(request, public_id, action="focuscard.evaluation_pdf")
     card = get_object_or_404(pupil.focus_cards, number=number)
     evaluation = getattr(card, "evaluation", None)
     if evaluation is None:

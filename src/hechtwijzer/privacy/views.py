@@ -14,7 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from hechtwijzer.access import Perm, Policy, policy, pupil_for_user
+from hechtwijzer.access import Perm
+from hechtwijzer.door import pupil_view
 from hechtwijzer.schools.models import Pupil
 
 from . import actions
@@ -32,10 +33,9 @@ def _model_names(counts: dict[str, int]) -> list[tuple[str, int]]:
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.EXPORT_PUPIL)
-def export_json(request, public_id):
+@pupil_view(Perm.EXPORT_PUPIL, action=None)
+def export_json(request, pupil):
     """Everything stored about the pupil as JSON (a download). Audit entry `pupil.export`."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.EXPORT_PUPIL, action=None)
     _record_export(request, pupil, "json")
     data = as_json(build_export(pupil, lang="nl", generated_by=request.user))
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -45,10 +45,9 @@ def export_json(request, public_id):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.EXPORT_PUPIL)
-def export_page(request, public_id):
+@pupil_view(Perm.EXPORT_PUPIL, action=None)
+def export_page(request, pupil):
     """Everything stored about the pupil as a printable page. Audit entry `pupil.export`."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.EXPORT_PUPIL, action=None)
     _record_export(request, pupil, "html")
     export = build_export(pupil, lang=get_language() or "nl", generated_by=request.user)
     return render(request, "privacy/export.html", {"pupil": pupil, "export": export})
@@ -79,15 +78,9 @@ class EraseForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@policy(Policy.PUPIL, Perm.ERASE_PUPIL)
-def erase(request, public_id):
+@pupil_view(Perm.ERASE_PUPIL, action="pupil.erase_preview", post_action=None)
+def erase(request, pupil):
     """What erasure would delete, and the confirmation (type the first name)."""
-    pupil = pupil_for_user(
-        request,
-        public_id,
-        perm=Perm.ERASE_PUPIL,
-        action="pupil.erase_preview" if request.method != "POST" else None,
-    )
     holds = list(RetentionHold.objects.filter(pupil=pupil))
     form = EraseForm(request.POST or None, pupil=pupil)
     if request.method == "POST" and not holds and form.is_valid():

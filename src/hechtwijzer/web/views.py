@@ -8,17 +8,15 @@ from django.views.decorators.http import require_safe
 from hechtwijzer.access import (
     POLICY,
     Perm,
-    Policy,
     Scope,
     groups_for,
     memberships,
-    policy,
-    pupil_for_user,
     pupils_for,
 )
 from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
+from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.observations.pupil import pupil_context
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
 
@@ -89,9 +87,8 @@ def home(request):
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.VIEW_PUPIL)
-def pupil_detail(request, public_id):
-    pupil = pupil_for_user(request, public_id, action="pupil.view")
+@pupil_view(Perm.VIEW_PUPIL, action="pupil.view")
+def pupil_detail(request, pupil):
     teachers = []
     if pupil.group_id:
         teachers = [

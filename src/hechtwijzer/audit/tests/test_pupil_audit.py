@@ -6,8 +6,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import TestCase
 from django.utils import translation
 
-from hechtwijzer.audit import append_only, views
+from hechtwijzer.audit import append_only
 from hechtwijzer.audit.models import AuditEntry, record
+from hechtwijzer.privacy import trail as views
 from hechtwijzer.testing import PASSWORD, build_world
 
 

@@ -156,7 +156,7 @@ def send(client, record, action, pupil):
     if (record, action) == ("export", "read"):
         return client.get(reverse("privacy:export", args=[pid])), 200
     if (record, action) == ("audit trail", "read"):
-        return client.get(reverse("audit:pupil", args=[pid])), 200
+        return client.get(reverse("privacy:audit", args=[pid])), 200
     if (record, action) == ("concern", "write"):
         concern = Observation.objects.get(pupil=pupil, signal_rows__code="afraid_to_go_home")
         url = reverse("care:concern", args=[pid, concern.uid])

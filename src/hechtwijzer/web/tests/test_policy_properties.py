@@ -188,3 +188,22 @@ class PolicyPropertyTests(TestCase):
                     if pupil.pk in listed and pupil.status == PupilStatus.LEFT:
                         scopes = access.POLICY[perm].get(roles[pupil.school_id], ())
                         assert access.Scope.SCHOOL in scopes, (user.username, perm, world)
+
+    @settings(
+        max_examples=30,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(worlds())
+    def test_the_reverse_query_and_the_object_check_agree(self, world):
+        """`staff_for(pupil, perm)` (one query for staff lists) names exactly the users for
+        whom `allows(user, perm, pupil)` holds."""
+        users, pupils = build(world)
+        user_model = type(users[0])
+        fresh = [user_model.objects.get(pk=u.pk) for u in users]  # no cached memberships
+        for pupil in pupils:
+            for perm in access.Perm:
+                listed = set(access.staff_for(pupil, perm).values_list("pk", flat=True))
+                allowed = {u.pk for u in fresh if access.allows(u, perm, pupil)}
+                assert listed == allowed, (pupil.first_name, perm, world)

@@ -1,9 +1,9 @@
 """Deny by default: every URL of the project declares its access policy.
 
 The test walks the whole URL configuration (includes and namespaces, recursively) and fails on
-any view without `access_policy` (set by `hechtwijzer.access.policy`), except the short, explained
-allowlist below of views the project does not own. A new view is therefore refused until someone
-decides, in one line next to it, who may reach it.
+any view without `access_policy` (set by `hechtwijzer.door.policy` or `pupil_view`), except the
+short, explained allowlist below of views the project does not own. A new view is therefore
+refused until someone decides, in one line next to it, who may reach it.
 """
 
 from types import SimpleNamespace
@@ -16,7 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path
 from django.views import i18n as i18n_views
 from django.views import static as static_views
 
-from hechtwijzer.access import Perm, Policy, policy
+from hechtwijzer.access import Perm
+from hechtwijzer.door import Policy, policy
 from hechtwijzer.web.admin_site import HechtwijzerAdminSite, site
 
 # Views we do not own, each with the reason it needs no declaration of ours.
@@ -104,8 +105,8 @@ def callback_name(callback) -> str:
 class URLPolicyTests(SimpleTestCase):
     def test_every_view_declares_its_access_policy(self):
         missing = undeclared(walk())
-        assert not missing, "views without @policy(...) (hechtwijzer.access):\n" + "\n".join(
-            missing
+        assert not missing, "views without @policy or @pupil_view (hechtwijzer.door):\n" + (
+            "\n".join(missing)
         )
 
     def test_the_walk_reaches_every_part_of_the_project(self):
@@ -125,7 +126,7 @@ class URLPolicyTests(SimpleTestCase):
             "card",  # plans and behaviour
             "tick",
             "programme",
-            "pupil",  # audit
+            "audit",  # privacy: the pupil's audit trail
         ]:
             assert expected in found, expected
         modules = {module.rsplit(".", 1)[0] for module, _name in names}
@@ -135,7 +136,7 @@ class URLPolicyTests(SimpleTestCase):
             "hechtwijzer.observations",
             "hechtwijzer.plans",
             "hechtwijzer.behaviour",
-            "hechtwijzer.audit",
+            "hechtwijzer.privacy",
         } <= modules
         assert isinstance(site, HechtwijzerAdminSite)
         assert any(view.admin_site is site for view in walk()), "the admin site was not walked"
@@ -149,9 +150,16 @@ class URLPolicyTests(SimpleTestCase):
             assert isinstance(kind, Policy), view.route
             assert perm is None or isinstance(perm, Perm), view.route
             if kind is Policy.PUPIL:
-                # The pupil is looked up from the URL with pupil_for_user(public_id, perm=...).
+                # Declared and enforced in one: only pupil_view declares PUPIL, and it looks
+                # the pupil up from the URL with the declared permission (its write_perm for
+                # a POST).
                 assert "<public_id:public_id>" in view.route, view.route
                 assert perm is not None, view.route
+                assert isinstance(getattr(view.callback, "write_perm", None), Perm), view.route
+
+    def test_a_pupil_policy_cannot_be_declared_without_enforcing_it(self):
+        with self.assertRaises(ValueError):
+            policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 
     def test_declared_views_require_log_in_unless_public(self):
         for view in walk():

@@ -1,14 +1,16 @@
-"""The audit trail of one pupil, for the care coordinator and the school administrator."""
+"""The audit trail of one pupil, for the care coordinator and the school administrator: who
+read or changed the record (the right of access includes knowing that). The trail itself is
+written by `hechtwijzer.audit`; this is only its page."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
+from hechtwijzer.access import Perm, allows
+from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.door import pupil_view
 from hechtwijzer.schools.models import Role
-
-from .models import AuditEntry
 
 PAGE_SIZE = 50
 
@@ -47,14 +49,13 @@ def describe(entry: AuditEntry) -> dict:
 
 
 @require_safe
-@policy(Policy.PUPIL, Perm.VIEW_AUDIT)
-def pupil_audit(request, public_id):
+@pupil_view(Perm.VIEW_AUDIT, action="audit.view")
+def pupil_audit(request, pupil):
     """Who read or changed this pupil's record, when and in which role, newest first.
 
     Side effects: audit entry "audit.view" (so reading the trail is itself on it), or
     "access.denied" and 404 outside the user's scope.
     """
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_AUDIT, action="audit.view")
     entries = Paginator(
         AuditEntry.objects.filter(pupil_public_id=pupil.public_id).order_by("-at", "-id"),
         PAGE_SIZE,
@@ -65,4 +66,4 @@ def pupil_audit(request, public_id):
         "rows": [describe(entry) for entry in entries],
         "may_view_pupil": allows(request.user, Perm.VIEW_PUPIL, pupil),
     }
-    return render(request, "audit/pupil_audit.html", context)
+    return render(request, "privacy/pupil_audit.html", context)

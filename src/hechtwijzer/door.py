@@ -1,0 +1,126 @@
+"""The one door from a request to a pupil's record: declare a view's policy and enforce it.
+
+`hechtwijzer.access` decides (who may do what for which pupil); this module is where a view
+asks. `pupil_view` declares the permission a view needs, looks the pupil up through the access
+policy, writes the audit entry and hands the pupil to the view; outside the user's scope the
+pupil does not exist (404, with an "access.denied" entry). Views never look a pupil up
+themselves, so the declaration the URL walk and the authorization matrix read is the check the
+view makes.
+
+It sits above `access` and `audit` and below every app with pages, so `access` stays pure
+policy and `audit` needs nothing from either.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from hechtwijzer.access import Perm, pupils_for
+from hechtwijzer.audit.models import record
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from hechtwijzer.schools.models import Pupil
+
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_SAME = object()  # post_action not given: the same entry as a read
+
+
+class Policy(enum.StrEnum):
+    """What a view declares about who may reach it. A test walks the URL configuration and
+    fails on any view without a declaration (deny by default)."""
+
+    PUBLIC = "public"  # anyone: the log-in page, the language switch, static error pages
+    LOGGED_IN = "logged_in"  # any active staff account; no pupil data (e.g. the knowledge base)
+    PUPIL = "pupil"  # pupil data: declared and enforced by `pupil_view`
+    GROUP = "group"  # a group's page: the view looks the group up with groups_for(perm)
+    SCHOOL = "school"  # a school-wide page: the view checks `perm` at that school
+    ADMIN = "admin"  # the administration site: HechtwijzerAdminSite.has_permission
+
+
+def policy(kind: Policy, perm: Perm | None = None):
+    """Declare a view's access policy (and require log-in for everything but PUBLIC).
+
+    For pages without one pupil: the declaration is what the URL walk checks and what the
+    authorization matrix reads; the view narrows its lists with `pupils_for`/`groups_for`.
+    Pupil pages use `pupil_view`, which declares and enforces in one.
+    """
+    if kind is Policy.PUPIL:
+        raise ValueError("a pupil's page is declared with pupil_view, which also enforces it")
+    if kind in (Policy.GROUP, Policy.SCHOOL) and perm is None:
+        raise ValueError(f"a {kind} policy names the permission it checks")
+
+    def decorate(view):
+        wrapped = view if kind is Policy.PUBLIC else login_required(view)
+        wrapped.access_policy = (kind, perm)
+        return wrapped
+
+    return decorate
+
+
+def pupil_for_user(
+    request: HttpRequest, public_id: str, *, perm: Perm, action: str | None
+) -> Pupil:
+    """Look up a pupil for a request; outside the user's scope it does not exist (404).
+
+    Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
+    so every read of pupil data and every refused attempt is on record. `action=None` is for
+    a request that only writes through a domain function, which records the write itself.
+    """
+    pupil = (
+        pupils_for(request.user, perm)
+        .select_related("school", "group")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if pupil is None:
+        record(
+            request=request,
+            action="access.denied",
+            object_type="pupil",
+            object_id=public_id,
+            pupil_public_id=public_id,
+            details={"wanted": action or perm.value},
+        )
+        raise Http404
+    if action is not None:
+        record(request=request, action=action, pupil=pupil)
+    return pupil
+
+
+def pupil_view(
+    perm: Perm,
+    *,
+    action: str | None,
+    post: Perm | None = None,
+    post_action: str | object | None = _SAME,
+):
+    """Declare and enforce a pupil page's policy; the view receives `pupil` for `public_id`.
+
+    `perm` and `action` apply to reads; a POST needs `post` (default: `perm`) and writes
+    `post_action` (default: `action`; None where the domain function records the write).
+    """
+    write_perm = post or perm
+    write_action = action if post_action is _SAME else post_action
+
+    def decorate(view):
+        @functools.wraps(view)
+        def door(request, public_id, *args, **kwargs):
+            if request.method in _SAFE_METHODS:
+                pupil = pupil_for_user(request, public_id, perm=perm, action=action)
+            else:
+                pupil = pupil_for_user(request, public_id, perm=write_perm, action=write_action)
+            return view(request, pupil, *args, **kwargs)
+
+        wrapped = login_required(door)
+        wrapped.access_policy = (Policy.PUPIL, perm)
+        wrapped.write_perm = write_perm
+        return wrapped
+
+    return decorate
