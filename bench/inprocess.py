@@ -182,7 +182,7 @@ def synthetic_observations(n: int, as_of: datetime.date, seed: int = 8):
 def measure_parts(manifest: dict) -> dict:
     from hechtwijzer import engine
     from hechtwijzer.catalog import get_catalog
-    from hechtwijzer.observations.pupil import WINDOW_WEEKS, build_profile
+    from hechtwijzer.observations.profiles import WINDOW_WEEKS, build_profile
     from hechtwijzer.plans.actions import current_card
     from hechtwijzer.plans.documents import card_document
     from hechtwijzer.plans.pdf import render_card

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from hechtwijzer.web import views
+from hechtwijzer.web import school_overview, views
 from hechtwijzer.web.admin_site import site
 from hechtwijzer.web.converters import PublicIdConverter
 
@@ -10,6 +10,11 @@ register_converter(PublicIdConverter, "public_id")
 urlpatterns = [
     path("", views.home, name="home"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
+    path(
+        "schools/<int:school_id>/overview/",
+        school_overview.school_overview,
+        name="school_overview",
+    ),
     path("knowledge/", include("hechtwijzer.knowledge.urls")),
     path("", include("hechtwijzer.observations.urls")),
     path("", include("hechtwijzer.plans.urls")),

@@ -22,9 +22,9 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.schools.models import Pupil
 
+from .factors import CATALOG_KIND
 from .models import (
     ROUTE_STEPS,
-    FactorKind,
     PupilFactor,
     SafeguardingConcern,
     SafeguardingRoute,
@@ -33,7 +33,6 @@ from .models import (
 )
 
 MAX_NOTE_LENGTH = 1000
-CATALOG_KIND = {FactorKind.RISK: "risk_factors", FactorKind.PROTECTIVE: "protective_factors"}
 
 
 def record_factor(

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "care"
 urlpatterns = [
+    path("pupils/<public_id:public_id>/factors/", views.factors, name="factors"),
     path("pupils/<public_id:public_id>/safeguarding/", views.safeguarding, name="safeguarding"),
     path(
         "pupils/<public_id:public_id>/safeguarding/<uuid:uid>/steps/",

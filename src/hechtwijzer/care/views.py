@@ -30,7 +30,8 @@ from hechtwijzer.observations.models import Observation
 from hechtwijzer.schools.models import Membership, Role
 
 from . import actions
-from .models import SafeguardingConcern, StepCode
+from .factors import CATALOG_KIND, weighed
+from .models import FactorKind, PupilFactor, SafeguardingConcern, StepCode
 
 ACTION_VIEW = "safeguarding.view"
 
@@ -264,3 +265,74 @@ def concern(request, pupil, uid):
         "rule": catalog.get("rules", engine.rules.CONSULT_NOW_SIGNALS),
     }
     return render(request, "care/concern.html", context, status=400 if errors else 200)
+
+
+# --- risk and protective factors ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@pupil_view(Perm.VIEW_FACTORS, action="factors.view")
+def factors(request, pupil):
+    """Risk and protective factors of a pupil (care coordinator): tick catalog factors."""
+    catalog = get_catalog()
+    errors = {}
+    if request.method == "POST":
+        if "remove" in request.POST:
+            factor = get_object_or_404(
+                PupilFactor, pupil=pupil, uid=_uuid_or_404(request.POST["remove"])
+            )
+            actions.remove_factor(actor=request.user, factor=factor)
+            messages.success(request, _("The factor was removed."))
+            return redirect("care:factors", pupil.public_id)
+        try:
+            noted_on = _date(request.POST.get("noted_on", ""), "noted_on")
+            actions.record_factor(
+                actor=request.user,
+                pupil=pupil,
+                kind=request.POST.get("kind", ""),
+                code=request.POST.get("code", ""),
+                noted_on=noted_on,
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, _("The factor was recorded."))
+            return redirect("care:factors", pupil.public_id)
+    recorded = list(PupilFactor.objects.filter(pupil=pupil).select_related("recorded_by"))
+
+    def item(factor):
+        return catalog.get(CATALOG_KIND[factor.kind], factor.code)
+
+    risk = engine.assess_risk(*weighed((f.kind, f.code) for f in recorded), catalog=catalog)
+    taken = {(f.kind, f.code) for f in recorded}
+    lang = get_language()
+    levels = catalog.vocabularies["levels"]
+
+    def options(kind, items):
+        return [
+            {
+                "label": levels[level].get(lang),
+                "items": [
+                    i
+                    for i in items
+                    if i.level == level and i.recordable and (kind, i.code) not in taken
+                ],
+            }
+            for level in levels
+        ]
+
+    context = {
+        "pupil": pupil,
+        "recorded": [{"factor": f, "item": item(f)} for f in recorded],
+        "risk": risk,
+        "statements": [
+            {"statement": s, "rule": catalog.get("rules", s.rule)} for s in risk.statements
+        ],
+        "risk_options": options(FactorKind.RISK, catalog.risk_factors),
+        "protective_options": options(FactorKind.PROTECTIVE, catalog.protective_factors),
+        "errors": errors,
+        "posted": request.POST if errors else {},
+        "today": timezone.localdate(),
+    }
+    return render(request, "care/factors.html", context)

@@ -25,10 +25,11 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from hechtwijzer import engine
 from hechtwijzer.catalog import RiskFactor, Signal, get_catalog
-from hechtwijzer.observations.models import SCHOOL_INFORMANTS, ObservationSignal
+from hechtwijzer.observations.models import ObservationSignal
 from hechtwijzer.observations.profiles import engine_observations, profile_from, window_start
 from hechtwijzer.schools.models import Pupil
 
+from .factors import weighed
 from .models import FactorKind, PupilFactor, SafeguardingConcern, SafeguardingStatus
 
 
@@ -140,25 +141,20 @@ def signal_lists(
     observations = engine_observations(candidates, start, today)
     if not observations:
         return [], []
-    risks: defaultdict[int, list[str]] = defaultdict(list)
-    protections: defaultdict[int, list[str]] = defaultdict(list)
+    recorded: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
     for pupil_id, kind, code in PupilFactor.objects.filter(
         pupil_id__in=list(observations)
     ).values_list("pupil_id", "kind", "code"):
-        item = catalog.by_code[
-            "risk_factors" if kind == FactorKind.RISK else "protective_factors"
-        ].get(code)
-        if item is None or not item.recordable:  # knowledge only: not weighed (factors page)
-            continue
-        (risks if kind == FactorKind.RISK else protections)[pupil_id].append(code)
+        recorded[pupil_id].append((kind, code))
     to_map, to_watch = [], []
     for pupil in Pupil.objects.filter(pk__in=list(observations)).select_related("group"):
+        risks, protections = weighed(recorded[pupil.pk])
         profile = profile_from(
             observations[pupil.pk],
             pupil,
             today,
-            risk_codes=risks[pupil.pk],
-            protective_codes=protections[pupil.pk],
+            risk_codes=risks,
+            protective_codes=protections,
             measures=False,
         )
         safeguarding = profile.safeguarding
@@ -204,15 +200,35 @@ def _candidates(pupils: QuerySet[Pupil], start: datetime.date, end: datetime.dat
             both &= Q(**{f"mixed{n}__gte": needed})
         condition |= both
     return (
-        ObservationSignal.objects.filter(
-            pupil__in=pupils,
-            withdrawn=False,
-            observed_on__gte=start,
-            observed_on__lte=end,
-            informant__in=SCHOOL_INFORMANTS,
-        )
+        ObservationSignal.objects.counted(start, end)
+        .filter(pupil__in=pupils)
         .values("pupil_id")
         .annotate(**counts)
         .filter(condition)
         .values("pupil_id")
     )
+
+
+def concern_observations(pupil, since: datetime.date) -> list[dict]:
+    """The pupil's observations since `since` that hold a direct safety signal (the catalog's
+    `consult_now_signals`), newest first, each with whether it was passed on to the care
+    coordinator. Two queries."""
+    catalog = get_catalog()
+    wanted = engine.consult_now_signals(catalog)
+    rows = ObservationSignal.objects.filter(
+        pupil=pupil, withdrawn=False, observed_on__gte=since, code__in=wanted
+    ).values_list("observation_id", "observed_on", "code", "observation__uid")
+    found: dict[int, dict] = {}
+    for observation_id, day, code, uid in rows:
+        entry = found.setdefault(observation_id, {"uid": uid, "day": day, "signals": []})
+        entry["signals"].append(catalog.get("signals", code))
+    passed = set(
+        SafeguardingConcern.observations.through.objects.filter(
+            observation_id__in=found
+        ).values_list("observation_id", flat=True)
+    ) if found else set()
+    entries = [
+        {**entry, "passed_on": observation_id in passed}
+        for observation_id, entry in found.items()
+    ]
+    return sorted(entries, key=lambda e: e["day"], reverse=True)

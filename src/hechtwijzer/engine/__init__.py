@@ -1,4 +1,5 @@
-"""The rules engine: signal profile, safeguarding levels, measure recommendations, risk overview.
+"""The rules engine: signal profile, safeguarding levels, measure recommendations, risk overview,
+evaluation figures.
 
 Plain Python on purpose: no Django and no database (a test checks this), so the rules can be
 tested and driven from the command line in isolation. Inputs and outputs are frozen dataclasses
@@ -7,6 +8,7 @@ holding codes of the catalog; `output.profile_to_json` turns a profile into the 
 `risk`; their numbers live in the catalog (`rules`).
 """
 
+from .evaluation import before_period, signal_figures
 from .inputs import InputError, ProfileInput, parse_data, parse_json
 from .output import profile_to_json, risk_to_json
 from .profile import (
@@ -54,6 +56,7 @@ __all__ = [
     "WatchSignal",
     "Window",
     "assess_risk",
+    "before_period",
     "build_profile",
     "consult_now_signals",
     "map_signal_candidates",
@@ -62,5 +65,6 @@ __all__ = [
     "parse_json",
     "profile_to_json",
     "risk_to_json",
+    "signal_figures",
     "watch_signals",
 ]

@@ -34,6 +34,30 @@ SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.C
 REPORT_INFORMANTS = (Informant.PARENT, Informant.PUPIL)
 
 
+class CountedQuerySet(models.QuerySet):
+    """`counted(start, end)`: the rows that make the school's picture in figures (heat maps,
+    charts, evaluation figures), written once: not withdrawn, logged by the school's own
+    informants, observed from `start` to `end` (both included)."""
+
+    withdrawn_filter: dict = {}
+
+    def counted(self, start, end):
+        return self.filter(
+            **self.withdrawn_filter,
+            informant__in=SCHOOL_INFORMANTS,
+            observed_on__gte=start,
+            observed_on__lte=end,
+        )
+
+
+class ObservationQuerySet(CountedQuerySet):
+    withdrawn_filter = {"withdrawn_at__isnull": True}
+
+
+class SignalQuerySet(CountedQuerySet):
+    withdrawn_filter = {"withdrawn": False}
+
+
 class Setting(models.TextChoices):
     STRUCTURED = "structured", _("structured lesson")
     FREE = "free", _("free time")
@@ -80,6 +104,9 @@ class Observation(models.Model):
     # Optimistic locking: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+
+    objects = ObservationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
@@ -112,6 +139,9 @@ class ObservationSignal(models.Model):
     signal_group = models.CharField(max_length=20)
     informant = models.CharField(max_length=20, choices=Informant.choices)
     withdrawn = models.BooleanField(default=False)
+
+
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -9,8 +9,8 @@ school's observations and are never summed in here; withdrawn observations never
 The numbers are counts of logged signals. They are not scores and say nothing about a
 diagnosis: a high count means "look together at this pupil", nothing more.
 
-`most_signals()` picks the pupils with the most signals for the "who needs attention" list, and
-`school_overview()` is the care coordinator's page for the whole school.
+`most_signals()` picks the pupils with the most signals for the "who needs attention" list;
+the care coordinator's page for the whole school is `web.school_overview`.
 """
 
 from __future__ import annotations
@@ -21,32 +21,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, DateField, Func, Q, QuerySet
-from django.http import Http404
-from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 
-from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
-from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Text
-from hechtwijzer.door import Policy, policy
-from hechtwijzer.schools.models import PupilStatus, current_school_year
 
-from .models import SCHOOL_INFORMANTS, ObservationSignal
+from .models import ObservationSignal
 from .profiles import counted_groups
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest, HttpResponse
 
-    from hechtwijzer.schools.models import Group, Pupil
-
-# The school's own informants (models.SCHOOL_INFORMANTS). Parents' and pupils' reports are
-# shown side by side with these on the pupil's page, never added up with them.
-OWN_INFORMANTS = SCHOOL_INFORMANTS
-
-DEFAULT_WEEKS = 8
-WEEK_CHOICES = (4, 8, 12)
+    from hechtwijzer.schools.models import Pupil
 
 # Heat-map shading of one cell (a pupil's signals of one signal group in the whole window).
 # A cell's level is the number of these floors its count reaches:
@@ -59,6 +43,8 @@ WEEK_CHOICES = (4, 8, 12)
 # the number printed in the cell (a longer window simply holds more signals). The number is
 # always shown as text: the shade repeats it, it never replaces it.
 SHADE_FLOORS = (1, 3, 6, 10)
+
+DEFAULT_WEEKS = 8
 
 # The small per-week trend of a row uses a scale for one week: 0, 1, 2, 3–4, 5 or more.
 TREND_FLOORS = (1, 2, 3, 5)
@@ -206,9 +192,9 @@ def signal_overview(
 
     `pupils` is already narrowed by the access policy (`pupils_for`); it is only ever narrowed
     further, never widened. The window runs from the Monday `weeks - 1` weeks before `as_of`'s
-    week up to and including `as_of`. Counted: the school's own observations (OWN_INFORMANTS)
-    that were not withdrawn. Queries: two, whatever the number of pupils or observations (one
-    when there are no pupils).
+    week up to and including `as_of`. Counted: the school's own observations that were not
+    withdrawn (`ObservationSignal.objects.counted`). Queries: two, whatever the number of
+    pupils or observations (one when there are no pupils).
     """
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
@@ -234,12 +220,9 @@ def signal_overview(
             for n, group in enumerate(groups)
         }
         aggregate = (
-            ObservationSignal.objects.filter(
+            ObservationSignal.objects.counted(start, as_of)
+            .filter(
                 pupil_id__in=pupils.values("pk"),
-                observed_on__gte=start,
-                observed_on__lte=as_of,
-                withdrawn=False,
-                informant__in=OWN_INFORMANTS,
                 signal_group__in=[group.code for group in groups],
             )
             .annotate(week=WeekStart("observed_on"))
@@ -303,100 +286,3 @@ def most_signals(overview: Overview, limit: int = 10) -> list[Row]:
     ]
     listed.sort(key=lambda row: (-row.total, -row.days))  # stable: keeps the pupils' order
     return listed[:limit]
-
-
-# --- the care coordinator's school overview ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Section:
-    """The heat map of one group of this school year, or of the pupils without one."""
-
-    group: Group | None
-    overview: Overview
-
-
-def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
-    by_group: dict[int | None, list[Row]] = {}
-    for row in overview.rows:
-        by_group.setdefault(row.pupil.group_id, []).append(row)
-    sections = [Section(group, overview.only(by_group.pop(group.pk, []))) for group in groups]
-    # The rest have no group, or only one of an earlier school year; the pupils' order stays.
-    unplaced = [row for row in overview.rows if row.pupil.group_id in by_group]
-    if unplaced:
-        sections.append(Section(None, overview.only(unplaced)))
-    return sections
-
-
-def weeks_from(value: str | None) -> int:
-    """The `?weeks=` choice: one of WEEK_CHOICES, DEFAULT_WEEKS for anything else."""
-    return next((w for w in WEEK_CHOICES if value == str(w)), DEFAULT_WEEKS)
-
-
-@require_safe
-@policy(Policy.SCHOOL, Perm.SCHOOL_OVERVIEW)
-def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
-    """All active pupils of a school × signal groups over the last weeks (care coordinator).
-
-    Outside the user's schools, or without Perm.SCHOOL_OVERVIEW there, the page does not exist
-    (404, recorded as "access.denied"). Side effects: audit entry "school.overview". Queries: a
-    fixed number, whatever the number of pupils or observations.
-    """
-    membership = membership_at(request.user, school_id)
-    if membership is None or membership.role not in POLICY[Perm.SCHOOL_OVERVIEW]:
-        record(
-            action="access.denied",
-            request=request,
-            school_id=school_id,
-            object_type="school",
-            object_id=school_id,
-            details={"wanted": "school.overview"},
-        )
-        raise Http404
-    weeks = weeks_from(request.GET.get("weeks"))
-    year = current_school_year()
-    pupils = (
-        pupils_for(request.user, Perm.SCHOOL_OVERVIEW)
-        .filter(school_id=school_id, status=PupilStatus.ACTIVE)
-        .select_related("group")
-        .order_by("sort_name", "first_name", "pk")
-    )
-    groups = list(
-        groups_for(request.user, Perm.SCHOOL_OVERVIEW)
-        .filter(school_id=school_id, school_year=year)
-        .order_by("name")
-    )
-    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
-    record(
-        action="school.overview",
-        request=request,
-        school_id=school_id,
-        object_type="school",
-        object_id=school_id,
-        details={"weeks": weeks},
-    )
-    from hechtwijzer.care.worklist import awaiting_decision, signal_lists
-    from hechtwijzer.plans.actions import card_holders, overdue_cards
-
-    today = timezone.localdate()
-    holders = card_holders(pupils)
-    in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(school_id=school_id)
-    to_map, to_watch = signal_lists(in_scope, today)
-    context = {
-        "worklist": {
-            "awaiting": awaiting_decision(in_scope),
-            "to_map": to_map,
-            "to_watch": to_watch,
-        },
-        "school": membership.school,
-        "overview": overview,
-        "sections": _sections(overview, groups),
-        "most_signals": most_signals(overview),
-        "card_holders": holders,
-        "overdue": list(overdue_cards(pupils, today)),
-        "minimum": MOST_SIGNALS_MINIMUM,
-        "min_days": MOST_SIGNALS_MIN_DAYS,
-        "weeks": weeks,
-        "week_choices": WEEK_CHOICES,
-    }
-    return render(request, "observations/school_overview.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import overview, views
+from . import views
 
 app_name = "observations"
 urlpatterns = [
@@ -16,8 +16,6 @@ urlpatterns = [
         views.withdraw,
         name="withdraw",
     ),
-    path("pupils/<public_id:public_id>/factors/", views.factors, name="factors"),
     path("pupils/<public_id:public_id>/access/", views.access, name="access"),
     path("observations/suggest/", views.suggestions, name="suggest"),
-    path("schools/<int:school_id>/overview/", overview.school_overview, name="school_overview"),
 ]

@@ -1,7 +1,6 @@
 """Views for the daily work: the group page, the quick log, correcting and withdrawing, the
 free-text help, and the care coordinator's pages for factors and access of other staff."""
 
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,7 +19,6 @@ from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, groups_for, pupils_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.care import actions as care_actions
-from hechtwijzer.care.models import FactorKind, PupilFactor
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.plans.actions import overdue_cards
@@ -279,101 +277,6 @@ def withdraw(request, pupil, uid):
 
 
 # --- the care coordinator's pages ----------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.VIEW_FACTORS, action="factors.view")
-def factors(request, pupil):
-    """Risk and protective factors of a pupil (care coordinator): tick catalog factors."""
-    catalog = get_catalog()
-    errors = {}
-    if request.method == "POST":
-        if "remove" in request.POST:
-            factor = get_object_or_404(
-                PupilFactor, pupil=pupil, uid=_uuid_or_404(request.POST["remove"])
-            )
-            care_actions.remove_factor(actor=request.user, factor=factor)
-            messages.success(request, _("The factor was removed."))
-            return redirect("observations:factors", pupil.public_id)
-        try:
-            noted_on = request.POST.get("noted_on") or None
-            if noted_on:
-                noted_on = _parse_date(noted_on)
-            care_actions.record_factor(
-                actor=request.user,
-                pupil=pupil,
-                kind=request.POST.get("kind", ""),
-                code=request.POST.get("code", ""),
-                noted_on=noted_on,
-                note=request.POST.get("note", ""),
-            )
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
-            messages.success(request, _("The factor was recorded."))
-            return redirect("observations:factors", pupil.public_id)
-    recorded = list(PupilFactor.objects.filter(pupil=pupil).select_related("recorded_by"))
-
-    def item(factor):
-        kind = "risk_factors" if factor.kind == FactorKind.RISK else "protective_factors"
-        return catalog.get(kind, factor.code)
-
-    # Knowledge-only factors (conception, birth, feeding, …) recorded before they were taken off
-    # the list stay visible and removable, but are no longer weighed.
-    weighed = [f for f in recorded if item(f).recordable]
-    risk = engine.assess_risk(
-        [f.code for f in weighed if f.kind == FactorKind.RISK],
-        [f.code for f in weighed if f.kind == FactorKind.PROTECTIVE],
-        catalog=catalog,
-    )
-    taken = {(f.kind, f.code) for f in recorded}
-    lang = get_language()
-    levels = catalog.vocabularies["levels"]
-
-    def options(kind, items):
-        return [
-            {
-                "label": levels[level].get(lang),
-                "items": [
-                    i
-                    for i in items
-                    if i.level == level and i.recordable and (kind, i.code) not in taken
-                ],
-            }
-            for level in levels
-        ]
-
-    context = {
-        "pupil": pupil,
-        "recorded": [{"factor": f, "item": item(f)} for f in recorded],
-        "risk": risk,
-        "statements": [
-            {"statement": s, "rule": catalog.get("rules", s.rule)} for s in risk.statements
-        ],
-        "risk_options": options(FactorKind.RISK, catalog.risk_factors),
-        "protective_options": options(FactorKind.PROTECTIVE, catalog.protective_factors),
-        "errors": errors,
-        "posted": request.POST if errors else {},
-        "today": timezone.localdate(),
-    }
-    return render(request, "observations/factors.html", context)
-
-
-def _uuid_or_404(value: str) -> uuid.UUID:
-    """A posted row id; anything that is not one names no row (404, never a server error)."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise Http404 from None
-
-
-def _parse_date(value):
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({"noted_on": [_("Enter a valid date.")]}) from None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -19,14 +19,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
-from hechtwijzer.observations.models import SCHOOL_INFORMANTS, ObservationSignal
+from hechtwijzer.observations.models import ObservationSignal
 from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.schools.models import Pupil
 
@@ -288,39 +289,16 @@ def remove_own_measure(*, actor: Any, measure: OwnMeasure) -> None:
 
 def signal_figures(pupil: Pupil, start: datetime.date, end: datetime.date) -> dict:
     """Signals per signal group in the plan period [start, end] and in the same number of days
-    just before it, in one query (the school's own informants; withdrawn ones left out)."""
-    length = (end - start).days + 1
-    before_start = start - datetime.timedelta(days=length)
-    groups = list(counted_groups())
-    rows = ObservationSignal.objects.filter(
-        pupil=pupil,
-        withdrawn=False,
-        informant__in=SCHOOL_INFORMANTS,
-        observed_on__gte=before_start,
-        observed_on__lte=end,
-    ).aggregate(
-        **{
-            f"{when}_{group}": Count(
-                "id",
-                filter=Q(signal_group=group)
-                & (Q(observed_on__gte=start) if when == "during" else Q(observed_on__lt=start)),
-            )
-            for group in groups
-            for when in ("before", "during")
-        }
+    just before it (engine.evaluation), from one query over the school's own observations."""
+    before_start, _before_end = engine.before_period(start, end)
+    rows = (
+        ObservationSignal.objects.counted(before_start, end)
+        .filter(pupil=pupil)
+        .values_list("observed_on", "signal_group")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    return {
-        "period": [start.isoformat(), end.isoformat()],
-        "before_period": [
-            before_start.isoformat(),
-            (start - datetime.timedelta(days=1)).isoformat(),
-        ],
-        "groups": {
-            g: {"before": rows[f"before_{g}"], "during": rows[f"during_{g}"]} for g in groups
-        },
-        "before": sum(rows[f"before_{g}"] for g in groups),
-        "during": sum(rows[f"during_{g}"] for g in groups),
-    }
+    return engine.signal_figures(rows, start=start, end=end, groups=list(counted_groups()))
 
 
 def measures_tried(card: FocusCard) -> tuple[list[CardEntry], list[OwnMeasure]]:

@@ -90,7 +90,7 @@ DAYS = 365  # observations fall on the weekdays of the last year, up to today
 MIN_PUPILS = 16  # one per group at least
 DEFAULT_PUPILS = 400
 DEFAULT_OBSERVATIONS = 50
-# Where the pages' figures and the profile look; informants counted there (observations.pupil).
+# Where the pages' figures and the profile look; informants counted there (observations.charts).
 SCHOOL_INFORMANTS = (Informant.GROUP_TEACHER, Informant.OTHER_STAFF, Informant.CARE_COORDINATOR)
 
 

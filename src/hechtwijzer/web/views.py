@@ -17,8 +17,9 @@ from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy, pupil_view
-from hechtwijzer.observations.pupil import pupil_context
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
+
+from .pupil_page import pupil_context
 
 # Password, then a code where two-step log-in applies (hechtwijzer.accounts); PUBLIC policy.
 login_view = two_step_login_view

@@ -21,11 +21,11 @@ from hechtwijzer.observations.overview import (
     SHADE_FLOORS,
     most_signals,
     signal_overview,
-    weeks_from,
 )
 from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.web.school_overview import weeks_from
 
 GROUPS = ("behaviour", "learning", "inhibited", "disinhibited", "pattern")
 # One signal of each group, for bulk data.

@@ -145,7 +145,7 @@ class PupilProfileTests(TestCase):
         )
         page = self.page("carla")
         assert "groepsleerkracht" in page and "ouder (gemeld)" in page
-        from hechtwijzer.observations.pupil import build_profile
+        from hechtwijzer.observations.profiles import build_profile
 
         profile = build_profile(self.w.piet, timezone.localdate())
         assert [s.count for s in profile.signals if s.code == "two_faces"] == [1]

@@ -139,7 +139,7 @@ def send(client, record, action, pupil):
         data = {"signals": ["withdrawn"], "observed_on": today().isoformat()}
         return client.post(reverse("observations:observe", args=[pid]), data), 302
     if record == "factors":
-        url = reverse("observations:factors", args=[pid])
+        url = reverse("care:factors", args=[pid])
         if action == "read":
             return client.get(url), 200
         return client.post(url, {"kind": "risk", "code": _first_risk_factor()}), 302

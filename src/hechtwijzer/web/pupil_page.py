@@ -1,0 +1,149 @@
+"""The pupil page: the pupil's record put together from every app that holds a part of it.
+
+Observations (timeline, charts), the engine's profile, the care coordinator's factors and
+safeguarding section, the focus card: each app answers for its own part with its own read
+queries; this module only composes them for one user, who may see some parts and not others.
+Every figure is computed with a fixed number of queries, whatever the number of observations.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from hechtwijzer import engine
+from hechtwijzer.access import Perm, allows, may_see_factor_presence
+from hechtwijzer.care.factors import weighed
+from hechtwijzer.care.models import PupilFactor
+from hechtwijzer.care.worklist import awaiting_decision, concern_observations
+from hechtwijzer.catalog import get_catalog
+from hechtwijzer.observations.charts import (
+    informant_label,
+    informant_table,
+    situation_chart,
+    timeline_page,
+    weekly_chart,
+)
+from hechtwijzer.observations.profiles import (
+    WINDOW_WEEKS,
+    build_profile,
+    counted_groups,
+    window_start,
+)
+from hechtwijzer.plans.actions import current_card
+from hechtwijzer.schools.models import Pupil
+
+
+def pupil_context(request, pupil) -> dict:
+    """Everything the pupil page shows beyond the pupil's own record."""
+    user = request.user
+    today = timezone.localdate()
+    catalog = get_catalog()
+    start = window_start(today)
+
+    sees_factors = allows(user, Perm.VIEW_FACTORS, pupil)
+    # A teacher may see only *that* factors exist, where the school allows it.
+    sees_presence = not sees_factors and may_see_factor_presence(user, pupil)
+    factors = (
+        list(PupilFactor.objects.filter(pupil=pupil).values_list("kind", "code"))
+        if sees_factors
+        else []
+    )
+    risks, protections = weighed(factors)
+    profile = build_profile(pupil, today, risk_codes=risks, protective_codes=protections)
+
+    timeline, entries = timeline_page(user, pupil, request.GET.get("page"))
+
+    bars = weekly_chart(pupil, today)
+    informants, informant_rows = informant_table(pupil, start, today)
+    indications = [
+        {
+            "match": m,
+            "pattern": catalog.get("patterns", m.code),
+            "signals": [
+                (catalog.get("signals", s.code), s, s.code in m.specific) for s in m.signals
+            ],
+            "explained_by": [catalog.get("risk_factors", c) for c in m.explained_by],
+        }
+        for m in profile.indications
+    ]
+
+    def measure_list(found):
+        return [
+            {
+                "measure": catalog.get("measures", r.code),
+                "addresses": [catalog.get("signals", c) for c in r.addresses],
+            }
+            for r in found[:6]
+        ]
+
+    safeguarding = None
+    if allows(user, Perm.VIEW_SAFEGUARDING, pupil):
+        safeguarding = safeguarding_context(pupil, profile)
+    concerns = []
+    if allows(user, Perm.RAISE_CONCERN, pupil) and safeguarding is None:
+        # Staff who do not keep the safeguarding record see what they can pass on.
+        concerns = concern_observations(pupil, start)
+    return {
+        "focus_card": current_card(pupil),
+        "today": today,
+        "profile": profile,
+        "indications": indications,
+        "signals_seen": [(catalog.get("signals", s.code), s) for s in profile.signals],
+        "measures": measure_list(profile.recommended_measures),
+        "measure_ideas": measure_list(profile.measure_ideas),
+        "recurring_days": engine.rules.recurring_min_days(catalog),
+        "emotional_age_item": (
+            catalog.get("measures", profile.emotional_age.advice) if profile.emotional_age else None
+        ),
+        "emotional_age_patterns": (
+            [catalog.get("patterns", c) for c in profile.emotional_age.patterns]
+            if profile.emotional_age
+            else []
+        ),
+        "safeguarding": safeguarding,
+        "concerns": concerns,
+        "timeline": timeline,
+        "entries": entries,
+        "bars": bars,
+        "signal_groups": counted_groups(),
+        "situations": situation_chart(pupil, start, today),
+        "informants": informants,
+        "informant_rows": informant_rows,
+        "may_observe": allows(user, Perm.OBSERVE, pupil),
+        "sees_factors": sees_factors,
+        "factor_count": len(factors),
+        "sees_factor_presence": sees_presence,
+        "has_factors": sees_presence and PupilFactor.objects.filter(pupil=pupil).exists(),
+        "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
+        "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
+        "window_start": start,
+        "window_weeks": WINDOW_WEEKS,
+    }
+
+
+def safeguarding_context(pupil, profile) -> dict:
+    """The safeguarding section of the pupil page (care coordinator): the level and its
+    reasons in catalog terms, the "keep an eye on" list, and whether a consult-today trigger
+    is still waiting for a decision in the safeguarding record."""
+    catalog = get_catalog()
+    waiting = awaiting_decision(Pupil.objects.filter(pk=pupil.pk))
+    return {
+        "level": profile.safeguarding.level,
+        "reasons": [
+            {
+                "reason": reason,
+                "rule": catalog.get("rules", reason.code),
+                "signals": [catalog.get("signals", c) for c in reason.signals],
+                "patterns": [catalog.get("patterns", c) for c in reason.patterns],
+                "risk_factors": [catalog.get("risk_factors", c) for c in reason.risk_factors],
+                "informants": [informant_label(i) for i in reason.informants],
+            }
+            for reason in profile.safeguarding.reasons
+        ],
+        "watch": [
+            {"signal": catalog.get("signals", w.code), "watch": w}
+            for w in profile.safeguarding.watch
+        ],
+        "awaiting": waiting[0] if waiting else None,
+        "country": pupil.school.country,
+    }

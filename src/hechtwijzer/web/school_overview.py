@@ -1,0 +1,133 @@
+"""The care coordinator's overview of a whole school: the heat map of every group, the pupils
+with the most signals, the safety lists and the focus cards due.
+
+Each part is its app's own read query (observations.overview for the counts, care.worklist for
+the safety lists, plans for the cards); this page puts them together for one school.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
+from hechtwijzer.audit.models import record
+from hechtwijzer.care.worklist import awaiting_decision, signal_lists
+from hechtwijzer.door import Policy, policy
+from hechtwijzer.observations.overview import (
+    DEFAULT_WEEKS,
+    MOST_SIGNALS_MIN_DAYS,
+    MOST_SIGNALS_MINIMUM,
+    Overview,
+    Row,
+    most_signals,
+    signal_overview,
+)
+from hechtwijzer.plans.actions import card_holders, overdue_cards
+from hechtwijzer.schools.models import PupilStatus, current_school_year
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    from hechtwijzer.schools.models import Group
+
+WEEK_CHOICES = (4, 8, 12)
+
+
+# --- the care coordinator's school overview ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """The heat map of one group of this school year, or of the pupils without one."""
+
+    group: Group | None
+    overview: Overview
+
+
+def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
+    by_group: dict[int | None, list[Row]] = {}
+    for row in overview.rows:
+        by_group.setdefault(row.pupil.group_id, []).append(row)
+    sections = [Section(group, overview.only(by_group.pop(group.pk, []))) for group in groups]
+    # The rest have no group, or only one of an earlier school year; the pupils' order stays.
+    unplaced = [row for row in overview.rows if row.pupil.group_id in by_group]
+    if unplaced:
+        sections.append(Section(None, overview.only(unplaced)))
+    return sections
+
+
+def weeks_from(value: str | None) -> int:
+    """The `?weeks=` choice: one of WEEK_CHOICES, DEFAULT_WEEKS for anything else."""
+    return next((w for w in WEEK_CHOICES if value == str(w)), DEFAULT_WEEKS)
+
+
+@require_safe
+@policy(Policy.SCHOOL, Perm.SCHOOL_OVERVIEW)
+def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
+    """All active pupils of a school × signal groups over the last weeks (care coordinator).
+
+    Outside the user's schools, or without Perm.SCHOOL_OVERVIEW there, the page does not exist
+    (404, recorded as "access.denied"). Side effects: audit entry "school.overview". Queries: a
+    fixed number, whatever the number of pupils or observations.
+    """
+    membership = membership_at(request.user, school_id)
+    if membership is None or membership.role not in POLICY[Perm.SCHOOL_OVERVIEW]:
+        record(
+            action="access.denied",
+            request=request,
+            school_id=school_id,
+            object_type="school",
+            object_id=school_id,
+            details={"wanted": "school.overview"},
+        )
+        raise Http404
+    weeks = weeks_from(request.GET.get("weeks"))
+    year = current_school_year()
+    pupils = (
+        pupils_for(request.user, Perm.SCHOOL_OVERVIEW)
+        .filter(school_id=school_id, status=PupilStatus.ACTIVE)
+        .select_related("group")
+        .order_by("sort_name", "first_name", "pk")
+    )
+    groups = list(
+        groups_for(request.user, Perm.SCHOOL_OVERVIEW)
+        .filter(school_id=school_id, school_year=year)
+        .order_by("name")
+    )
+    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+    record(
+        action="school.overview",
+        request=request,
+        school_id=school_id,
+        object_type="school",
+        object_id=school_id,
+        details={"weeks": weeks},
+    )
+    today = timezone.localdate()
+    holders = card_holders(pupils)
+    in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(school_id=school_id)
+    to_map, to_watch = signal_lists(in_scope, today)
+    context = {
+        "worklist": {
+            "awaiting": awaiting_decision(in_scope),
+            "to_map": to_map,
+            "to_watch": to_watch,
+        },
+        "school": membership.school,
+        "overview": overview,
+        "sections": _sections(overview, groups),
+        "most_signals": most_signals(overview),
+        "card_holders": holders,
+        "overdue": list(overdue_cards(pupils, today)),
+        "minimum": MOST_SIGNALS_MINIMUM,
+        "min_days": MOST_SIGNALS_MIN_DAYS,
+        "weeks": weeks,
+        "week_choices": WEEK_CHOICES,
+    }
+    return render(request, "web/school_overview.html", context)
