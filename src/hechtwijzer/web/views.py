@@ -1,7 +1,7 @@
 """Pages of the web app: home (log-in page for anonymous visitors) and the pupil page."""
 
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -31,7 +31,9 @@ def home(request):
     if not request.user.is_authenticated:
         return login_view(request)
     if request.method not in ("GET", "HEAD"):
-        return login_view(request)  # a log-in form re-posted by an already logged-in user
+        # A log-in form re-posted by someone already logged in (a second tab, the back
+        # button): they are in, so show them their start page.
+        return redirect("home")
 
     year = current_school_year()
     sections = []

@@ -28,6 +28,13 @@ class LoginTests(TestCase):
         self.assertContains(response, "Piet Testkind")
         assert AuditEntry.objects.filter(action="auth.login", username="anna").exists()
 
+    def test_a_login_form_posted_again_when_logged_in_leads_to_the_start_page(self):
+        # Two tabs: the second still shows the log-in form at the root and is submitted.
+        assert self.client.login(username="anna", password=PASSWORD)
+        response = self.client.post("/", {"username": "anna", "password": PASSWORD})
+        self.assertRedirects(response, "/")
+        self.assertContains(self.client.get("/"), "Piet Testkind")
+
     def test_it_says_the_same_for_a_wrong_password_and_an_unknown_user(self):
         wrong = self.client.post("/accounts/login/", {"username": "anna", "password": "nope"})
         unknown = self.client.post("/accounts/login/", {"username": "nobody", "password": "nope"})
