@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.schools.models import Membership, Role
 
@@ -175,7 +176,7 @@ def record_step(request, public_id, uid):
             consulted=posted["consulted"],
             decision=posted["decision"],
         )
-    except actions.StaleVersion:
+    except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
     except ValidationError as error:
         forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}
@@ -198,7 +199,7 @@ def close_concern(request, public_id, uid):
             expected_version=_version(request),
             closed_on=_date(posted["closed_on"], "closed_on"),
         )
-    except actions.StaleVersion:
+    except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
     except ValidationError as error:
         forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}

@@ -20,7 +20,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DateField, Func, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -39,6 +39,7 @@ from hechtwijzer.access import (
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Text
 from hechtwijzer.schools.models import PupilStatus, current_school_year
+from hechtwijzer.weeks import WeekStart, recent_mondays, sunday_of, week_number, weeks_choice
 
 from .models import SCHOOL_INFORMANTS, ObservationSignal
 from .profiles import counted_groups
@@ -78,28 +79,6 @@ MOST_SIGNALS_MINIMUM = SHADE_FLOORS[1]
 MOST_SIGNALS_MIN_DAYS = 2
 
 
-class WeekStart(Func):
-    """The Monday of a date's week, computed by the database.
-
-    Django's TruncWeek is a Python function on SQLite, called once for every signal row in the
-    window; at a school's scale that call was a fifth of the school overview's server time
-    (bench/, BENCHMARKS.md). SQLite's own date() does the same in C: back six days, then
-    forward to the next Monday (or stay on it). PostgreSQL truncates natively.
-    """
-
-    output_field = DateField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, template="DATE_TRUNC('week', %(expressions)s)::date"
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, template="date(%(expressions)s, '-6 days', 'weekday 1')"
-        )
-
-
 def _level(count: int, floors: tuple[int, ...]) -> int:
     return sum(1 for floor in floors if count >= floor)
 
@@ -127,7 +106,7 @@ class Week:
     @property
     def number(self) -> int:
         """The ISO week number (weeknummer), as schools plan by."""
-        return self.start.isocalendar().week
+        return week_number(self.start)
 
 
 @dataclass(frozen=True)
@@ -202,10 +181,6 @@ def _shades() -> tuple[Shade, ...]:
     )
 
 
-def _monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def signal_overview(
     pupils: QuerySet[Pupil], *, as_of: datetime.date, weeks: int = DEFAULT_WEEKS
 ) -> Overview:
@@ -219,14 +194,10 @@ def signal_overview(
     """
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
-    start = _monday(as_of) - datetime.timedelta(weeks=weeks - 1)
     week_list = tuple(
-        Week(
-            start + datetime.timedelta(weeks=n),
-            min(start + datetime.timedelta(weeks=n, days=6), as_of),
-        )
-        for n in range(weeks)
+        Week(monday, min(sunday_of(monday), as_of)) for monday in recent_mondays(as_of, weeks)
     )
+    start = week_list[0].start
     groups = tuple(SignalGroup(code, text) for code, text in counted_groups().items())
     pupil_list = list(pupils)  # query 1
 
@@ -335,11 +306,6 @@ def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
     return sections
 
 
-def weeks_from(value: str | None) -> int:
-    """The `?weeks=` choice: one of WEEK_CHOICES, DEFAULT_WEEKS for anything else."""
-    return next((w for w in WEEK_CHOICES if value == str(w)), DEFAULT_WEEKS)
-
-
 @require_safe
 @policy(Policy.SCHOOL, Perm.SCHOOL_OVERVIEW)
 def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
@@ -360,7 +326,7 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
             details={"wanted": "school.overview"},
         )
         raise Http404
-    weeks = weeks_from(request.GET.get("weeks"))
+    weeks = weeks_choice(request.GET.get("weeks"), WEEK_CHOICES, DEFAULT_WEEKS)
     year = current_school_year()
     pupils = (
         pupils_for(request.user, Perm.SCHOOL_OVERVIEW)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hechtwijzer.access import Perm, Policy, allows, policy, pupil_for_user
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
@@ -104,7 +105,7 @@ def focus_card(request, public_id):
             actions.save_card(
                 actor=request.user, card=card, expected_version=version, rows=rows, own=own
             )
-        except actions.StaleCard:
+        except StaleVersion:
             messages.error(
                 request,
                 _(
@@ -141,8 +142,8 @@ def tick(request, public_id):
             value=not seen,
             seen=seen,
         )
-    except actions.StaleCell as error:
-        card, stale = error.card, True
+    except StaleVersion as error:
+        card, stale = error.current, True
     except ValidationError:
         raise Http404 from None
     rows = [r for r in _rows(card, {}) if r["measure"].code == code]
@@ -273,7 +274,7 @@ def evaluate(request, public_id):
                 next_evaluation=next_date,
                 summary=request.POST.get("summary", ""),
             )
-        except actions.StaleCard:
+        except StaleVersion:
             messages.error(request, _("This card was evaluated in the meantime."))
             return redirect("plans:card", pupil.public_id)
         except ValidationError as error:
@@ -349,7 +350,7 @@ def card_settings(request, public_id):
                     co_teachers=[u for u in candidates if str(u.pk) in chosen],
                     reason=request.POST.get("reason", ""),
                 )
-            except actions.StaleCard:
+            except StaleVersion:
                 messages.error(
                     request, _("Someone else changed this card in the meantime. Nothing was saved.")
                 )
