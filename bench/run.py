@@ -79,7 +79,7 @@ PACKAGE = ROOT / "src" / "hechtwijzer"
 
 def generator_fingerprint() -> str:
     """Changes whenever the generator changes: then the data is made anew."""
-    return fingerprint([PACKAGE / "schools" / "synthetic.py"])
+    return fingerprint([PACKAGE / "demo" / "synthetic.py"])
 
 
 def migrations_fingerprint() -> str:

@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "hechtwijzer.plans",
     "hechtwijzer.accounts",
     "hechtwijzer.privacy",  # retention, erasure, access export, backups, key rotation
+    "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -265,7 +266,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)  # axes' de
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hechtwijzer.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "hechtwijzer.accounts.network.client_ip"
+AXES_CLIENT_IP_CALLABLE = "hechtwijzer.network.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_ENABLE_ADMIN = False  # the admin is for school administrators, not for operators
 AXES_VERBOSE = False

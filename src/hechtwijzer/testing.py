@@ -79,6 +79,6 @@ def build_world() -> SimpleNamespace:
 
 def admin_state(instance) -> str:
     """The fingerprint an admin change form carries for `instance` (optimistic locking)."""
-    from hechtwijzer.web.admin_site import site
+    from hechtwijzer.admin_site import site
 
     return site._registry[type(instance)].record_state(instance)

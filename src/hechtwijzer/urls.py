@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from hechtwijzer.admin_site import site
 from hechtwijzer.web import school_overview, views
-from hechtwijzer.web.admin_site import site
 from hechtwijzer.web.converters import PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from hechtwijzer.access import administered_schools
-from hechtwijzer.web.admin_site import site
+from hechtwijzer.admin_site import site
 
 from .models import AuditEntry
 

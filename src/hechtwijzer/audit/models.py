@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hechtwijzer.network import client_ip
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -79,7 +81,6 @@ def record(
     concerned (the pupil's school unless `school_id` is given).
     """
     from hechtwijzer.access import role_at
-    from hechtwijzer.accounts.network import client_ip
 
     if actor is None and request is not None:
         actor = request.user

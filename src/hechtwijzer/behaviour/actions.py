@@ -5,7 +5,7 @@ the pupil's group, staff given access to the pupil and the care coordinator keep
 validates, writes, and records the audit entry in one transaction. Validation errors are raised
 as a `ValidationError` keyed by form field before anything is written. The card and the
 programme are saved with optimistic locking: a save based on an older version raises
-`StaleVersion` and changes nothing.
+`StaleVersion` (hechtwijzer.locking) and changes nothing.
 
 Audit entries name what changed, never the goals' or blocks' text.
 """
@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import record
+from hechtwijzer.locking import StaleVersion, check_version
 from hechtwijzer.schools.models import Pupil
+from hechtwijzer.weeks import is_school_day
 
 from .models import (
     DEFAULT_DAY_PARTS,
@@ -39,7 +41,6 @@ from .models import (
     Score,
     ScoreValue,
 )
-from .weeks import is_school_day
 
 GOAL_MIN_LENGTH = 3
 GOAL_MAX_LENGTH = 120
@@ -53,17 +54,6 @@ START_DAYS_BACK = 365
 START_DAYS_AHEAD = 92
 # Words that usually mean a goal says what the pupil should *not* do (a hint, never an error).
 NEGATIONS = {"niet", "geen", "nooit", "not", "no", "never", "don't", "dont", "won't", "stop"}
-
-
-class StaleVersion(Exception):
-    """The card or programme changed since the form was opened; nothing was saved.
-
-    `current` is the current state (None when there is none any more).
-    """
-
-    def __init__(self, current: Any) -> None:
-        super().__init__("stale version")
-        self.current = current
 
 
 def _check(actor: Any, pupil: Pupil) -> None:
@@ -176,8 +166,7 @@ def start_card(
                 .filter(pupil=pupil, archived_at__isnull=True)
                 .first()
             )
-            if (current.uid if current else None) != (replaces or None):
-                raise StaleVersion(current)
+            check_version(current, replaces or None, field="uid")
             if current is not None:
                 current.pupil = pupil
                 _archive(current, actor, replaced=True)
@@ -204,16 +193,14 @@ def start_card(
             )
     except IntegrityError:
         # Someone started a card at the same moment (the one-current-card constraint).
-        raise StaleVersion(current_card(pupil)) from None
+        raise StaleVersion(current=current_card(pupil), field="uid") from None
     return card
 
 
 def _lock(card: BehaviourCard, expected_version: int) -> BehaviourCard:
     current = BehaviourCard.objects.select_for_update().get(pk=card.pk)
     current.pupil = card.pupil
-    if current.version != expected_version or current.is_archived:
-        raise StaleVersion(current)
-    return current
+    return check_version(current, expected_version, closed=current.is_archived)
 
 
 def update_card(
@@ -352,8 +339,7 @@ def set_scores(
     with transaction.atomic():
         # Lock the card: score writes of one card happen one at a time, and not after archiving.
         locked = BehaviourCard.objects.select_for_update().get(pk=card.pk)
-        if locked.is_archived or locked.day_parts != card.day_parts:
-            raise StaleVersion(locked)
+        check_version(locked, card.day_parts, field="day_parts", closed=locked.is_archived)
         existing = {(s.goal, s.day_part): s for s in Score.objects.filter(card=card, day=day)}
         now = timezone.now()
         create, update, delete = [], [], []
@@ -468,8 +454,7 @@ def save_programme(
     try:
         with transaction.atomic():
             current = DayProgramme.objects.select_for_update().filter(pupil=pupil).first()
-            if (current.version if current else 0) != expected_version:
-                raise StaleVersion(current)
+            check_version(current, expected_version, absent=0)
             if current is None:
                 programme = DayProgramme.objects.create(pupil=pupil, title=title, created_by=actor)
                 action = "day_programme.create"
@@ -500,5 +485,5 @@ def save_programme(
             )
     except IntegrityError:
         # Someone created the programme at the same moment (one programme per pupil).
-        raise StaleVersion(DayProgramme.objects.filter(pupil=pupil).first()) from None
+        raise StaleVersion(current=DayProgramme.objects.filter(pupil=pupil).first()) from None
     return programme

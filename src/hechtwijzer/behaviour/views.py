@@ -7,8 +7,6 @@ that one score at once (`score_cell`). The print views are pages of their own wi
 site's header, menus or anything about observations: only the pupil's first name and the tool.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -23,9 +21,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hechtwijzer.access import Perm
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
+from hechtwijzer.locking import StaleVersion
+from hechtwijzer.weeks import (
+    WEEK,
+    latest_school_day,
+    monday_of,
+    next_school_day,
+    parse_day,
+    previous_school_day,
+    recent_mondays,
+    school_days,
+    week_number,
+)
 
 from . import actions
-from .actions import StaleVersion
 from .forms import (
     BlockFormSet,
     CardForm,
@@ -37,15 +46,7 @@ from .forms import (
     score_choices,
 )
 from .models import BehaviourCard, DayProgramme, Pictogram, Score, ScoreValue
-from .weeks import (
-    latest_school_day,
-    monday_of,
-    next_school_day,
-    parse_day,
-    previous_school_day,
-    school_days,
-    trend,
-)
+from .trend import trend
 
 TREND_WEEKS = 8
 PROGRAMME_MEASURES = ("sticordi_13", "sticordi_21")  # visible day programme, keeping to a plan
@@ -96,11 +97,7 @@ def _week_context(request, card: BehaviourCard) -> dict:
     last = max(first, monday_of(end))
     wanted = parse_day(request.GET.get("week"))
     monday = min(max(monday_of(wanted) if wanted else last, first), last)
-    mondays = [
-        monday - datetime.timedelta(weeks=n)
-        for n in range(TREND_WEEKS - 1, -1, -1)
-        if monday - datetime.timedelta(weeks=n) >= first
-    ]
+    mondays = [m for m in recent_mondays(monday, TREND_WEEKS) if m >= first]
     days = school_days(monday)
     rows = list(
         Score.objects.filter(card=card, day__gte=mondays[0], day__lte=days[-1]).values_list(
@@ -136,10 +133,10 @@ def _week_context(request, card: BehaviourCard) -> dict:
         "week": {
             "monday": monday,
             "friday": days[-1],
-            "number": monday.isocalendar().week,
+            "number": week_number(monday),
         },
-        "prev_week": monday - datetime.timedelta(weeks=1) if monday > first else None,
-        "next_week": monday + datetime.timedelta(weeks=1) if monday < last else None,
+        "prev_week": monday - WEEK if monday > first else None,
+        "next_week": monday + WEEK if monday < last else None,
         "columns": columns,
         "grid": grid,
         "goals": goals,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.locking import lock_version
 from hechtwijzer.schools.models import Pupil
 
 from .factors import CATALOG_KIND
@@ -108,14 +109,6 @@ def remove_factor(*, actor: Any, factor: PupilFactor) -> None:
 
 MAX_CONCERN_LENGTH = 4000
 MAX_STEP_TEXT_LENGTH = 2000
-
-
-class StaleVersion(Exception):
-    """The concern changed since the form was opened; nothing was saved."""
-
-    def __init__(self, current: SafeguardingConcern) -> None:
-        super().__init__("stale version")
-        self.current = current
 
 
 def route_for(pupil: Pupil) -> str:
@@ -207,10 +200,7 @@ def _lock(concern: SafeguardingConcern, actor: Any, expected_version: int) -> Sa
     """Reload the concern for update and check it is still the version the user saw."""
     if not allows(actor, Perm.VIEW_SAFEGUARDING, concern.pupil):
         raise PermissionDenied
-    current = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
-    if current.version != expected_version:
-        raise StaleVersion(current)
-    return current
+    return lock_version(SafeguardingConcern.objects, concern.pk, expected_version)
 
 
 def record_step(

@@ -26,6 +26,7 @@ from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.schools.models import Membership, Role
 
@@ -175,7 +176,7 @@ def record_step(request, pupil, uid):
             consulted=posted["consulted"],
             decision=posted["decision"],
         )
-    except actions.StaleVersion:
+    except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
     except ValidationError as error:
         forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}
@@ -197,7 +198,7 @@ def close_concern(request, pupil, uid):
             expected_version=_version(request),
             closed_on=_date(posted["closed_on"], "closed_on"),
         )
-    except actions.StaleVersion:
+    except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
     except ValidationError as error:
         forms = {concern.uid: {"errors": error.message_dict, "posted": posted}}

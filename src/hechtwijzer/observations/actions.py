@@ -20,20 +20,13 @@ from django.utils.translation import gettext as _
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.locking import lock_version
 from hechtwijzer.schools.models import Pupil, Role
 
 from .models import Company, Informant, Moment, Observation, ObservationSignal, Setting
 
 MAX_NOTE_LENGTH = 2000
 REPORTED = {Informant.PARENT, Informant.PUPIL}
-
-
-class StaleVersion(Exception):
-    """The observation changed since the form was opened; nothing was saved."""
-
-    def __init__(self, current: Observation) -> None:
-        super().__init__("stale version")
-        self.current = current
 
 
 def informant_for(actor: Any, pupil: Pupil) -> str:
@@ -176,10 +169,7 @@ def _lock(observation: Observation, actor: Any, expected_version: int) -> Observ
     """Reload the row for update and check it is still the version the user saw."""
     if not may_correct(actor, observation) or not allows(actor, Perm.VIEW_PUPIL, observation.pupil):
         raise PermissionDenied
-    current = Observation.objects.select_for_update().get(pk=observation.pk)
-    if current.version != expected_version:
-        raise StaleVersion(current)
-    return current
+    return lock_version(Observation.objects, observation.pk, expected_version)
 
 
 def correct_observation(

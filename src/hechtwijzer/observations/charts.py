@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.utils.translation import get_language
 
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.weeks import monday_of, recent_mondays
 
 from .actions import may_correct
 from .models import (
@@ -56,13 +57,10 @@ class WeekBar:
     summary: str = ""
 
 
-def _monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
     """Signals per week for the last CHART_WEEKS weeks, split by signal group (one query)."""
-    first = _monday(today) - datetime.timedelta(weeks=CHART_WEEKS - 1)
+    mondays = recent_mondays(today, CHART_WEEKS)
+    first = mondays[0]
     rows = (
         ObservationSignal.objects.counted(first, today)
         .filter(pupil=pupil)
@@ -71,12 +69,11 @@ def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
     )
     counts: dict[datetime.date, Counter] = defaultdict(Counter)
     for row in rows:
-        counts[_monday(row["observed_on"])][row["signal_group"]] += row["n"]
+        counts[monday_of(row["observed_on"])][row["signal_group"]] += row["n"]
     vocabulary = counted_groups()
     language = get_language()
     weeks = []
-    for week in range(CHART_WEEKS):
-        start = first + datetime.timedelta(weeks=week)
+    for start in mondays:
         weeks.append((start, [(g, counts[start][g]) for g in vocabulary if counts[start][g]]))
     bar_max = max((sum(n for _g, n in per_group) for _s, per_group in weeks), default=0)
     bars = [

@@ -20,10 +20,11 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, DateField, Func, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from hechtwijzer.catalog import Text
+from hechtwijzer.weeks import WeekStart, recent_mondays, sunday_of, week_number
 
 from .models import ObservationSignal
 from .profiles import counted_groups
@@ -57,28 +58,6 @@ MOST_SIGNALS_MINIMUM = SHADE_FLOORS[1]
 MOST_SIGNALS_MIN_DAYS = 2
 
 
-class WeekStart(Func):
-    """The Monday of a date's week, computed by the database.
-
-    Django's TruncWeek is a Python function on SQLite, called once for every signal row in the
-    window; at a school's scale that call was a fifth of the school overview's server time
-    (bench/, BENCHMARKS.md). SQLite's own date() does the same in C: back six days, then
-    forward to the next Monday (or stay on it). PostgreSQL truncates natively.
-    """
-
-    output_field = DateField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, template="DATE_TRUNC('week', %(expressions)s)::date"
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler, connection, template="date(%(expressions)s, '-6 days', 'weekday 1')"
-        )
-
-
 def _level(count: int, floors: tuple[int, ...]) -> int:
     return sum(1 for floor in floors if count >= floor)
 
@@ -106,7 +85,7 @@ class Week:
     @property
     def number(self) -> int:
         """The ISO week number (weeknummer), as schools plan by."""
-        return self.start.isocalendar().week
+        return week_number(self.start)
 
 
 @dataclass(frozen=True)
@@ -181,10 +160,6 @@ def _shades() -> tuple[Shade, ...]:
     )
 
 
-def _monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def signal_overview(
     pupils: QuerySet[Pupil], *, as_of: datetime.date, weeks: int = DEFAULT_WEEKS
 ) -> Overview:
@@ -198,14 +173,10 @@ def signal_overview(
     """
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
-    start = _monday(as_of) - datetime.timedelta(weeks=weeks - 1)
     week_list = tuple(
-        Week(
-            start + datetime.timedelta(weeks=n),
-            min(start + datetime.timedelta(weeks=n, days=6), as_of),
-        )
-        for n in range(weeks)
+        Week(monday, min(sunday_of(monday), as_of)) for monday in recent_mondays(as_of, weeks)
     )
+    start = week_list[0].start
     groups = tuple(SignalGroup(code, text) for code, text in counted_groups().items())
     pupil_list = list(pupils)  # query 1
 

@@ -21,6 +21,7 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
@@ -215,7 +216,7 @@ def correct(request, pupil, uid):
                 moment=data["moment"],
                 note=data["note"],
             )
-        except actions.StaleVersion as stale:
+        except StaleVersion as stale:
             messages.error(
                 request,
                 _(
@@ -267,7 +268,7 @@ def withdraw(request, pupil, uid):
         actions.withdraw_observation(
             actor=request.user, observation=observation, expected_version=version
         )
-    except actions.StaleVersion:
+    except StaleVersion:
         messages.error(
             request, _("This observation was changed in the meantime; check it and try again.")
         )

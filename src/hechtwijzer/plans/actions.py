@@ -2,12 +2,12 @@
 
 Each takes the acting user as `actor`, checks the access policy, validates and writes the audit
 entry in one transaction. Two teachers may work on one card at once; nothing they do silently
-overwrites the other:
+overwrites the other (optimistic locking, hechtwijzer.locking):
 
 - a tick (one column of one row, the htmx path) says which value the user saw; if the cell
-  changed meanwhile the tick is refused (`StaleCell`) and the current state shown;
+  changed meanwhile the tick is refused (`StaleVersion`) and the current state shown;
 - a save of the whole card (the form without JavaScript) carries the card's `lock_version`; if
-  anything changed since the form was opened the save is refused (`StaleCard`).
+  anything changed since the form was opened the save is refused (`StaleVersion`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
+from hechtwijzer.locking import StaleVersion, check_version
 from hechtwijzer.observations.models import ObservationSignal
 from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.schools.models import Pupil
@@ -37,22 +38,6 @@ DEFAULT_PERIOD_WEEKS = 6
 MAX_NOTE = 500
 MAX_OWN_MEASURE = 300
 COLUMNS = ("doing", "trying")
-
-
-class StaleCell(Exception):
-    """The cell changed since the user saw it; nothing was saved."""
-
-    def __init__(self, card: FocusCard) -> None:
-        super().__init__("stale cell")
-        self.card = card
-
-
-class StaleCard(Exception):
-    """The card changed since the form was opened; nothing was saved."""
-
-    def __init__(self, card: FocusCard) -> None:
-        super().__init__("stale card")
-        self.card = card
 
 
 def card_rows() -> tuple[Measure, ...]:
@@ -129,7 +114,7 @@ def set_column(
     *, actor: Any, pupil: Pupil, measure_code: str, column: str, value: bool, seen: bool
 ) -> FocusCard:
     """Tick or untick one column of one catalog row (one tap). `seen` is the value the user
-    saw before tapping; if the cell holds something else now, StaleCell. Starts the card when
+    saw before tapping; if the cell holds something else now, StaleVersion. Starts the card when
     the pupil has none yet. Audit `focuscard.tick`."""
     _require(actor, pupil)
     if column not in COLUMNS or measure_code not in _row_codes():
@@ -138,10 +123,10 @@ def set_column(
     with transaction.atomic():
         card = FocusCard.objects.select_for_update().get(pk=card.pk)
         if not card.is_open:
-            raise StaleCell(card)
+            raise StaleVersion(current=card, field=column)
         entry = card.entries.filter(measure_code=measure_code).first()
         if bool(entry and getattr(entry, column)) != seen:
-            raise StaleCell(card)
+            raise StaleVersion(current=card, field=column)
         if entry is None:
             entry = CardEntry(card=card, measure_code=measure_code)
         setattr(entry, column, value)
@@ -168,7 +153,7 @@ def save_card(
     own: dict[str, RowState],
 ) -> FocusCard:
     """Save the whole card at once (the form without JavaScript): every catalog row's columns
-    and note, and the columns of the own measures (keyed by uid). Refused with StaleCard when
+    and note, and the columns of the own measures (keyed by uid). Refused with StaleVersion when
     the card changed since `expected_version`. Audit `focuscard.save`."""
     _require(actor, card.pupil)
     codes = _row_codes()
@@ -185,8 +170,7 @@ def save_card(
         )
     with transaction.atomic():
         current = FocusCard.objects.select_for_update().get(pk=card.pk)
-        if current.lock_version != expected_version or not current.is_open:
-            raise StaleCard(current)
+        check_version(current, expected_version, field="lock_version", closed=not current.is_open)
         existing = {e.measure_code: e for e in current.entries.all()}
         changed = 0
         for code, state in rows.items():
@@ -237,8 +221,7 @@ def update_settings(
         )
     with transaction.atomic():
         current = FocusCard.objects.select_for_update().get(pk=card.pk)
-        if current.lock_version != expected_version or not current.is_open:
-            raise StaleCard(current)
+        check_version(current, expected_version, field="lock_version", closed=not current.is_open)
         current.period_start, current.evaluation_due = period_start, evaluation_due
         current.reason = (reason or "").strip()
         current.lock_version += 1
@@ -333,7 +316,7 @@ def evaluate(
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not card.is_open:
-        raise StaleCard(card)
+        raise StaleVersion(current=card, field="closed_at")
     if today < card.evaluation_due:
         errors["__all__"] = [
             _("This card is evaluated on or after %(date)s.")
@@ -367,7 +350,7 @@ def evaluate(
     with transaction.atomic():
         current = FocusCard.objects.select_for_update().get(pk=card.pk)
         if not current.is_open:
-            raise StaleCard(current)
+            raise StaleVersion(current=current, field="closed_at")
         evaluation = Evaluation.objects.create(
             card=current,
             evaluated_on=today,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
@@ -102,7 +103,7 @@ def focus_card(request, pupil):
             actions.save_card(
                 actor=request.user, card=card, expected_version=version, rows=rows, own=own
             )
-        except actions.StaleCard:
+        except StaleVersion:
             messages.error(
                 request,
                 _(
@@ -137,8 +138,8 @@ def tick(request, pupil):
             value=not seen,
             seen=seen,
         )
-    except actions.StaleCell as error:
-        card, stale = error.card, True
+    except StaleVersion as error:
+        card, stale = error.current, True
     except ValidationError:
         raise Http404 from None
     rows = [r for r in _rows(card, {}) if r["measure"].code == code]
@@ -265,7 +266,7 @@ def evaluate(request, pupil):
                 next_evaluation=next_date,
                 summary=request.POST.get("summary", ""),
             )
-        except actions.StaleCard:
+        except StaleVersion:
             messages.error(request, _("This card was evaluated in the meantime."))
             return redirect("plans:card", pupil.public_id)
         except ValidationError as error:
@@ -336,7 +337,7 @@ def card_settings(request, pupil):
                     co_teachers=[u for u in candidates if str(u.pk) in chosen],
                     reason=request.POST.get("reason", ""),
                 )
-            except actions.StaleCard:
+            except StaleVersion:
                 messages.error(
                     request, _("Someone else changed this card in the meantime. Nothing was saved.")
                 )

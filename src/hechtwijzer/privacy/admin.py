@@ -4,9 +4,9 @@ functions (policy check and audit entry); narrowed to the schools the user admin
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from hechtwijzer.admin_site import ScopedModelAdmin, site
 from hechtwijzer.schools.admin import SchoolScopedAdmin, _schools
 from hechtwijzer.schools.models import Pupil
-from hechtwijzer.web.admin_site import ScopedModelAdmin, site
 
 from . import actions
 from .models import RetentionHold, RetentionPolicy

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.access import administered_schools, may_administer
+from hechtwijzer.admin_site import ScopedModelAdmin, site
 from hechtwijzer.audit.models import record
-from hechtwijzer.web.admin_site import ScopedModelAdmin, site
 
 from . import actions
 from .models import Group, Membership, Pupil, Role, School, current_school_year

@@ -1,4 +1,4 @@
-from .admin_site import site
+from hechtwijzer.admin_site import site
 
 
 def navigation(request):

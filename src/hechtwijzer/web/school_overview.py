@@ -30,6 +30,7 @@ from hechtwijzer.observations.overview import (
 )
 from hechtwijzer.plans.actions import card_holders, overdue_cards
 from hechtwijzer.schools.models import PupilStatus, current_school_year
+from hechtwijzer.weeks import weeks_choice
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -62,11 +63,6 @@ def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
     return sections
 
 
-def weeks_from(value: str | None) -> int:
-    """The `?weeks=` choice: one of WEEK_CHOICES, DEFAULT_WEEKS for anything else."""
-    return next((w for w in WEEK_CHOICES if value == str(w)), DEFAULT_WEEKS)
-
-
 @require_safe
 @policy(Policy.SCHOOL, Perm.SCHOOL_OVERVIEW)
 def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
@@ -87,7 +83,7 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
             details={"wanted": "school.overview"},
         )
         raise Http404
-    weeks = weeks_from(request.GET.get("weeks"))
+    weeks = weeks_choice(request.GET.get("weeks"), WEEK_CHOICES, DEFAULT_WEEKS)
     year = current_school_year()
     pupils = (
         pupils_for(request.user, Perm.SCHOOL_OVERVIEW)

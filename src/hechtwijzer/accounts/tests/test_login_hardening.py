@@ -112,7 +112,7 @@ class ThrottlingTests(TestCase):
     def test_behind_a_proxy_it_throttles_the_address_the_proxy_saw(self):
         from django.test import RequestFactory
 
-        from hechtwijzer.accounts.network import client_ip
+        from hechtwijzer.network import client_ip
 
         request = RequestFactory().get(
             "/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7"

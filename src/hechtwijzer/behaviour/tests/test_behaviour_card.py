@@ -16,9 +16,10 @@ from django.utils import timezone
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.behaviour import actions
 from hechtwijzer.behaviour.models import BehaviourCard, Score
-from hechtwijzer.behaviour.weeks import monday_of, next_school_day, school_days, trend
+from hechtwijzer.behaviour.trend import trend
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.weeks import monday_of, next_school_day, school_days
 
 GOALS = ["Ik blijf op mijn plek tijdens de instructie", "Ik vraag om hulp als ik vastloop"]
 # Nothing on the desk sheet may speak of the school's concerns about the pupil.

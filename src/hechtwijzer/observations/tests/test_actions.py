@@ -8,6 +8,7 @@ from django.test import TestCase
 from django.utils import timezone, translation
 
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations import actions
 from hechtwijzer.observations.models import Informant, ObservationSignal
 from hechtwijzer.schools.models import PupilAccessGrant
@@ -82,7 +83,7 @@ class ObservationActionTests(TestCase):
             note="aangevuld",
         )
         assert corrected.version == 2 and corrected.note == "aangevuld"
-        with pytest.raises(actions.StaleVersion) as stale:
+        with pytest.raises(StaleVersion) as stale:
             actions.correct_observation(
                 actor=self.w.anna, observation=obs, expected_version=1, signals=["impulsive"]
             )

@@ -17,6 +17,7 @@ from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.observations import actions
 from hechtwijzer.observations.models import Informant, Observation, ObservationSignal
 from hechtwijzer.observations.overview import (
+    DEFAULT_WEEKS,
     MOST_SIGNALS_MINIMUM,
     SHADE_FLOORS,
     most_signals,
@@ -25,7 +26,8 @@ from hechtwijzer.observations.overview import (
 from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import PASSWORD, build_world
-from hechtwijzer.web.school_overview import weeks_from
+from hechtwijzer.web.school_overview import WEEK_CHOICES
+from hechtwijzer.weeks import weeks_choice
 
 GROUPS = ("behaviour", "learning", "inhibited", "disinhibited", "pattern")
 # One signal of each group, for bulk data.
@@ -207,7 +209,8 @@ class SignalOverviewTests(TestCase):
         assert [row.pupil.first_name for row in most_signals(overview, limit=1)] == ["Piet"]
 
     def test_the_weeks_choice_is_4_8_or_12(self):
-        assert [weeks_from(v) for v in ("4", "8", "12", "99", "", None, "-1", "8x")] == [
+        values = ("4", "8", "12", "99", "", None, "-1", "8x")
+        assert [weeks_choice(v, WEEK_CHOICES, DEFAULT_WEEKS) for v in values] == [
             4,
             8,
             12,

@@ -17,8 +17,8 @@ from django.views import i18n as i18n_views
 from django.views import static as static_views
 
 from hechtwijzer.access import Perm
+from hechtwijzer.admin_site import HechtwijzerAdminSite, site
 from hechtwijzer.door import Policy, policy
-from hechtwijzer.web.admin_site import HechtwijzerAdminSite, site
 
 # Views we do not own, each with the reason it needs no declaration of ours.
 ALLOWED_FUNCTIONS = {

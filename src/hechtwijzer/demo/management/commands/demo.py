@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hechtwijzer.schools import demo
+from hechtwijzer.demo import schools as demo
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ Design choices, and why:
 - Timestamps are those of the day the thing happened, not of the run: `auto_now(_add)` is
   switched off for the models whose dates pages depend on, while they are inserted.
 
-Everything is fictional (names from `schools.demo`); schools are marked `is_demo`.
+Everything is fictional (names from `demo.schools`); schools are marked `is_demo`.
 """
 
 from __future__ import annotations
@@ -69,9 +69,7 @@ from hechtwijzer.plans.models import (
     Outcome,
     OwnMeasure,
 )
-
-from .demo import FIRST_NAMES, LAST_NAMES, PASSWORD_ALPHABET
-from .models import (
+from hechtwijzer.schools.models import (
     Group,
     Membership,
     Pupil,
@@ -82,6 +80,9 @@ from .models import (
     current_school_year,
     surname_sort_key,
 )
+from hechtwijzer.weeks import is_school_day
+
+from .schools import FIRST_NAMES, LAST_NAMES, PASSWORD_ALPHABET
 
 User = get_user_model()
 
@@ -496,7 +497,7 @@ class _SchoolBuilder:
         self.days = [
             first + datetime.timedelta(days=n)
             for n in range(DAYS)
-            if (first + datetime.timedelta(days=n)).weekday() < 5
+            if is_school_day(first + datetime.timedelta(days=n))
         ]
         self._afternoon: dict[datetime.date, datetime.datetime] = {}
         self.audit: list[tuple] = []  # rows for AUDIT_COLUMNS

@@ -1,8 +1,8 @@
-"""School weeks and the behaviour card's trend: plain Python, no database.
+"""The behaviour card's trend: plain Python, no database (the weeks: hechtwijzer.weeks).
 
-A school week is Monday to Friday. The trend is, per week and per goal, the share of the
-scored day parts in which the goal succeeded: day parts without a score do not count, so a week
-with two scores, both "succeeded", is 100 % on two scores (the table shows both numbers).
+The trend is, per school week (Monday to Friday) and per goal, the share of the scored day
+parts in which the goal succeeded: day parts without a score do not count, so a week with two
+scores, both "succeeded", is 100 % on two scores (the table shows both numbers).
 """
 
 from __future__ import annotations
@@ -11,48 +11,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-SCHOOL_DAYS = 5
+from hechtwijzer.weeks import friday_of, monday_of, week_number
+
 SUCCEEDED = 2
 BAR_STEPS = 20  # bar widths in steps of 5 %, the `w0` … `w20` classes of app.css
-
-
-def monday_of(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def school_days(monday: datetime.date) -> list[datetime.date]:
-    return [monday + datetime.timedelta(days=n) for n in range(SCHOOL_DAYS)]
-
-
-def is_school_day(day: datetime.date) -> bool:
-    return day.weekday() < SCHOOL_DAYS
-
-
-def parse_day(value: str | None) -> datetime.date | None:
-    """A date from `YYYY-MM-DD`, or None when missing or malformed."""
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
-
-
-def previous_school_day(day: datetime.date) -> datetime.date:
-    day -= datetime.timedelta(days=1)
-    while not is_school_day(day):
-        day -= datetime.timedelta(days=1)
-    return day
-
-
-def next_school_day(day: datetime.date) -> datetime.date:
-    day += datetime.timedelta(days=1)
-    while not is_school_day(day):
-        day += datetime.timedelta(days=1)
-    return day
-
-
-def latest_school_day(day: datetime.date) -> datetime.date:
-    """`day` itself on a school day, else the Friday before it."""
-    return day if is_school_day(day) else previous_school_day(day)
 
 
 @dataclass(frozen=True)
@@ -80,11 +42,11 @@ class TrendWeek:
 
     @property
     def number(self) -> int:
-        return self.monday.isocalendar().week
+        return week_number(self.monday)
 
     @property
     def friday(self) -> datetime.date:
-        return self.monday + datetime.timedelta(days=SCHOOL_DAYS - 1)
+        return friday_of(self.monday)
 
 
 def trend(

@@ -47,10 +47,10 @@ from typing import Any
 from django.utils import timezone
 
 from hechtwijzer.care.actions import concern_signals, pass_on_concern, record_factor, record_step
+from hechtwijzer.observations import actions
+from hechtwijzer.observations.models import Company, Informant, Moment, Observation, Setting
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
-
-from . import actions
-from .models import Company, Informant, Moment, Observation, Setting
+from hechtwijzer.weeks import latest_school_day, previous_school_day
 
 
 def _as_if_logged_on(observation: Observation, day: datetime.date) -> None:
@@ -322,7 +322,7 @@ class Factor:
     note: str
 
 
-# Per demo school (its key in schools.demo): which pictures, and which factors for whom. Each
+# Per demo school (its key in demo.schools): which pictures, and which factors for whom. Each
 # school has one pupil with a parent-level risk and one with a child-level risk that a
 # parent-level protective factor could offset, and one recorded explanation of a type picture
 # (foster care, adoption). No safeguarding risk factors: the safety concerns come from what
@@ -351,12 +351,11 @@ PLAN: dict[str, tuple[tuple[Picture, ...], tuple[Factor, ...]]] = {
 
 def school_days(today: datetime.date, count: int = SCHOOL_DAYS) -> list[datetime.date]:
     """The last `count` weekdays up to `today`, newest first (no holiday calendar)."""
-    day = today - datetime.timedelta(days=max(0, today.weekday() - 4))
+    day = latest_school_day(today)
     days = []
     while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day -= datetime.timedelta(days=1)
+        days.append(day)
+        day = previous_school_day(day)
     return days
 
 

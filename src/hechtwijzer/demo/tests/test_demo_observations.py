@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from hechtwijzer.care.models import FactorKind, PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.demo.observations import PLAN
 from hechtwijzer.engine import Profile
-from hechtwijzer.observations.demo import PLAN
 from hechtwijzer.observations.models import Informant
 from hechtwijzer.observations.models import Observation as ObservationRow
 from hechtwijzer.observations.profiles import build_profile
@@ -34,7 +34,7 @@ PICTURES = {picture.key: picture for pictures, _factors in PLAN.values() for pic
 
 
 def plan_key(school: School) -> str:
-    from hechtwijzer.schools.demo import DEMO_SCHOOLS
+    from hechtwijzer.demo.schools import DEMO_SCHOOLS
 
     return next(spec.key for spec in DEMO_SCHOOLS if spec.name == school.name)
 
@@ -205,13 +205,13 @@ class DemoObservationTests(TestCase):
             assert not any(p.risk.safeguarding for p in self.profiles[school.pk].values())
 
     def test_the_plan_covers_both_demo_schools(self):
-        from hechtwijzer.schools.demo import DEMO_SCHOOLS
+        from hechtwijzer.demo.schools import DEMO_SCHOOLS
 
         assert set(PLAN) == {spec.key for spec in DEMO_SCHOOLS}
 
 
 def test_school_days_are_weekdays_up_to_today_newest_first():
-    from hechtwijzer.observations.demo import school_days
+    from hechtwijzer.demo.observations import school_days
 
     sunday = datetime.date(2026, 3, 15)
     days = school_days(sunday)

@@ -1,4 +1,5 @@
-"""The client's address for log-in throttling (django-axes' AXES_CLIENT_IP_CALLABLE)."""
+"""The client's address as the trusted proxies report it: for log-in throttling (django-axes'
+AXES_CLIENT_IP_CALLABLE) and the audit trail. A shared module: it needs nothing but settings."""
 
 from django.conf import settings
 

@@ -3,10 +3,11 @@
 Django's admin is used for managing groups, staff and pupil records, but its access rules are
 ours: a school administrator sees and changes only their own school's objects (the access
 policy decides), and Django's own staff flag and model permissions play no part.
+
+A shared module rather than part of an app: every app's admin.py registers its pages here, so
+it sits below them (it imports only the access policy and hechtwijzer.locking).
 """
 
-import hashlib
-import json
 from functools import update_wrapper
 
 from django import forms
@@ -18,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.access import administered_schools
+from hechtwijzer.locking import StaleVersion, check_fingerprint, fingerprint
 
 
 class HechtwijzerAdminSite(admin.AdminSite):
@@ -81,18 +83,14 @@ class ScopedModelAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # bulk deletes would bypass the domain functions
         return actions
 
-    # --- optimistic locking -------------------------------------------------------------------
+    # --- optimistic locking (hechtwijzer.locking) ----------------------------------------------
     # Two administrators may edit one record at once. The change form carries a fingerprint of
     # the record as it was shown; a save is refused when the record changed since, so nobody
     # silently overwrites the other (no version column needed on every model).
 
     def record_state(self, obj) -> str:
         """A fingerprint of everything the change form edits about `obj`."""
-        data = {f.attname: str(f.value_from_object(obj)) for f in obj._meta.concrete_fields}
-        for f in obj._meta.many_to_many:
-            data[f.name] = sorted(o.pk for o in f.value_from_object(obj))
-        data.update(self.extra_state(obj))
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        return fingerprint(obj, self.extra_state(obj))
 
     def extra_state(self, obj) -> dict:
         """More that the change form edits (e.g. the staff member's user account)."""
@@ -123,13 +121,17 @@ class ScopedModelAdmin(admin.ModelAdmin):
             def clean(self):
                 data = super().clean()
                 current = type(obj)._default_manager.get(pk=obj.pk)
-                if self.data.get("seen_state") != admin_page.record_state(current):
+                try:
+                    check_fingerprint(
+                        current, self.data.get("seen_state"), extra=admin_page.extra_state(current)
+                    )
+                except StaleVersion:
                     raise ValidationError(
                         _(
                             "Someone else changed this record in the meantime. Nothing was "
                             "saved; reload the page to see the current version."
                         )
-                    )
+                    ) from None
                 return data
 
         return LockedForm

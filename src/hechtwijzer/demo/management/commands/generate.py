@@ -1,10 +1,10 @@
-"""`hechtwijzer generate`: a large synthetic dataset for benchmarks (see schools.synthetic)."""
+"""`hechtwijzer generate`: a large synthetic dataset for benchmarks (see demo.synthetic)."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hechtwijzer.schools import synthetic
+from hechtwijzer.demo import synthetic
 
 
 class Command(BaseCommand):

@@ -15,11 +15,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from hechtwijzer.observations.demo import add_observations
-from hechtwijzer.plans.demo import add_focus_cards
+from hechtwijzer.schools import actions
+from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
-from . import actions
-from .models import DemoLogin, Membership, Role, School, current_school_year
+from .observations import add_observations
+from .plans import add_focus_cards
 
 User = get_user_model()
 

@@ -16,10 +16,10 @@ from django.utils import timezone
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care.models import ROUTE_STEPS, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.demo import synthetic
 from hechtwijzer.observations.models import Observation, ObservationSignal
 from hechtwijzer.plans.actions import signal_figures
 from hechtwijzer.plans.models import Evaluation, FocusCard
-from hechtwijzer.schools import synthetic
 from hechtwijzer.schools.models import Group, Membership, Pupil, School
 
 SMALL = ("--pupils-per-school", "32", "--observations-per-pupil", "10")

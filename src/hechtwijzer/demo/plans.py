@@ -1,4 +1,4 @@
-"""Demo focus cards for the pupils with clear pictures (see observations.demo).
+"""Demo focus cards for the pupils with clear pictures (see demo.observations).
 
 Per school: the disinhibited pupil's card was evaluated once (version 2 is running), the
 inhibited pupil's card is overdue for evaluation, and the ambivalent pupil's card started two
@@ -14,10 +14,9 @@ import datetime
 from django.utils import timezone
 
 from hechtwijzer.observations.profiles import build_profile
+from hechtwijzer.plans import actions
+from hechtwijzer.plans.models import FocusCard
 from hechtwijzer.schools.models import Membership, Pupil, Role
-
-from . import actions
-from .models import FocusCard
 
 OWN_MEASURES = {
     "disinhibited": "Vaste plek naast mij bij het in de rij staan; ik geef een hand bij de deur.",
