@@ -164,7 +164,7 @@ def save_card(
     if long_notes:
         raise ValidationError(
             {
-                f"note_{code}": [_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}]
+                code: [_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}]
                 for code in long_notes
             }
         )
@@ -307,8 +307,9 @@ def evaluate(
     """Evaluate the card on or after its evaluation date, then open the next version.
 
     `outcomes` maps a catalog measure code, or "own:<uid>" for an own measure, to (outcome,
-    note) for every measure tried. The card closes and stays readable; the next version starts
-    today with the same rows and own measures, and is evaluated on `next_evaluation`.
+    note) for every measure tried; an error about one measure is keyed by that code. The card
+    closes and stays readable; the next version starts today with the same rows and own
+    measures, and is evaluated on `next_evaluation`.
     Side effects: Evaluation, MeasureOutcome rows, the next FocusCard, audit
     `focuscard.evaluate`.
     """
@@ -327,9 +328,9 @@ def evaluate(
     for key in wanted:
         outcome, note = outcomes.get(key, ("", ""))
         if outcome not in Outcome.values:
-            errors[f"outcome_{key}"] = [_("Say how this measure went.")]
+            errors[key] = [_("Say how this measure went.")]
         elif len(note) > MAX_NOTE:
-            errors[f"outcome_{key}"] = [
+            errors[key] = [
                 _("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}
             ]
     if decision not in Decision.values:

@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,6 +21,7 @@ from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions
+from .forms import CardForm, EvaluationForm, OwnMeasureForm, RemoveOwnForm, SettingsForm, TickForm
 from .models import Decision, Outcome, OwnMeasure
 
 
@@ -82,26 +83,19 @@ def focus_card(request, pupil):
     editable = allows(request.user, Perm.KEEP_FOCUS_CARD, pupil)
     card = actions.current_card(pupil)
     if request.method == "POST":
+        form = CardForm(request.POST, own_measures=card.own_measures.all() if card else ())
+        if not form.is_valid():
+            # Only a tampered or truncated request gets here: the page always sends a version.
+            messages.error(request, _("The card could not be read. Nothing was saved."))
+            return redirect("plans:card", pupil.public_id)
         card = card or actions.start_card(actor=request.user, pupil=pupil)
-        rows = {
-            m.code: actions.RowState(
-                doing=f"doing_{m.code}" in request.POST,
-                trying=f"trying_{m.code}" in request.POST,
-                note=request.POST.get(f"note_{m.code}", "").strip(),
-            )
-            for m in actions.card_rows()
-        }
-        own = {
-            str(m.uid): actions.RowState(
-                doing=f"own_doing_{m.uid}" in request.POST,
-                trying=f"own_trying_{m.uid}" in request.POST,
-            )
-            for m in card.own_measures.all()
-        }
         try:
-            version = int(request.POST.get("lock_version", "0"))
             actions.save_card(
-                actor=request.user, card=card, expected_version=version, rows=rows, own=own
+                actor=request.user,
+                card=card,
+                expected_version=form.cleaned_data["lock_version"],
+                rows=form.rows(),
+                own=form.own(),
             )
         except StaleVersion:
             messages.error(
@@ -111,8 +105,8 @@ def focus_card(request, pupil):
                     "is the card as it is now."
                 ),
             )
-        except (ValidationError, ValueError) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The focus card was saved."))
         return redirect("plans:card", pupil.public_id)
@@ -125,9 +119,10 @@ def focus_card(request, pupil):
 def tick(request, pupil):
     """One tap on a column (htmx): returns the row as it now is, and the card's new version
     for the whole-card form on the page. A stale tap returns the current row with a message."""
-    code = request.POST.get("measure", "")
-    column = request.POST.get("column", "")
-    seen = request.POST.get("seen") == "1"
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This row or column is not on the focus card."))
+    code, column, seen = (form.cleaned_data[f] for f in ("measure", "column", "seen"))
     stale = False
     try:
         card = actions.set_column(
@@ -140,8 +135,6 @@ def tick(request, pupil):
         )
     except StaleVersion as error:
         card, stale = error.current, True
-    except ValidationError:
-        raise Http404 from None
     rows = [r for r in _rows(card, {}) if r["measure"].code == code]
     context = {
         "pupil": pupil,
@@ -243,41 +236,36 @@ def evaluate(request, pupil):
     today = timezone.localdate()
     figures = actions.signal_figures(pupil, card.period_start, max(today, card.period_start))
     if request.method == "POST":
-        outcomes = {
-            item["key"]: (
-                request.POST.get(f"outcome_{item['key']}", ""),
-                request.POST.get(f"note_{item['key']}", ""),
-            )
-            for item in items
-        }
-        try:
-            next_date = datetime.date.fromisoformat(request.POST.get("next_evaluation", ""))
-        except ValueError:
-            next_date = None
-        try:
-            if next_date is None:
-                raise ValidationError({"next_evaluation": [_("Enter a valid date.")]})
-            _evaluation, following = actions.evaluate(
-                actor=request.user,
-                card=card,
-                outcomes=outcomes,
-                decision=request.POST.get("decision", ""),
-                referrals=request.POST.getlist("referrals"),
-                next_evaluation=next_date,
-                summary=request.POST.get("summary", ""),
-            )
-        except StaleVersion:
-            messages.error(request, _("This card was evaluated in the meantime."))
-            return redirect("plans:card", pupil.public_id)
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
-            messages.success(
-                request,
-                _("The evaluation was saved. Version %(number)d of the focus card has started.")
-                % {"number": following.number},
-            )
-            return redirect("plans:card", pupil.public_id)
+        form = EvaluationForm(
+            request.POST,
+            keys=[item["key"] for item in items],
+            referral_codes=[r.code for r in catalog.referrals],
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                _evaluation, following = actions.evaluate(
+                    actor=request.user,
+                    card=card,
+                    outcomes=form.outcomes(),
+                    decision=data["decision"],
+                    referrals=data["referrals"],
+                    next_evaluation=data["next_evaluation"],
+                    summary=data["summary"],
+                )
+            except StaleVersion:
+                messages.error(request, _("This card was evaluated in the meantime."))
+                return redirect("plans:card", pupil.public_id)
+            except ValidationError as error:
+                form.apply_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("The evaluation was saved. Version %(number)d of the focus card has started.")
+                    % {"number": following.number},
+                )
+                return redirect("plans:card", pupil.public_id)
+        errors = form.errors
     for item in items:  # what was posted and what was wrong, per measure
         item["errors"] = errors.get(f"outcome_{item['key']}", [])
         item["outcome"] = request.POST.get(f"outcome_{item['key']}", "")
@@ -316,26 +304,26 @@ def card_settings(request, pupil):
     )
     errors = {}
     if request.method == "POST":
-        try:
-            start = datetime.date.fromisoformat(request.POST.get("period_start", ""))
-            due = datetime.date.fromisoformat(request.POST.get("evaluation_due", ""))
-        except ValueError:
-            errors = {"period_start": [_("Enter valid dates.")]}
+        form = SettingsForm(request.POST, candidates=candidates)
+        if not form.is_valid():
+            errors = form.errors
         else:
-            chosen = {str(pk) for pk in request.POST.getlist("co_teachers")}
+            data = form.cleaned_data
+            start, due = data["period_start"], data["evaluation_due"]
             try:
                 if card is None:
                     card = actions.start_card(
                         actor=request.user, pupil=pupil, period_start=start, evaluation_due=due
                     )
+                version = data["lock_version"]
                 actions.update_settings(
                     actor=request.user,
                     card=card,
-                    expected_version=int(request.POST.get("lock_version") or card.lock_version),
+                    expected_version=card.lock_version if version is None else version,
                     period_start=start,
                     evaluation_due=due,
-                    co_teachers=[u for u in candidates if str(u.pk) in chosen],
-                    reason=request.POST.get("reason", ""),
+                    co_teachers=form.chosen(),
+                    reason=data["reason"],
                 )
             except StaleVersion:
                 messages.error(
@@ -370,8 +358,10 @@ def card_settings(request, pupil):
 @require_POST
 @pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure")
 def add_own(request, pupil):
+    form = OwnMeasureForm(request.POST)
+    form.is_valid()  # one optional text field: always valid; the domain checks what it says
     try:
-        actions.add_own_measure(actor=request.user, pupil=pupil, text=request.POST.get("text", ""))
+        actions.add_own_measure(actor=request.user, pupil=pupil, text=form.cleaned_data["text"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -382,11 +372,14 @@ def add_own(request, pupil):
 @require_POST
 @pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure")
 def remove_own(request, pupil):
+    form = RemoveOwnForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("This is not one of your measures."))
     measure = get_object_or_404(
         OwnMeasure,
         card__pupil=pupil,
         card__closed_at__isnull=True,
-        uid=request.POST.get("measure") or None,
+        uid=form.cleaned_data["measure"],
     )
     actions.remove_own_measure(actor=request.user, measure=measure)
     messages.success(request, _("Your measure was removed."))

@@ -1,0 +1,136 @@
+"""Forms of the focus card: they parse what a page posts into the values the domain functions
+take, and carry every error back to the field it belongs to.
+
+Domain rules (a note too long, a date in the past, a row that is not on the card) stay in
+`plans.actions`; a form only refuses what is not a value at all (a date that is no date, a
+version that is no number, an id that names nothing), so a malformed request gets a form error
+or a 400, never a server error.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .actions import COLUMNS, RowState, card_rows
+from .models import Decision, Outcome
+
+
+class DomainErrorsMixin:
+    """`apply_errors`: a domain function's ValidationError onto the form's fields."""
+
+    # Domain field -> form field, where the two differ.
+    domain_fields: dict[str, str] = {}
+
+    def apply_errors(self, error) -> None:
+        for field, messages in error.message_dict.items():
+            name = self.domain_fields.get(field, field)
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class CardForm(forms.Form):
+    """The whole card saved at once (the form without JavaScript): both columns and the note of
+    every catalog row, both columns of every own measure, and the version the user saw."""
+
+    lock_version = forms.IntegerField(min_value=0)
+
+    def __init__(self, *args, own_measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = [m.code for m in card_rows()]
+        self.own_uids = [str(m.uid) for m in own_measures]
+        for code in self.codes:
+            for column in COLUMNS:
+                self.fields[f"{column}_{code}"] = forms.BooleanField(required=False)
+            self.fields[f"note_{code}"] = forms.CharField(required=False)
+        for uid in self.own_uids:
+            for column in COLUMNS:
+                self.fields[f"own_{column}_{uid}"] = forms.BooleanField(required=False)
+
+    def rows(self) -> dict[str, RowState]:
+        data = self.cleaned_data
+        return {
+            code: RowState(data[f"doing_{code}"], data[f"trying_{code}"], data[f"note_{code}"])
+            for code in self.codes
+        }
+
+    def own(self) -> dict[str, RowState]:
+        data = self.cleaned_data
+        return {
+            uid: RowState(data[f"own_doing_{uid}"], data[f"own_trying_{uid}"])
+            for uid in self.own_uids
+        }
+
+
+class TickForm(forms.Form):
+    """One tap on one column of one catalog row; `seen` is what the user saw before tapping."""
+
+    measure = forms.ChoiceField(choices=())
+    column = forms.ChoiceField(choices=[(c, c) for c in COLUMNS])
+    seen = forms.TypedChoiceField(
+        choices=[("0", "0"), ("1", "1")], coerce=lambda v: v == "1", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.code, m.code) for m in card_rows()]
+
+
+class SettingsForm(DomainErrorsMixin, forms.Form):
+    period_start = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
+    evaluation_due = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
+    co_teachers = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    reason = forms.CharField(required=False, strip=False)
+    lock_version = forms.IntegerField(min_value=0, required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {u.pk: u for u in candidates}
+        self.fields["co_teachers"].choices = [(pk, pk) for pk in self.candidates]
+        self.fields["co_teachers"].error_messages["invalid_choice"] = _(
+            "A co-teacher must be someone who may see this pupil."
+        )
+
+    def chosen(self) -> list:
+        return [self.candidates[pk] for pk in self.cleaned_data["co_teachers"]]
+
+
+class OwnMeasureForm(forms.Form):
+    text = forms.CharField(required=False, strip=False)
+
+
+class RemoveOwnForm(forms.Form):
+    measure = forms.UUIDField()
+
+
+class EvaluationForm(DomainErrorsMixin, forms.Form):
+    """The evaluation: per measure tried how it went (and a note), the decision, referrals,
+    the next evaluation date and a summary. `items` are the measures' keys as the domain
+    names them: a catalog code, or "own:<uid>"."""
+
+    decision = forms.ChoiceField(
+        choices=Decision.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose a decision.")},
+    )
+    referrals = forms.MultipleChoiceField(choices=(), required=False)
+    next_evaluation = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
+    summary = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args, keys=(), referral_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = list(keys)
+        self.fields["referrals"].choices = [(code, code) for code in referral_codes]
+        self.fields["referrals"].error_messages["invalid_choice"] = _(
+            "Choose referral options from the list."
+        )
+        for key in self.keys:
+            self.fields[f"outcome_{key}"] = forms.ChoiceField(
+                choices=Outcome.choices, required=False
+            )
+            self.fields[f"note_{key}"] = forms.CharField(required=False, strip=False)
+        # The domain names a measure's errors by its key; the page by the outcome's field.
+        self.domain_fields = {key: f"outcome_{key}" for key in self.keys}
+
+    def outcomes(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {key: (data[f"outcome_{key}"], data[f"note_{key}"]) for key in self.keys}
