@@ -47,3 +47,27 @@ def test_teacher_gets_404_for_another_groups_pupil(page, server, lang):
         assert "Traceback" not in body and "Exception" not in body
         assert page.get_by_role("button", name=TEXT[lang]["log_out"]).is_visible()
     check_axe(page, f"404-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_closed_focus_card_shows_what_the_measures_were_meant_for(new_page, server, lang):
+    """The demo's evaluated card (version 1 of the pupil with the disinhibited picture): the
+    snapshots of its start and evaluation, per measure, with axe-core."""
+    page = new_page(TABLET)
+    log_in(page, server, COORDINATOR, lang)
+
+    # Which pupil's card was evaluated is the demo's choice: look for it (the coordinator may
+    # open every card of the school; a pupil without a first version answers 404).
+    def evaluated(url: str) -> bool:
+        response = page.request.get(url)
+        return response.ok and "evaluation-heading" in response.text()
+
+    pupils = [p for g in server.groups if "Fluitekruid" in g["school"] for p in g["pupils"]]
+    urls = [f"/pupils/{p['public_id']}/focuskaart/v1/" for p in pupils]
+    closed = [url for url in urls if evaluated(url)]
+    assert closed, "the demo has an evaluated focus card"
+    page.goto(closed[0])
+    section = page.locator(".snapshots")
+    assert section.locator("table.snapshot tbody").count() >= 2, "one row group per measure"
+    assert section.locator("th[scope=rowgroup]").count() == section.locator("tbody").count()
+    check_axe(page, f"focus-card-closed-{lang}")

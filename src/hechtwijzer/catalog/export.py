@@ -23,9 +23,11 @@ LINK_KEYS = {
 
 
 def export_json(catalog: Catalog) -> dict[str, Any]:
-    """version, seeds, vocabularies and one list per kind; the same catalog gives the same dict."""
+    """version, content hash, seeds, vocabularies and one list per kind; the same catalog gives
+    the same dict."""
     data: dict[str, Any] = {
         "version": catalog.version,
+        "content_hash": catalog.content_hash,
         "seeds": [_plain(seed) for seed in catalog.seeds],
         "vocabularies": {
             name: {code: _plain(label) for code, label in vocabulary.items()}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import json
 import os
 import re
 import tomllib
@@ -203,6 +205,7 @@ class _Loader:
         self.card_measures: set[str] = set()
         self.pending: list[_PendingLink] = []
         self.file_order = {name: i for i, name in enumerate([META_FILE, *_kind_files()])}
+        self.contents: dict[str, Any] = {}  # file -> its parsed data, for the content hash
 
         text = self._table(Text, {"nl": (_string, REQUIRED), "en": (_string, REQUIRED)})
         words = self._array(_string)
@@ -577,12 +580,15 @@ class _Loader:
             report(f"file cannot be read ({exc.strerror})")
             return None
         try:
-            return tomllib.loads(data.decode("utf-8"))
+            parsed = tomllib.loads(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             report(f"file is not valid UTF-8 (byte {exc.start})")
+            return None
         except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line L, column C)"
             report(f"TOML syntax error: {exc}")
-        return None
+            return None
+        self.contents[file] = parsed
+        return parsed
 
     def _meta(self, data: dict[str, Any]) -> dict[str, Any]:
         report = self._reporter(META_FILE)
@@ -700,10 +706,23 @@ class _Loader:
             raise CatalogError(message for _, message in sorted(self.problems, key=lambda p: p[0]))
         return Catalog(
             version=values["version"],
+            content_hash=self._content_hash(),
             seeds=values["seed"],
             vocabularies=values["vocabularies"],
             **items,
         )
+
+    def _content_hash(self) -> str:
+        """SHA-256 of the data as parsed, file by file in the catalog's order: any change to a
+        value, an item or their order changes it; comments and layout do not."""
+        digest = hashlib.sha256()
+        for file in sorted(self.contents, key=self.file_order.__getitem__):
+            digest.update(file.encode() + b"\0")
+            # Tables keep their key order (a vocabulary's order is its display order); TOML
+            # dates and times, which JSON lacks, are written as their ISO text.
+            text = json.dumps(self.contents[file], ensure_ascii=False, default=str)
+            digest.update(text.encode() + b"\0")
+        return digest.hexdigest()
 
 
 def _kind_files() -> list[str]:

@@ -337,9 +337,16 @@ ITEM_CLASSES: Mapping[str, type[Item]] = MappingProxyType(
 # eq=False: two loads of the same data are different catalogs; identity is what matters.
 @dataclass(frozen=True, eq=False, kw_only=True)
 class Catalog:
-    """The whole catalog: version, seeds, vocabularies and the items of each kind, in order."""
+    """The whole catalog: version, seeds, vocabularies and the items of each kind, in order.
+
+    `version` is the maintainers' name for a release of the data (catalog.toml); the loader
+    adds `content_hash`, the SHA-256 of the data as parsed, which changes with any edit even
+    when nobody raised the version. `version_tag` joins the two: what a focus card's snapshot
+    records as "the catalog it was based on" (docs/catalog-format.md).
+    """
 
     version: str
+    content_hash: str = ""  # "" for a catalog built in code rather than loaded
     seeds: tuple[Seed, ...]
     # vocabulary name (e.g. "signal_groups") -> code -> label
     vocabularies: Mapping[str, Mapping[str, Text]]
@@ -352,6 +359,12 @@ class Catalog:
     measures: tuple[Measure, ...] = ()
     referrals: tuple[Referral, ...] = ()
     topics: tuple[Topic, ...] = ()
+
+    @property
+    def version_tag(self) -> str:
+        """The version and the first 12 hex digits of the content hash, "2026.1+1a2b3c4d5e6f"
+        (the version alone for a catalog without a hash)."""
+        return f"{self.version}+{self.content_hash[:12]}" if self.content_hash else self.version
 
     def items(self, kind: str) -> tuple[Item, ...]:
         """The items of one kind, in display order."""

@@ -32,6 +32,7 @@ from hechtwijzer.observations.models import ObservationSignal
 from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.schools.models import Pupil
 
+from . import snapshots
 from .models import CardEntry, Decision, Evaluation, FocusCard, MeasureOutcome, Outcome, OwnMeasure
 
 DEFAULT_PERIOD_WEEKS = 6
@@ -88,7 +89,10 @@ def start_card(
     period_start: datetime.date | None = None,
     evaluation_due: datetime.date | None = None,
 ) -> FocusCard:
-    """Open the pupil's first card (or the next, after an evaluation). Audit `focuscard.create`."""
+    """Open the pupil's first card (or the next, after an evaluation). Audit `focuscard.create`.
+
+    Keeps the profile the card starts from (`profile_at_start`, plans/snapshots.py): as of the
+    start of the period, or today when the period starts later."""
     _require(actor, pupil)
     period_start = period_start or timezone.localdate()
     evaluation_due = evaluation_due or period_start + datetime.timedelta(weeks=DEFAULT_PERIOD_WEEKS)
@@ -105,6 +109,7 @@ def start_card(
             period_start=period_start,
             evaluation_due=evaluation_due,
             author=actor,
+            profile_at_start=snapshots.take(pupil, min(period_start, timezone.localdate())),
         )
         _audit(actor, card, "focuscard.create")
     return card
@@ -311,7 +316,8 @@ def evaluate(
     closes and stays readable; the next version starts today with the same rows and own
     measures, and is evaluated on `next_evaluation`.
     Side effects: Evaluation, MeasureOutcome rows, the next FocusCard, audit
-    `focuscard.evaluate`.
+    `focuscard.evaluate`. The profile on `today` is kept twice (plans/snapshots.py): as the
+    evaluation's `profile_at_evaluation` and as the next version's `profile_at_start`.
     """
     _require(actor, card.pupil)
     today = today or timezone.localdate()
@@ -352,6 +358,7 @@ def evaluate(
         current = FocusCard.objects.select_for_update().get(pk=card.pk)
         if not current.is_open:
             raise StaleVersion(current=current, field="closed_at")
+        snapshot = snapshots.take(current.pupil, today)
         evaluation = Evaluation.objects.create(
             card=current,
             evaluated_on=today,
@@ -361,6 +368,7 @@ def evaluate(
             next_evaluation=next_evaluation,
             summary=(summary or "").strip(),
             figures=signal_figures(current.pupil, current.period_start, today),
+            profile_at_evaluation=snapshot,
         )
         for key in wanted:
             outcome, note = outcomes[key]
@@ -381,6 +389,7 @@ def evaluate(
             evaluation_due=next_evaluation,
             author=actor,
             reason=current.reason,
+            profile_at_start=snapshot,
         )
         following.co_teachers.set(current.co_teachers.all())
         for entry in current.entries.all():

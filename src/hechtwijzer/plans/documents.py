@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
-from . import actions
+from . import actions, snapshots
 from .models import Outcome
 from .pdf import (
     CardDocument,
@@ -197,6 +201,99 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             generated_on=timezone.localdate(),
             labels=evaluation_labels(),
         )
+
+
+@dataclass(frozen=True)
+class IntentRow:
+    """One measure tried and the signals of the start it was meant to address, each as
+    (label, times seen before the start, times seen before the evaluation or None)."""
+
+    measure: str
+    signals: tuple[tuple[str, int, int | None], ...]
+    remark: str = ""  # why there are no signals: an own measure, or none of them answered
+
+
+@dataclass(frozen=True)
+class SnapshotSection:
+    """The evaluation report's "what the measures were meant for", translated; plain data for
+    `pdf` (which does not print it yet: EvaluationDocument has no place for it)."""
+
+    heading: str
+    explanation: str  # which profiles were kept, or that there is no snapshot
+    catalog: str  # the knowledge base's version, or that it changed in between
+    signal_column: str
+    start_column: str
+    end_column: str
+    rows: tuple[IntentRow, ...]
+
+
+def evaluation_snapshot(card, evaluation, lang: str) -> SnapshotSection:
+    """The snapshots of a closed card side by side, in the reader's language (one query)."""
+    catalog = get_catalog()
+    start, end = card.profile_at_start, evaluation.profile_at_evaluation
+    with translation.override(lang):
+        measures = [
+            (
+                o.own_measure.text
+                if o.own_measure_id
+                else catalog.get("measures", o.measure_code).label.get(lang),
+                "" if o.own_measure_id else o.measure_code,
+            )
+            for o in evaluation.outcomes.select_related("own_measure")
+        ]
+        comparison = snapshots.compare(start, end, [code for _title, code in measures])
+        rows = tuple(
+            IntentRow(
+                measure=title,
+                signals=tuple(
+                    (c.signal.label.get(lang) if c.signal else c.code, c.start_count, c.end_count)
+                    for c in intent.signals
+                ),
+                remark=""
+                if intent.signals
+                else _("A measure of your own: it is not linked to signals in the knowledge base.")
+                if not code
+                else _("It answers none of the signals seen at the start."),
+            )
+            for (title, code), intent in zip(measures, comparison.measures, strict=False)
+        )
+        if start is None:
+            explanation = _("No snapshot: this card was started before snapshots were kept.")
+        else:
+            explanation = _(
+                "When this version started, the profile of %(start)s was kept, and at the "
+                "evaluation that of %(end)s: each time the signals of the school's own "
+                "observations in the %(weeks)s weeks up to that day. Each measure shows the "
+                "signals of the start it was meant to address."
+            ) % {
+                "start": _day(start),
+                "end": _day(end) if end else "–",
+                "weeks": start.get("window_weeks", 8),
+            }
+        if comparison.catalog_changed:
+            version = _(
+                "The knowledge base changed between the start (version %(start)s) and the "
+                "evaluation (version %(end)s). The links between measures and signals below are "
+                "those of the start."
+            ) % {"start": start["catalog"], "end": end["catalog"]}
+        elif start is not None:
+            version = _("Knowledge base version %(version)s.") % {"version": start["catalog"]}
+        else:
+            version = ""
+        return SnapshotSection(
+            heading=_("What the measures were meant for"),
+            explanation=explanation,
+            catalog=version,
+            signal_column=_("Signal"),
+            start_column=_("Up to the start"),
+            end_column=_("Up to the evaluation"),
+            rows=rows,
+        )
+
+
+def _day(snapshot: dict) -> str:
+    """The snapshot's day as the pages write it ("7 september 2026")."""
+    return date_format(datetime.date.fromisoformat(snapshot["as_of"]), "j F Y")
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

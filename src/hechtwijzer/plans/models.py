@@ -35,6 +35,10 @@ class FocusCard(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking for saves of the whole card (the form without JavaScript).
     lock_version = models.PositiveIntegerField(default=1)
+    # The profile this version was based on when it started, and the catalog's version: codes
+    # and counts, no free text (plans/snapshots.py). None for cards started before snapshots
+    # were kept.
+    profile_at_start = models.JSONField(_("profile at the start"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("focus card")
@@ -117,6 +121,9 @@ class Evaluation(models.Model):
     # The signal counts of the plan period and of the same length of time before it, as they
     # were when evaluated (later corrections to observations do not rewrite the evaluation).
     figures = models.JSONField(default=dict)
+    # The profile on the evaluation day, as the start's (plans/snapshots.py); None for
+    # evaluations made before snapshots were kept.
+    profile_at_evaluation = models.JSONField(_("profile at the evaluation"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

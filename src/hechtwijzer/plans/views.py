@@ -20,7 +20,7 @@ from hechtwijzer.door import pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
-from . import actions
+from . import actions, snapshots
 from .forms import CardForm, EvaluationForm, OwnMeasureForm, RemoveOwnForm, SettingsForm, TickForm
 from .models import Decision, Outcome, OwnMeasure
 
@@ -68,6 +68,8 @@ def _card_context(request, pupil, card, *, editable):
             card and card.is_open and timezone.localdate() >= card.evaluation_due
         ),
         "today": timezone.localdate(),
+        # The snapshots' safeguarding levels are shown only to who keeps the safeguarding record.
+        "sees_safeguarding": allows(request.user, Perm.VIEW_SAFEGUARDING, pupil),
     }
 
 
@@ -177,11 +179,48 @@ def figure_rows(figures: dict) -> list[dict]:
     ]
 
 
+def _snapshot_day(snapshot) -> datetime.date | None:
+    return datetime.date.fromisoformat(snapshot["as_of"]) if snapshot else None
+
+
+def _level(snapshot) -> str:
+    level = (snapshot or {}).get("safeguarding", {}).get("level")
+    return {
+        "consult_now": _("consult today"),
+        "map_signals": _("map the signals"),
+    }.get(level, _("none"))
+
+
+def snapshot_context(start, end, measures: list[tuple[str, str]]) -> dict:
+    """The start and evaluation snapshots side by side, for the page: per measure tried
+    (title, catalog code or "" for an own measure) the signals of the start it was meant to
+    address and how often each was seen by the evaluation. No database access."""
+    comparison = snapshots.compare(start, end, [code for _title, code in measures])
+    rows = [
+        {"title": title, "own": not intent.code, "intent": intent}
+        for (title, _code), intent in zip(measures, comparison.measures, strict=False)
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "start_on": _snapshot_day(start),
+        "end_on": _snapshot_day(end),
+        "window_weeks": (start or end or {}).get("window_weeks", 8),
+        "catalog_changed": comparison.catalog_changed,
+        "rows": rows,
+        "start_indications": comparison.start_indications,
+        "end_indications": comparison.end_indications,
+        "start_level": _level(start),
+        "end_level": _level(end),
+    }
+
+
 def _evaluation_context(evaluation):
     catalog = get_catalog()
     lang = get_language()
     labels = dict(Outcome.choices)
     outcomes = []
+    measures = []
     for outcome in evaluation.outcomes.select_related("own_measure"):
         title = (
             outcome.own_measure.text
@@ -189,9 +228,14 @@ def _evaluation_context(evaluation):
             else catalog.get("measures", outcome.measure_code).label.get(lang)
         )
         outcomes.append({"title": title, "outcome": labels[outcome.outcome], "note": outcome.note})
+        measures.append((title, "" if outcome.own_measure_id else outcome.measure_code))
     return {
         "evaluation": evaluation,
         "outcomes": outcomes,
+        # The card is the one the evaluation was reached from (no query).
+        "snapshots": snapshot_context(
+            evaluation.card.profile_at_start, evaluation.profile_at_evaluation, measures
+        ),
         "figures": evaluation.figures,
         "figure_rows": figure_rows(evaluation.figures),
         "referrals": [catalog.get("referrals", c) for c in evaluation.referrals],
@@ -266,6 +310,15 @@ def evaluate(request, pupil):
                 )
                 return redirect("plans:card", pupil.public_id)
         errors = form.errors
+    # What each measure was meant for at the start, and how often those signals were seen in
+    # the weeks up to today: the profile the evaluation will keep.
+    intents = snapshot_context(
+        card.profile_at_start,
+        snapshots.take(pupil, today) if card.profile_at_start else None,
+        [(item["title"], "" if item["key"].startswith("own:") else item["key"]) for item in items],
+    )
+    for item, row in zip(items, intents["rows"], strict=False):
+        item["intent"] = row["intent"]
     for item in items:  # what was posted and what was wrong, per measure
         item["errors"] = errors.get(f"outcome_{item['key']}", [])
         item["outcome"] = request.POST.get(f"outcome_{item['key']}", "")
@@ -280,6 +333,7 @@ def evaluate(request, pupil):
         "referral_options": _referral_options(pupil),
         "figures": figures,
         "figure_rows": figure_rows(figures),
+        "snapshots": intents,
         "errors": errors,
         "general_errors": errors.get("__all__", []),
         "decision": request.POST.get("decision", ""),

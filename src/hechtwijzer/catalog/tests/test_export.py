@@ -15,8 +15,9 @@ SOURCE = {"seed": SEED, "section": "1. Kop"}
 def test_real_catalog_export_has_every_kind_and_is_json() -> None:
     catalog = get_catalog()
     data = export_json(catalog)
-    assert set(KINDS) | {"version"} <= set(data)
+    assert set(KINDS) | {"version", "content_hash"} <= set(data)
     assert data["version"] == catalog.version
+    assert data["content_hash"] == catalog.content_hash and len(catalog.content_hash) == 64
     text = json.dumps(data, ensure_ascii=False)
     assert json.loads(text) == data
     assert json.dumps(export_json(catalog), ensure_ascii=False) == text  # deterministic

@@ -49,6 +49,23 @@ def test_items_are_immutable(tmp_path: Path) -> None:
     assert isinstance(measure.addresses, tuple)
 
 
+def test_the_content_hash_follows_the_data_not_the_comments(tmp_path: Path) -> None:
+    """The version tag a focus-card snapshot keeps (docs/catalog-format.md): the same data
+    gives the same hash; a changed value or order changes it, a comment or blank line does not."""
+    base = load_catalog(write_data(tmp_path / "base"))
+    assert len(base.content_hash) == 64
+    assert base.version_tag == f"test.1+{base.content_hash[:12]}"
+    assert load_catalog(write_data(tmp_path / "again")).content_hash == base.content_hash
+    commented = "# a note for maintainers\n\n" + SIGNALS.replace("\n[[item]]", "\n\n[[item]]")
+    assert load_catalog(write_data(tmp_path / "c", signals=commented)).content_hash == (
+        base.content_hash
+    )
+    relabelled = edit(SIGNALS, 'en = "Moves a lot."', 'en = "Moves about a lot."')
+    changed = load_catalog(write_data(tmp_path / "v", signals=relabelled))
+    assert changed.version == base.version and changed.content_hash != base.content_hash
+    assert changed.version_tag != base.version_tag
+
+
 # (file to break, text to replace, replacement, expected problems)
 CASES = {
     "missing label language": (
