@@ -10,12 +10,11 @@ domain functions in `care.actions`, which check the policy again and log the wri
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -32,25 +31,17 @@ from hechtwijzer.schools.models import Membership, Role
 
 from . import actions
 from .factors import CATALOG_KIND, weighed
+from .forms import (
+    CloseForm,
+    ConcernForm,
+    FactorForm,
+    PassOnForm,
+    RemoveFactorForm,
+    StepForm,
+)
 from .models import FactorKind, PupilFactor, SafeguardingConcern, StepCode
 
 ACTION_VIEW = "safeguarding.view"
-
-
-def _date(value: str, field: str) -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({field: [_("Enter a valid date.")]}) from None
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return 0
 
 
 def _uuid_or_404(value) -> uuid.UUID:
@@ -126,13 +117,16 @@ def safeguarding(request, pupil):
         "concern": request.POST.get("concern", ""),
         "observations": request.POST.getlist("observations"),
     }
+    form = ConcernForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
         actions.raise_concern(
             actor=request.user,
             pupil=pupil,
-            concern=posted["concern"],
-            raised_on=_date(posted["raised_on"], "raised_on"),
-            observation_uids=posted["observations"],
+            concern=form.cleaned_data["concern"],
+            raised_on=form.cleaned_data["raised_on"],
+            observation_uids=form.cleaned_data["observations"],
         )
     except ValidationError as error:
         return _page(request, pupil, raise_errors=error.message_dict, raise_posted=posted)
@@ -166,15 +160,19 @@ def record_step(request, pupil, uid):
         "consulted": request.POST.get("consulted", ""),
         "decision": request.POST.get("decision", ""),
     }
+    form = StepForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        data = form.cleaned_data
         actions.record_step(
             actor=request.user,
             concern=concern,
-            expected_version=_version(request),
-            step=posted["step"],
-            done_on=_date(posted["done_on"], "done_on"),
-            consulted=posted["consulted"],
-            decision=posted["decision"],
+            expected_version=form.seen_version(),
+            step=data["step"],
+            done_on=data["done_on"],
+            consulted=data["consulted"],
+            decision=data["decision"],
         )
     except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
@@ -191,12 +189,15 @@ def close_concern(request, pupil, uid):
     """Close one concern."""
     concern = _concern(pupil, uid)
     posted = {"closed_on": request.POST.get("closed_on", "")}
+    form = CloseForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
         actions.close_concern(
             actor=request.user,
             concern=concern,
-            expected_version=_version(request),
-            closed_on=_date(posted["closed_on"], "closed_on"),
+            expected_version=form.seen_version(),
+            closed_on=form.cleaned_data["closed_on"],
         )
     except StaleVersion:
         return _stale(request, pupil, concern.uid, posted)
@@ -226,7 +227,9 @@ def concern(request, pupil, uid):
     errors: dict = {}
     note = ""
     if request.method == "POST":
-        note = request.POST.get("note", "")
+        form = PassOnForm(request.POST)
+        form.is_valid()  # one optional text: always valid; the domain checks its length
+        note = form.cleaned_data["note"]
         try:
             actions.pass_on_concern(actor=request.user, observation=observation, note=note)
         except actions.AlreadyPassedOn:
@@ -279,21 +282,25 @@ def factors(request, pupil):
     errors = {}
     if request.method == "POST":
         if "remove" in request.POST:
-            factor = get_object_or_404(
-                PupilFactor, pupil=pupil, uid=_uuid_or_404(request.POST["remove"])
-            )
+            remove = RemoveFactorForm(request.POST)
+            if not remove.is_valid():
+                return HttpResponseBadRequest(_("This is not a recorded factor."))
+            factor = get_object_or_404(PupilFactor, pupil=pupil, uid=remove.cleaned_data["remove"])
             actions.remove_factor(actor=request.user, factor=factor)
             messages.success(request, _("The factor was removed."))
             return redirect("care:factors", pupil.public_id)
+        form = FactorForm(request.POST)
         try:
-            noted_on = _date(request.POST.get("noted_on", ""), "noted_on")
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            data = form.cleaned_data
             actions.record_factor(
                 actor=request.user,
                 pupil=pupil,
-                kind=request.POST.get("kind", ""),
-                code=request.POST.get("code", ""),
-                noted_on=noted_on,
-                note=request.POST.get("note", ""),
+                kind=data["kind"],
+                code=data["code"],
+                noted_on=data["noted_on"],
+                note=data["note"],
             )
         except ValidationError as error:
             errors = error.message_dict
