@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "hechtwijzer.web",  # first, so its templates (e.g. the admin's base) take precedence
     "hechtwijzer.schools",
     "hechtwijzer.audit",
+    "hechtwijzer.administration",  # groups, staff, pupils' records, access to one pupil
     "hechtwijzer.knowledge",
     "hechtwijzer.observations",
     "hechtwijzer.care",

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
-from hechtwijzer.schools import actions
+from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import Role, School, current_school_year
 
 PASSWORD = "correct horse battery staple"  # noqa: S105  (test personas only)

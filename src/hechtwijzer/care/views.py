@@ -228,9 +228,11 @@ def concern(request, pupil, uid):
     note = ""
     if request.method == "POST":
         form = PassOnForm(request.POST)
-        form.is_valid()  # one optional text: always valid; the domain checks its length
-        note = form.cleaned_data["note"]
+        note = request.POST.get("note", "")
         try:
+            if not form.is_valid():  # e.g. a NUL character; the domain checks the length
+                raise ValidationError(form.errors)
+            note = form.cleaned_data["note"]
             actions.pass_on_concern(actor=request.user, observation=observation, note=note)
         except actions.AlreadyPassedOn:
             messages.info(request, _("This was already passed on; nothing was recorded twice."))

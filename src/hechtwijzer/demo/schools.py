@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from hechtwijzer.schools import actions
+from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
 from .observations import add_observations

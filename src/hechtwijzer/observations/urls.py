@@ -16,6 +16,5 @@ urlpatterns = [
         views.withdraw,
         name="withdraw",
     ),
-    path("pupils/<public_id:public_id>/access/", views.access, name="access"),
     path("observations/suggest/", views.suggestions, name="suggest"),
 ]

@@ -3,7 +3,6 @@ free-text help, and the care coordinator's pages for factors and access of other
 
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -23,8 +22,6 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.plans.actions import overdue_cards
-from hechtwijzer.schools import actions as school_actions
-from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
 
 from . import actions
 from .forms import ObservationForm, SuggestForm
@@ -275,60 +272,3 @@ def withdraw(request, pupil, uid):
     else:
         messages.success(request, _("The observation was withdrawn."))
     return redirect("pupil", pupil.public_id)
-
-
-# --- the care coordinator's pages ----------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.GRANT_ACCESS, action="access.view")
-def access(request, pupil):
-    """Which other staff may log observations for this pupil (care coordinator)."""
-    errors = {}
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            revoke = request.POST["revoke"]
-            if not revoke.isdigit():
-                raise Http404
-            grant = get_object_or_404(PupilAccessGrant, pupil=pupil, pk=int(revoke))
-            school_actions.revoke_pupil_access(actor=request.user, grant=grant)
-            messages.success(request, _("The access was ended."))
-            return redirect("observations:access", pupil.public_id)
-        user = (
-            get_user_model()
-            .objects.filter(pk=request.POST.get("user") or None, memberships__school=pupil.school)
-            .first()
-        )
-        try:
-            if user is None:
-                raise ValidationError(
-                    {"user": [_("Choose an active staff member of this school.")]}
-                )
-            school_actions.grant_pupil_access(
-                actor=request.user,
-                pupil=pupil,
-                user=user,
-                capacity=request.POST.get("capacity", ""),
-            )
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
-            messages.success(request, _("Access was given."))
-            return redirect("observations:access", pupil.public_id)
-    grants = PupilAccessGrant.objects.filter(pupil=pupil).select_related("user")
-    group_teachers = Membership.objects.filter(groups=pupil.group_id).values_list("user", flat=True)
-    candidates = (
-        Membership.objects.filter(school=pupil.school, role=Role.TEACHER, user__is_active=True)
-        .exclude(user__in=group_teachers)
-        .exclude(user__pupil_grants__pupil=pupil)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
-    )
-    context = {
-        "pupil": pupil,
-        "grants": grants,
-        "candidates": candidates,
-        "errors": errors,
-        "posted": request.POST if errors else {},
-    }
-    return render(request, "observations/access.html", context)

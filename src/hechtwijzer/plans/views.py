@@ -413,8 +413,9 @@ def card_settings(request, pupil):
 @pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.own_measure")
 def add_own(request, pupil):
     form = OwnMeasureForm(request.POST)
-    form.is_valid()  # one optional text field: always valid; the domain checks what it says
     try:
+        if not form.is_valid():  # e.g. a NUL character; what the text says, the domain checks
+            raise ValidationError(form.errors)
         actions.add_own_measure(actor=request.user, pupil=pupil, text=form.cleaned_data["text"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from hechtwijzer.admin_site import ScopedModelAdmin, site
-from hechtwijzer.schools.admin import SchoolScopedAdmin, _schools
+from hechtwijzer.administration.admin import SchoolScopedAdmin, _schools
 from hechtwijzer.schools.models import Pupil
 
 from . import actions

@@ -1,7 +1,7 @@
 """The organisation: schools, their groups (classes) per school year, pupils and staff.
 
-State changes go through `hechtwijzer.schools.actions`, which check the access policy and write
-the audit entry; views and the admin do not save these models themselves.
+State changes go through `hechtwijzer.administration.actions`, which check the access policy
+and write the audit entry; views and the admin do not save these models themselves.
 """
 
 import base64

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
+from hechtwijzer.administration import actions
 from hechtwijzer.audit.models import AppendOnlyError, AuditEntry
-from hechtwijzer.schools import actions
 from hechtwijzer.testing import PASSWORD, build_world
 
 

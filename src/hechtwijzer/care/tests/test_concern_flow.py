@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care import actions
 from hechtwijzer.care.models import SafeguardingConcern
 from hechtwijzer.care.worklist import awaiting_decision
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
-from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import PASSWORD, build_world
 

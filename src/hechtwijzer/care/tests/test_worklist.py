@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hechtwijzer import engine
+from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.care.worklist import signal_lists
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.profiles import build_profile
-from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import build_world
 

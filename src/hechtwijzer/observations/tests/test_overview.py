@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hechtwijzer.access import Perm, pupils_for
+from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.observations import actions
 from hechtwijzer.observations.models import Informant, Observation, ObservationSignal
@@ -23,7 +24,6 @@ from hechtwijzer.observations.overview import (
     most_signals,
     signal_overview,
 )
-from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import PASSWORD, build_world
 from hechtwijzer.web.school_overview import WEEK_CHOICES

@@ -7,10 +7,10 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.privacy import actions
 from hechtwijzer.privacy.models import RetentionHold
-from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import build_world
 

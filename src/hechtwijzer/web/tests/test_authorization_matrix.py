@@ -28,6 +28,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
@@ -35,7 +36,6 @@ from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.plans.models import CardEntry, FocusCard
-from hechtwijzer.schools import actions as school_actions
 from hechtwijzer.schools.models import Role
 from hechtwijzer.testing import PASSWORD, build_world
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from hechtwijzer.administration import actions
 from hechtwijzer.audit.models import AuditEntry
-from hechtwijzer.schools import actions
 from hechtwijzer.testing import PASSWORD, build_world
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from hechtwijzer.schools import actions
+from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import Role
 from hechtwijzer.testing import PASSWORD, build_world
 

@@ -17,10 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from hechtwijzer.access import may_administer
+from hechtwijzer.access import Perm, allows, may_administer
 from hechtwijzer.audit.models import record
-
-from .models import Group, Membership, Pupil, PupilAccessGrant, Role, School
+from hechtwijzer.schools.models import Group, Membership, Pupil, PupilAccessGrant, Role, School
 
 User = get_user_model()
 
@@ -286,8 +285,6 @@ def grant_pupil_access(*, actor: Any, pupil: Pupil, user: Any, capacity: str) ->
 
     Side effects: the grant, audit entry `access.grant`.
     """
-    from hechtwijzer.access import Perm, allows
-
     if not allows(actor, Perm.GRANT_ACCESS, pupil):
         raise PermissionDenied
     capacity = (capacity or "").strip()
@@ -320,8 +317,6 @@ def grant_pupil_access(*, actor: Any, pupil: Pupil, user: Any, capacity: str) ->
 
 def revoke_pupil_access(*, actor: Any, grant: PupilAccessGrant) -> None:
     """End a staff member's access to one pupil. Side effects: audit entry `access.revoke`."""
-    from hechtwijzer.access import Perm, allows
-
     if not allows(actor, Perm.GRANT_ACCESS, grant.pupil):
         raise PermissionDenied
     with transaction.atomic():

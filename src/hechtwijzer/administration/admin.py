@@ -1,7 +1,7 @@
 """Admin pages for school administrators: groups, staff and pupil records of their own school.
 
 Every queryset is narrowed to the schools the user administers, every choice of school or group
-likewise, and every save goes through `hechtwijzer.schools.actions` (which checks the policy
+likewise, and every save goes through `hechtwijzer.administration.actions` (which checks the policy
 again and writes the audit entry).
 """
 
@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from hechtwijzer.access import administered_schools, may_administer
 from hechtwijzer.admin_site import ScopedModelAdmin, site
 from hechtwijzer.audit.models import record
+from hechtwijzer.schools.models import Group, Membership, Pupil, Role, School, current_school_year
 
 from . import actions
-from .models import Group, Membership, Pupil, Role, School, current_school_year
 
 User = get_user_model()
 

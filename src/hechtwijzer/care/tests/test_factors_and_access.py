@@ -74,10 +74,13 @@ class FactorPageTests(TestCase):
         assert "het zijn niet de belemmerende en bevorderende factoren" in page
         assert "In het ontwikkelingsperspectief (OPP) zijn dit" not in page
 
-    def test_a_malformed_row_id_is_a_404_not_a_server_error(self):
-        assert self.client.post(self.url, {"remove": "not-a-uuid"}).status_code == 404
+    def test_a_malformed_row_id_is_a_400_and_an_unknown_one_a_404_never_a_server_error(self):
+        assert self.client.post(self.url, {"remove": "not-a-uuid"}).status_code == 400
+        unknown = "8c1f1f7e-0000-4000-8000-000000000000"
+        assert self.client.post(self.url, {"remove": unknown}).status_code == 404
         access_url = f"/pupils/{self.w.piet.public_id}/access/"
-        assert self.client.post(access_url, {"revoke": "1 OR 1=1"}).status_code == 404
+        assert self.client.post(access_url, {"revoke": "1 OR 1=1"}).status_code == 400
+        assert self.client.post(access_url, {"revoke": "999999"}).status_code == 404
 
     def test_teachers_and_other_schools_get_404(self):
         for username in ("anna", "fien", "dirk"):
