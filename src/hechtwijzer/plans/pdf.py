@@ -19,11 +19,13 @@ row reads in the card's order: number, title, category, description, note, recom
 then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik uitproberen").
 `TICKED` and `NOT_TICKED` are those characters; `column_states` finds them for a test.
 
-Data reaches typst as JSON in `sys.inputs`, never pasted into markup, so a name or note with
-typst syntax in it (`#`, `*`, `]`) prints as written. The PDF's metadata holds the title and
-the generation date only (no author, subject or keywords). The PDF is PDF/A-2a (archival,
-tagged) when every character can be shown with the embedded fonts; a text with a character no
-font has (an emoji in a note) falls back to a plain tagged PDF rather than failing.
+The layout is typst markup in `typst/` next to this module (`card.typ`, `evaluation.typ`, and
+`page.typ` which both import); this module holds no markup. Data reaches typst as JSON in
+`sys.inputs`, never pasted into markup, so a name or note with typst syntax in it (`#`, `$`,
+`*`, `]`) prints as written. The PDF's metadata holds the title and the generation date only
+(no author, subject or keywords). The PDF is PDF/A-2a (archival, tagged) when every character
+can be shown with the embedded fonts; a text with a character no font has (an emoji in a note)
+falls back to a plain tagged PDF rather than failing.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import typst
+
+# The typst templates (card.typ, evaluation.typ and the page.typ they share), package data.
+TEMPLATES = Path(__file__).resolve().parent / "typst"
 
 TICKED = "☑"
 NOT_TICKED = "☐"
@@ -252,12 +258,12 @@ class EvaluationDocument:
 
 def render_card(doc: CardDocument) -> bytes:
     """The focus card as A4 PDF bytes."""
-    return _render(_CARD_TEMPLATE, doc.title, doc.generated_on, _card_data(doc))
+    return _render("card.typ", doc.title, doc.generated_on, _card_data(doc))
 
 
 def render_evaluation(doc: EvaluationDocument) -> bytes:
     """The evaluation report as A4 PDF bytes."""
-    return _render(_EVALUATION_TEMPLATE, doc.title, doc.generated_on, _evaluation_data(doc))
+    return _render("evaluation.typ", doc.title, doc.generated_on, _evaluation_data(doc))
 
 
 def column_states(text: str, title: str) -> tuple[bool, bool]:
@@ -418,14 +424,15 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
-def _render(template: bytes, title: str, generated_on: datetime.date, data: dict) -> bytes:
+def _render(template: str, title: str, generated_on: datetime.date, data: dict) -> bytes:
     if not title.strip():
         raise ValueError("a PDF needs a title")
     # The document date (PDF/A requires one) is the generation day at midnight UTC: no clock
     # time, and the same data gives the same bytes.
     moment = datetime.datetime.combine(generated_on, datetime.time(), tzinfo=datetime.UTC)
     options = {
-        "input": template,  # passed each time: typst-py 0.15 loses a bytes source otherwise
+        "input": TEMPLATES / template,
+        "root": TEMPLATES,  # the templates import page.typ; they can read nothing outside
         "format": "pdf",
         "sys_inputs": {"data": json.dumps(data, ensure_ascii=False)},
         "timestamp": int(moment.timestamp()),
@@ -439,150 +446,3 @@ def _render(template: bytes, title: str, generated_on: datetime.date, data: dict
         # A character none of the embedded fonts has: PDF/A forbids that, a plain PDF shows a
         # blank box for it. Better a card with one odd character than no card.
         return compiler.compile(**options)
-
-
-# Shared page set-up. Every string comes from `d`, the JSON above; typst never parses it as
-# markup. Headings are real headings (PDF outline, tags).
-_PAGE = """
-#let d = json(bytes(sys.inputs.data))
-#set document(title: d.title, author: (), keywords: ())
-#set text(font: "Libertinus Serif", size: 10pt, lang: d.lang, hyphenate: false)
-#set par(justify: false, leading: 0.55em, spacing: 0.85em)
-#set page(
-  paper: "a4",
-  margin: (top: 15mm, bottom: 19mm, x: 17mm),
-  footer: context {
-    set text(size: 8pt, fill: luma(60))
-    grid(
-      columns: (1fr, auto, 1fr),
-      align: (left, center, right),
-      d.footer, d.generated, counter(page).display("1/1", both: true),
-    )
-  },
-)
-#show heading: set block(above: 1.1em, below: 0.6em)
-#show heading.where(level: 1): set text(size: 17pt)
-#show heading.where(level: 2): set text(size: 12.5pt)
-#show heading.where(level: 3): set text(size: 10.5pt)
-#let rule = line(length: 100%, stroke: 0.5pt)
-#let dots = box(width: 1fr, repeat(text(fill: luma(120))[.#h(1.5pt)]))
-#let value(v) = if v == none { dots } else { v }
-#let facts(items, columns: 2) = grid(
-  columns: range(columns).map(_ => (auto, 1fr)).flatten(),
-  column-gutter: 0.8em,
-  row-gutter: 0.55em,
-  ..items.map(f => (text(weight: "bold", f.at(0)), value(f.at(1)))).flatten(),
-)
-#let lines = (x, y) => (bottom: if y == 0 { 0.9pt } else { 0.4pt + luma(110) })
-"""
-
-_CARD_TEMPLATE = (
-    _PAGE
-    + """
-// A tick box: drawn so it reads at a glance on paper; its invisible text, ☑ or ☐, is what
-// copy and paste, screen readers and tests read.
-#let mark(on) = box(width: 4.2mm, height: 4.2mm, stroke: 0.9pt, {
-  if on {
-    place(top + left, curve(
-      stroke: (thickness: 1.6pt, cap: "round", join: "round"),
-      curve.move((0.8mm, 2.2mm)), curve.line((1.75mm, 3.25mm)), curve.line((3.45mm, 0.85mm)),
-    ))
-  }
-  place(center + horizon, text(size: 8pt, fill: rgb(0, 0, 0, 0), if on { "☑" } else { "☐" }))
-})
-
-#heading(level: 1, d.title)
-#v(-0.5em)
-#text(size: 10.5pt, d.subtitle)
-#v(0.2em)
-#facts(d.facts)
-#v(0.1em)
-#rule
-
-#for s in d.sections {
-  heading(level: 3, s.heading)
-  for p in s.paragraphs { par(p) }
-  if s.bullets.len() > 0 { list(..s.bullets) }
-}
-
-#heading(level: 2, d.measures_heading)
-#v(-0.3em)
-#text(size: 9pt, d.columns_explained)
-
-#let head(n, label) = align(center, text(size: 8.5pt)[#strong(n) \\ #label])
-#table(
-  columns: (9mm, 1fr, 19mm, 19mm),
-  stroke: lines,
-  inset: (x: 3pt, y: 4.2pt),
-  align: (x, y) => (if x >= 2 { center } else { left }) + (
-    if y == 0 { bottom } else if x >= 2 { horizon } else { top }
-  ),
-  table.header(
-    strong(d.columns.at(0)), strong(d.columns.at(1)),
-    head("1", d.columns.at(2)), head("2", d.columns.at(3)),
-  ),
-  ..d.rows.map(r => (
-    r.no,
-    {
-      strong(r.title)
-      if r.category != "" { h(0.5em); text(size: 8.5pt, fill: luma(70), r.category) }
-      if r.description != "" { linebreak(); text(size: 8.5pt, r.description) }
-      if r.note != "" { linebreak(); emph(r.note) }
-      if r.because != "" { linebreak(); text(size: 8.5pt, fill: luma(50), "▸ " + r.because) }
-    },
-    mark(r.doing),
-    mark(r.trying),
-  )).flatten(),
-  table.cell(colspan: 4, inset: (top: 9pt, bottom: 4pt), strong(d.own_heading)),
-  ..d.own.map(o => (o.no, o.text, mark(o.doing), mark(o.trying))).flatten(),
-  ..d.blank.map(n => (
-    table.cell(inset: (y: 7pt), n), [], mark(false), mark(false),
-  )).flatten(),
-)
-"""
-).encode()
-
-_EVALUATION_TEMPLATE = (
-    _PAGE
-    + """
-#heading(level: 1, d.title)
-#facts(d.facts)
-#v(0.1em)
-#rule
-
-#heading(level: 2, d.outcomes_heading)
-#if d.outcomes.len() == 0 [#d.no_outcomes] else {
-  table(
-    columns: (1fr, 32mm, 1fr),
-    stroke: lines,
-    inset: (x: 3pt, y: 4.2pt),
-    table.header(..d.outcome_columns.map(strong)),
-    ..d.outcomes.map(o => (strong(o.at(0)), o.at(1), emph(o.at(2)))).flatten(),
-  )
-}
-
-#heading(level: 2, d.signals_heading)
-#table(
-  columns: (1fr, 24mm, 24mm, 24mm),
-  stroke: lines,
-  inset: (x: 3pt, y: 4.2pt),
-  align: (x, y) => if x >= 1 { right } else { left },
-  table.header(..d.signal_columns.map(strong), strong(d.change_column)),
-  ..d.signals.flatten(),
-  ..d.total.map(strong),
-)
-
-#heading(level: 2, d.decision_heading)
-#text(size: 11pt, weight: "bold", d.decision)
-
-#heading(level: 3, d.referrals_heading)
-#if d.referrals.len() == 0 [#d.no_referrals] else { list(..d.referrals) }
-
-#facts(((d.next_label, if d.next == "" { none } else { d.next }),), columns: 1)
-
-#if d.summary != "" {
-  heading(level: 2, d.summary_heading)
-  for p in d.summary.split("\\n\\n") { par(p) }
-}
-"""
-).encode()

@@ -6,6 +6,14 @@ their entries, evaluations and outcomes, behaviour cards and scores, the day pro
 blocks, access grants, holds, and the hidden tables behind many-to-many fields (a focus card's
 co-teachers). A model added later is found the same way, so erasure deletes it and the access
 export shows it without anyone having to remember to add it here.
+
+Why not Django's deletion `Collector` (or the admin's `NestedObjects`), which walks the same
+reverse relations: for every pupil today it finds exactly the same rows (tests/test_graph.py
+holds the two to that), but the export lists every model about pupils, also those with no rows
+for this pupil, which a collector cannot (it only finds rows); and erasure must delete every row
+about the pupil whatever a relation's `on_delete` says, where a collector would keep rows behind
+SET_NULL or DO_NOTHING and refuse behind PROTECT or RESTRICT. The test fails on any relation
+down from the pupil that does not cascade, so that difference cannot arise unnoticed.
 """
 
 from __future__ import annotations
