@@ -61,6 +61,7 @@ run: translations vendor
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint translations vendor
 	$(BIN)/pytest

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 
+from hechtwijzer.admin_site import site
 from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import Role, School, current_school_year
 
@@ -79,6 +80,4 @@ def build_world() -> SimpleNamespace:
 
 def admin_state(instance) -> str:
     """The fingerprint an admin change form carries for `instance` (optimistic locking)."""
-    from hechtwijzer.admin_site import site
-
     return site._registry[type(instance)].record_state(instance)

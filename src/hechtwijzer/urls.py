@@ -9,6 +9,7 @@ register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("groups/<int:group_id>/", views.group_page, name="group"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
     path(
         "schools/<int:school_id>/overview/",

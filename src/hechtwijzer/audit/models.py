@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hechtwijzer.access import role_at
 from hechtwijzer.network import client_ip
 
 if TYPE_CHECKING:
@@ -80,8 +81,6 @@ def record(
     The actor is `actor` or else the request's user; the role is the actor's role at the school
     concerned (the pupil's school unless `school_id` is given).
     """
-    from hechtwijzer.access import role_at
-
     if actor is None and request is not None:
         actor = request.user
     if pupil is not None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hechtwijzer.access import Perm
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
-from hechtwijzer.locking import StaleVersion
+from hechtwijzer.locking import StaleVersion, VersionForm
 from hechtwijzer.weeks import (
     WEEK,
     latest_school_day,
@@ -274,10 +274,7 @@ def card_archive(request, pupil):
     """Stop the current card; it stays in the archive with its scores."""
     card = _current_or_redirect(request, pupil)
     if card is not None:
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
+        version = VersionForm(request.POST).seen_version()
         try:
             actions.archive_card(actor=request.user, card=card, expected_version=version)
         except StaleVersion:

@@ -21,6 +21,8 @@ from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.locking import lock_version
+from hechtwijzer.observations.models import Observation
+from hechtwijzer.observations.profiles import concern_signals
 from hechtwijzer.schools.models import Pupil
 
 from .factors import CATALOG_KIND
@@ -160,8 +162,6 @@ def raise_concern(
     withdrawn. Side effects: the concern, its links to the observations, audit entry
     `safeguarding.raise` (route and number of observations, never the text).
     """
-    from hechtwijzer.observations.models import Observation
-
     if not allows(actor, Perm.VIEW_SAFEGUARDING, pupil):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
@@ -306,15 +306,6 @@ class AlreadyPassedOn(Exception):
     def __init__(self, concern: SafeguardingConcern) -> None:
         super().__init__("already passed on")
         self.concern = concern
-
-
-def concern_signals(observation: Any) -> tuple[str, ...]:
-    """The observation's signals that mean "consult today" (catalog rule), catalog order."""
-    from hechtwijzer import engine
-
-    wanted = engine.consult_now_signals(get_catalog())
-    codes = {row.code for row in observation.signal_rows.all()}
-    return tuple(s.code for s in get_catalog().signals if s.code in wanted and s.code in codes)
 
 
 def pass_on_concern(*, actor: Any, observation: Any, note: str = "") -> SafeguardingConcern:

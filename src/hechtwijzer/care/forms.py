@@ -14,6 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hechtwijzer.locking import VersionForm
+
 DATE_ERRORS = {"invalid": _("Enter a valid date.")}
 
 
@@ -36,23 +38,14 @@ class ConcernForm(forms.Form):
     observations = UUIDListField(required=False)
 
 
-class VersionedForm(forms.Form):
-    # The version of the concern the user saw; a missing or malformed one counts as stale.
-    version = forms.IntegerField(required=False)
-
-    def seen_version(self) -> int:
-        version = self.cleaned_data.get("version")
-        return -1 if version is None else version
-
-
-class StepForm(VersionedForm):
+class StepForm(VersionForm):
     step = forms.CharField(required=False)
     done_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
     consulted = forms.CharField(required=False, strip=False)
     decision = forms.CharField(required=False, strip=False)
 
 
-class CloseForm(VersionedForm):
+class CloseForm(VersionForm):
     closed_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
 
 

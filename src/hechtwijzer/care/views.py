@@ -27,6 +27,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.models import Observation
+from hechtwijzer.observations.profiles import concern_signals
 from hechtwijzer.schools.models import Membership, Role
 
 from . import actions
@@ -221,7 +222,7 @@ def concern(request, pupil, uid):
     observation = get_object_or_404(
         Observation.objects.prefetch_related("signal_rows"), pupil=pupil, uid=_uuid_or_404(uid)
     )
-    signals = actions.concern_signals(observation)
+    signals = concern_signals(observation)
     if not signals or observation.is_withdrawn:
         raise Http404  # nothing to pass on: the pupil page is where this observation lives
     errors: dict = {}

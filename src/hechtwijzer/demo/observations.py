@@ -46,9 +46,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from hechtwijzer.care.actions import concern_signals, pass_on_concern, record_factor, record_step
+from hechtwijzer.care.actions import pass_on_concern, record_factor, record_step
 from hechtwijzer.observations import actions
 from hechtwijzer.observations.models import Company, Informant, Moment, Observation, Setting
+from hechtwijzer.observations.profiles import concern_signals
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
 from hechtwijzer.weeks import latest_school_day, previous_school_day
 

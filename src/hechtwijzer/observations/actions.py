@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hechtwijzer.access import Perm, allows
+from hechtwijzer.access import Perm, allows, membership_at
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.locking import lock_version
@@ -31,7 +31,6 @@ REPORTED = {Informant.PARENT, Informant.PUPIL}
 
 def informant_for(actor: Any, pupil: Pupil) -> str:
     """Who an observation by `actor` comes from: their relation to the pupil right now."""
-    from hechtwijzer.access import membership_at
 
     membership = membership_at(actor, pupil.school_id)
     if membership is None:

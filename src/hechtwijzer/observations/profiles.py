@@ -96,6 +96,15 @@ def build_profile(
 SAFETY_GROUP = "safety"
 
 
+def concern_signals(observation) -> tuple[str, ...]:
+    """The observation's signals that mean "consult today" (the catalog's consult-now rule),
+    in catalog order: what makes logging it a direct safety concern to pass on."""
+    catalog = get_catalog()
+    wanted = engine.consult_now_signals(catalog)
+    codes = {row.code for row in observation.signal_rows.all()}
+    return tuple(s.code for s in catalog.signals if s.code in wanted and s.code in codes)
+
+
 def counted_groups() -> dict[str, Text]:
     """The catalog's signal groups that overviews, charts and figures count, in catalog order."""
     vocabulary = get_catalog().vocabularies["signal_groups"]

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "observations"
 urlpatterns = [
-    path("groups/<int:group_id>/", views.group_page, name="group"),
     path("pupils/<public_id:public_id>/observe/", views.observe, name="observe"),
     path(
         "pupils/<public_id:public_id>/observations/<uuid:uid>/correct/",

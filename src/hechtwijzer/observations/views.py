@@ -8,26 +8,21 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hechtwijzer import engine
-from hechtwijzer.access import Perm, allows, groups_for, pupils_for
-from hechtwijzer.audit.models import record
-from hechtwijzer.care import actions as care_actions
+from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
-from hechtwijzer.locking import StaleVersion
-from hechtwijzer.plans.actions import overdue_cards
+from hechtwijzer.locking import StaleVersion, VersionForm
 
 from . import actions
 from .forms import ObservationForm, SuggestForm
 from .models import Observation, ObservationSignal
-from .overview import signal_overview
-from .profiles import SAFETY_GROUP
+from .profiles import SAFETY_GROUP, concern_signals
 from .suggest import suggest
 
 MOST_USED = 8
@@ -75,34 +70,6 @@ def _signal_choices(user, selected):
     return {"most_used": most_used, "groups": groups, "selected": set(selected)}
 
 
-@require_safe
-@policy(Policy.GROUP, Perm.OBSERVE)
-def group_page(request, group_id):
-    """A teacher's group: pick a pupil to log for, and the group's signals of recent weeks."""
-    group = get_object_or_404(groups_for(request.user, Perm.OBSERVE), pk=group_id)
-    pupils = (
-        pupils_for(request.user, Perm.OBSERVE)
-        .filter(group=group)
-        .order_by("sort_name", "first_name")
-    )
-    weeks = 8
-    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
-    record(
-        action="pupil.list",
-        request=request,
-        school_id=group.school_id,
-        object_type="group",
-        object_id=group.pk,
-    )
-    context = {
-        "group": group,
-        "overview": overview,
-        "weeks": weeks,
-        "overdue": list(overdue_cards(pupils, timezone.localdate())),
-    }
-    return render(request, "observations/group.html", context)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @pupil_view(Perm.OBSERVE, action="observation.form")
 def observe(request, pupil):
@@ -145,7 +112,7 @@ def observe(request, pupil):
                     )
                     % {"count": count, "name": pupil.first_name},
                 )
-                if care_actions.concern_signals(observation):
+                if concern_signals(observation):
                     # A direct safety concern: say at once whom to talk to, and offer to pass
                     # it on (issue 12), before the teacher goes back to the class.
                     return redirect("care:concern", pupil.public_id, observation.uid)
@@ -238,7 +205,7 @@ def correct(request, pupil, uid):
             form.apply_errors(error)
         else:
             messages.success(request, _("The observation was corrected."))
-            if care_actions.concern_signals(corrected):
+            if concern_signals(corrected):
                 return redirect("care:concern", pupil.public_id, corrected.uid)
             return redirect("pupil", pupil.public_id)
     selected = form.data.getlist("signals") if form.is_bound else form.initial["signals"]
@@ -257,10 +224,7 @@ def correct(request, pupil, uid):
 @pupil_view(Perm.OBSERVE, action="observation.withdraw_form")
 def withdraw(request, pupil, uid):
     observation = _observation_for(request, pupil, uid)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
+    version = VersionForm(request.POST).seen_version()
     try:
         actions.withdraw_observation(
             actor=request.user, observation=observation, expected_version=version

@@ -21,6 +21,7 @@ from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions, snapshots
+from .documents import card_document, evaluation_document, pdf_response
 from .forms import CardForm, EvaluationForm, OwnMeasureForm, RemoveOwnForm, SettingsForm, TickForm
 from .models import Decision, Outcome, OwnMeasure
 
@@ -445,8 +446,7 @@ def remove_own(request, pupil):
 @pupil_view(Perm.VIEW_PUPIL, action="focuscard.pdf")
 def card_pdf(request, pupil):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
-    from .documents import card_document, pdf_response
-    from .pdf import render_card
+    from .pdf import render_card  # typst, a native module, loads with the first PDF
 
     card = actions.current_card(pupil)
     document = card_document(pupil, card, get_language())
@@ -457,7 +457,6 @@ def card_pdf(request, pupil):
 @pupil_view(Perm.VIEW_PUPIL, action="focuscard.evaluation_pdf")
 def evaluation_pdf(request, pupil, number):
     """The evaluation report of one card version as a PDF."""
-    from .documents import evaluation_document, pdf_response
     from .pdf import render_evaluation
 
     card = get_object_or_404(pupil.focus_cards, number=number)

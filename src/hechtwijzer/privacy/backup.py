@@ -27,6 +27,8 @@ from django.db import connection, connections
 
 from hechtwijzer import crypto
 
+from .reencrypt import encrypted_fields
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
 
@@ -229,8 +231,6 @@ def restore(path: Path, *, force: bool) -> None:
 def undecryptable_sample(limit_per_field: int = 1) -> list[str]:
     """Try to decrypt one stored value per encrypted field: the fields that fail (e.g. the
     backup was made with keys that are not configured here)."""
-    from .reencrypt import encrypted_fields
-
     failures = []
     for model, fields in encrypted_fields():
         for field in fields:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from hechtwijzer.access import Perm
+from hechtwijzer.audit.models import record
 from hechtwijzer.door import pupil_view
 from hechtwijzer.schools.models import Pupil
 
@@ -54,8 +55,6 @@ def export_page(request, pupil):
 
 
 def _record_export(request, pupil: Pupil, kind: str) -> None:
-    from hechtwijzer.audit.models import record
-
     record(request=request, action="pupil.export", pupil=pupil, details={"format": kind})
 
 

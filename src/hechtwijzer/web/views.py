@@ -1,7 +1,8 @@
-"""Pages of the web app: home (log-in page for anonymous visitors) and the pupil page."""
+"""Pages of the web app: home (log-in page for anonymous visitors), a teacher's group and the
+pupil page: each puts together what several apps hold."""
 
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -17,6 +18,8 @@ from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy, pupil_view
+from hechtwijzer.observations.overview import DEFAULT_WEEKS, signal_overview
+from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
 
 from .pupil_page import pupil_context
@@ -111,3 +114,31 @@ def pupil_detail(request, pupil):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+@require_safe
+@policy(Policy.GROUP, Perm.OBSERVE)
+def group_page(request, group_id):
+    """A teacher's group: pick a pupil to log for, and the group's signals of recent weeks."""
+    group = get_object_or_404(groups_for(request.user, Perm.OBSERVE), pk=group_id)
+    pupils = (
+        pupils_for(request.user, Perm.OBSERVE)
+        .filter(group=group)
+        .order_by("sort_name", "first_name")
+    )
+    weeks = DEFAULT_WEEKS
+    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+    record(
+        action="pupil.list",
+        request=request,
+        school_id=group.school_id,
+        object_type="group",
+        object_id=group.pk,
+    )
+    context = {
+        "group": group,
+        "overview": overview,
+        "weeks": weeks,
+        "overdue": list(overdue_cards(pupils, timezone.localdate())),
+    }
+    return render(request, "web/group.html", context)
