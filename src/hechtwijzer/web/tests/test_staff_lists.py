@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from hechtwijzer.administration import actions
+from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.schools.models import Role
 from hechtwijzer.testing import PASSWORD, build_world
 
@@ -65,6 +66,27 @@ class StaffListQueryTests(TestCase):
     def test_the_pupil_page_and_its_teachers(self):
         url = f"/pupils/{self.w.piet.public_id}/"
         self.assert_independent_of_staff("carla", url)
+
+    def test_the_page_that_passes_a_concern_on_and_names_the_care_coordinators(self):
+        observation = observation_actions.log_observation(
+            actor=self.w.anna, pupil=self.w.piet, signals=["discloses_harm"]
+        )
+        url = f"/pupils/{self.w.piet.public_id}/observations/{observation.uid}/concern/"
+        before, _ = self.queries("anna", url)
+        for i in range(10):
+            actions.create_staff_member(
+                actor=None,
+                school=self.w.noord,
+                username=f"ib{i}",
+                first_name=f"Ib{i}",
+                last_name="Test",
+                email="",
+                role=Role.CARE_COORDINATOR,
+                password=PASSWORD,
+            )
+        after, response = self.queries("anna", url)
+        assert "Ib0" in response.content.decode()
+        assert after == before, f"{url}: {before} queries, {after} with 10 more coordinators"
 
     def test_the_staff_list_of_the_administration(self):
         url = "/admin/schools/membership/"
