@@ -63,8 +63,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
+# The suite runs in one process per core (pytest-xdist; each worker gets its own test
+# database); TEST_WORKERS=0 runs it in this process. A direct `pytest FILE` stays one process.
+TEST_WORKERS ?= auto
+
 test: lint translations vendor
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # End-to-end tests (e2e/): the app served by gunicorn on a loopback port, driven by Debian's
 # Chromium headless through Playwright, with axe-core on every page. Never `playwright install`:

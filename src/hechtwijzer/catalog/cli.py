@@ -1,5 +1,5 @@
-"""`catalog validate`, `catalog export` and `catalog fingerprint-seeds`: the command-line face
-of the catalog.
+"""`catalog validate`, `catalog export` and `catalog fingerprint`: the command-line face of the
+catalog.
 
 `main` takes its output streams as arguments so that the Django management command can pass
 its own, and tests can pass StringIO; it returns the exit code instead of exiting.
@@ -32,9 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=FORMATS, default="json")
     export.add_argument("--path", help="data directory to export (default: the package's)")
     prints = commands.add_parser(
-        "fingerprint-seeds",
-        help="write the seed digests the paraphrase tests use where the seed texts are absent;"
-        " checks every cited section heading against the seed texts first",
+        "fingerprint",
+        help="write the seed fingerprint the paraphrase tests use where the seed texts are"
+        " absent (file hashes and digests, never text); checks every cited section heading"
+        " against the seed texts first",
     )
     prints.add_argument(
         "--seeds",
@@ -65,14 +66,14 @@ def main(argv: list[str], stdout: TextIO, stderr: TextIO) -> int:
         return 1
     if args.command == "validate":
         print(_summary(catalog), file=stdout)
-    elif args.command == "fingerprint-seeds":
-        return _fingerprint_seeds(catalog, args.seeds, args.output, stdout, stderr)
+    elif args.command == "fingerprint":
+        return _fingerprint(catalog, args.seeds, args.output, stdout, stderr)
     else:
         print(json.dumps(export_json(catalog), indent=2, ensure_ascii=False), file=stdout)
     return 0
 
 
-def _fingerprint_seeds(
+def _fingerprint(
     catalog: Catalog, seeds: str | None, output: str | None, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Write the fingerprints of the seeds in `seeds`: 2 when the seeds are not there, 1 when a
@@ -101,8 +102,8 @@ def _fingerprint_seeds(
     windows = sum(len(seed.windows) for seed in prints.seeds.values())
     sections = sum(len(seed.sections) for seed in prints.seeds.values())
     print(
-        f"Wrote {path} ({len(text.encode()):,} bytes): {windows} word windows and"
-        f" {sections} verified section headings of {len(prints.seeds)} seeds",
+        f"Wrote {path} ({len(text.encode()):,} bytes): the SHA-256 of {len(prints.seeds)} seeds,"
+        f" {windows} word windows and {sections} verified section headings",
         file=stdout,
     )
     return 0

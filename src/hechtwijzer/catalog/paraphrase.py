@@ -6,15 +6,21 @@ project's working definition of a copied sentence (docs/catalog-format.md).
 
 `find_overlaps` checks the catalog against the seed texts themselves. Those texts are not in
 the repository (copyright), yet a clean clone must check the rule too, so the package carries
-`seed_fingerprints.json`, written by `hechtwijzer catalog fingerprint-seeds --seeds DIR`. Per
-seed it holds:
+`seed_fingerprints.json`, written by `hechtwijzer catalog fingerprint --seeds DIR` (its format
+is in docs/catalog-format.md). Per seed it holds:
 
+* `sha256`: the SHA-256 of the file's bytes, as `sha256sum` prints it. It tells whoever has the
+  seeds whether theirs are the ones fingerprinted, and it makes any change to a seed, even one
+  that moves no word (white space, line breaks), show up as a stale file.
 * `windows`: the digest of every window of MIN_WORDS consecutive words (as `words()` splits
   them), sorted, packed and base64-encoded. `find_fingerprint_overlaps` digests every window of
   the catalog's texts the same way; a hit is a copied run, reported in the catalog's own words.
 * `sections`: digests of the section headings the catalog cited when the file was written, each
   of which the command then found in the seed's text (runs of whitespace collapsed, as
   `missing_sections` compares). `unverified_sections` checks the cited headings against them.
+  Only cited headings: plain text marks no headings (the seeds are web pages and PDF extracts,
+  where a numbered list item looks like a heading and a heading may wrap), so "every heading"
+  would be a guess, and no check needs the headings nobody cites.
 
 A digest is BLAKE2b keyed with the file's random salt, truncated to 8 bytes. Trade-offs:
 
@@ -34,7 +40,8 @@ A digest is BLAKE2b keyed with the file's random salt, truncated to 8 bytes. Tra
   that wrap or carry extra text on their line, and would add a larger oracle for little gain.
 * Staleness. Where the seeds are at hand ($HECHTWIJZER_SEEDS or ../shared/seeds beside the
   repository), the tests also run the full-text checks and rebuild the file with its own salt
-  to check that the committed one is current.
+  to check that the committed one is current (`stale_fingerprints` says what differs: a seed's
+  SHA-256, its windows or its verified headings).
 * Size. 8 bytes a window, about 150 KB of JSON for the five seeds.
 """
 
@@ -57,7 +64,7 @@ MIN_WORDS = 10
 WORD_RE = re.compile(r"\w+")
 # The committed fingerprints of the seeds (package data; see the module docstring).
 FINGERPRINTS_FILE = Path(__file__).resolve().parent / "seed_fingerprints.json"
-FORMAT = 1
+FORMAT = 2  # 2: each seed's sha256 added
 DIGEST_SIZE = 8
 
 
@@ -161,13 +168,16 @@ def missing_sections(catalog: Catalog, seed_texts: Mapping[str, str]) -> list[st
 
 
 class SeedsError(Exception):
-    """The seeds folder, or a seed that catalog.toml lists, is not there (a one-line message)."""
+    """The seeds folder, or a seed that catalog.toml lists, is not there or not UTF-8 (a
+    one-line message)."""
 
 
 @dataclass(frozen=True)
 class SeedPrint:
-    """The digests of one seed: its word windows and the cited headings found in it."""
+    """What is kept of one seed: the SHA-256 of its bytes (hex), the digests of its word
+    windows and those of the cited headings found in it."""
 
+    sha256: str
     windows: frozenset[bytes]
     sections: frozenset[bytes]
 
@@ -197,15 +207,16 @@ class Fingerprints:
         data = {
             "about": (
                 "Digests of the seed texts, not the texts: see hechtwijzer/catalog/paraphrase.py."
-                " Regenerate with: hechtwijzer catalog fingerprint-seeds --seeds DIR"
+                " Regenerate with: hechtwijzer catalog fingerprint --seeds DIR"
             ),
             "format": FORMAT,
-            "hash": "blake2b, key = salt, person = hw-window or hw-section",
+            "hash": "blake2b, key = salt, person = hw-window or hw-section; sha256 of the file",
             "digest_size": DIGEST_SIZE,
             "window": self.window,
             "salt": self.salt.hex(),
             "seeds": {
                 name: {
+                    "sha256": prints.sha256,
                     "sections": sorted(digest.hex() for digest in prints.sections),
                     "windows": base64.b64encode(b"".join(sorted(prints.windows))).decode("ascii"),
                 }
@@ -227,6 +238,7 @@ class Fingerprints:
             if len(packed) % DIGEST_SIZE:
                 raise ValueError(f"seed fingerprints: windows of {name} are cut short")
             seeds[name] = SeedPrint(
+                sha256=prints["sha256"],
                 windows=frozenset(
                     packed[i : i + DIGEST_SIZE] for i in range(0, len(packed), DIGEST_SIZE)
                 ),
@@ -240,16 +252,20 @@ def load_fingerprints(path: str | os.PathLike[str] = FINGERPRINTS_FILE) -> Finge
 
 
 def salt_of(path: str | os.PathLike[str]) -> bytes:
-    """The salt of an existing fingerprint file, so that rewriting it changes only what the
-    seeds or the cited headings changed; a new random salt when there is no readable file."""
+    """The salt of an existing fingerprint file, of any format, so that rewriting it changes
+    only what the seeds or the cited headings changed; a new random salt when there is no
+    readable file."""
     try:
-        return load_fingerprints(path).salt
+        salt = bytes.fromhex(json.loads(Path(path).read_text(encoding="utf-8"))["salt"])
     except (OSError, ValueError, KeyError, TypeError):
         return secrets.token_bytes(16)
+    return salt if len(salt) == 16 else secrets.token_bytes(16)
 
 
 def read_seeds(catalog: Catalog, seeds_dir: str | os.PathLike[str]) -> dict[str, str]:
-    """The text of every seed the catalog lists (file name -> text), read from `seeds_dir`."""
+    """The text of every seed the catalog lists (file name -> text), read from `seeds_dir`.
+    Decoded as UTF-8 without translating line ends, so a text encodes back to the file's exact
+    bytes (what `fingerprint_seeds` hashes)."""
     directory = Path(seeds_dir)
     if not directory.is_dir():
         raise SeedsError(f"{directory}: seeds folder does not exist")
@@ -258,16 +274,21 @@ def read_seeds(catalog: Catalog, seeds_dir: str | os.PathLike[str]) -> dict[str,
         raise SeedsError(
             f"{directory}: seed files listed in catalog.toml are missing: {', '.join(missing)}"
         )
-    return {
-        seed.file: (directory / seed.file).read_text(encoding="utf-8") for seed in catalog.seeds
-    }
+    texts = {}
+    for seed in catalog.seeds:
+        try:
+            texts[seed.file] = (directory / seed.file).read_bytes().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SeedsError(f"{directory / seed.file}: not UTF-8 ({error.reason})") from None
+    return texts
 
 
 def fingerprint_seeds(
     catalog: Catalog, seed_texts: Mapping[str, str], salt: bytes, min_words: int = MIN_WORDS
 ) -> Fingerprints:
-    """The fingerprints of `seed_texts` (file name -> text): every window of `min_words` words,
-    and each heading the catalog cites from the seed that occurs in its text (see
+    """The fingerprints of `seed_texts` (file name -> text, as `read_seeds` gives it): the
+    SHA-256 of the text's UTF-8 bytes (the file's bytes), every window of `min_words` words, and
+    each heading the catalog cites from the seed that occurs in its text (see
     `missing_sections` for the ones that do not; they are left out, so they stay unverified)."""
     hasher = Fingerprints(salt=salt, seeds={}, window=min_words)
     cited: dict[str, set[str]] = {name: set() for name in seed_texts}
@@ -279,6 +300,7 @@ def fingerprint_seeds(
         tokens = words(text)
         flat = normalise_section(text)
         seeds[name] = SeedPrint(
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             windows=frozenset(
                 hasher.window_digest(tokens[i : i + min_words])
                 for i in range(len(tokens) - min_words + 1)
@@ -317,3 +339,29 @@ def unverified_sections(catalog: Catalog, fingerprints: Fingerprints) -> list[st
         elif fingerprints.section_digest(section) not in prints.sections:
             problems.add(f"{item.ref}: '{section}' not verified in {seed}")
     return sorted(problems)
+
+
+def stale_fingerprints(committed: Fingerprints, current: Fingerprints) -> list[str]:
+    """Why `committed` differs from `current`, the fingerprints made now from the seeds and the
+    catalog with the committed salt: a line per seed added, dropped or changed (its SHA-256,
+    its word windows, its verified headings); empty when the committed file is current."""
+    if (committed.salt, committed.window) != (current.salt, current.window):
+        return ["made with another salt or window size"]
+    problems = []
+    for name in sorted(committed.seeds.keys() | current.seeds.keys()):
+        old, new = committed.seeds.get(name), current.seeds.get(name)
+        if old is None:
+            problems.append(f"{name}: a seed without fingerprints")
+            continue
+        if new is None:
+            problems.append(f"{name}: fingerprinted, but no longer a seed")
+            continue
+        if old.sha256 != new.sha256:
+            problems.append(f"{name}: the file changed (SHA-256 {old.sha256} -> {new.sha256})")
+        for what, was, now in (
+            ("word windows", old.windows, new.windows),
+            ("verified headings", old.sections, new.sections),
+        ):
+            if was != now:
+                problems.append(f"{name}: {len(now - was)} {what} new, {len(was - now)} gone")
+    return problems

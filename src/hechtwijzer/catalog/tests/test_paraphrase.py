@@ -2,14 +2,16 @@
 and every section a source names is a heading of its seed.
 
 The seed texts are not in the repository, so the checks that must run everywhere use the
-committed fingerprints (catalog/seed_fingerprints.json, see paraphrase.py). Where the seeds are
-at hand, the full-text checks run too, and so does a check that the fingerprints are current.
+committed fingerprint (catalog/seed_fingerprints.json, see paraphrase.py). Where the seeds are
+at hand, the full-text checks run too, and so does a check that the fingerprint is current.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+import json
 import os
 from pathlib import Path
 
@@ -27,13 +29,15 @@ from ..paraphrase import (
     load_fingerprints,
     missing_sections,
     read_seeds,
+    salt_of,
+    stale_fingerprints,
     unverified_sections,
     words,
 )
 from .fixtures import write_data
 
 REGENERATE = (
-    "With the seed texts at hand, run `hechtwijzer catalog fingerprint-seeds --seeds DIR`"
+    "With the seed texts at hand, run `hechtwijzer catalog fingerprint --seeds DIR`"
     " (it checks every cited heading against the texts) and commit seed_fingerprints.json."
 )
 
@@ -105,9 +109,15 @@ def test_source_sections_are_headings_of_their_seed_full_text(
 
 
 def test_fingerprint_file_is_up_to_date(seed_texts: dict[str, str]) -> None:
-    committed = FINGERPRINTS_FILE.read_text(encoding="utf-8")
-    current = fingerprint_seeds(get_catalog(), seed_texts, load_fingerprints().salt).to_json()
-    assert committed == current, f"seed_fingerprints.json is stale. {REGENERATE}"
+    # Rebuilt from the seeds with the committed salt, the file must come out the same: the
+    # seeds' SHA-256, every word window, the verified headings, and then byte for byte.
+    committed = load_fingerprints()
+    current = fingerprint_seeds(get_catalog(), seed_texts, committed.salt)
+    stale = stale_fingerprints(committed, current)
+    assert not stale, "seed_fingerprints.json is stale:\n" + "\n".join([*stale, REGENERATE])
+    assert FINGERPRINTS_FILE.read_text(encoding="utf-8") == current.to_json(), (
+        f"seed_fingerprints.json is not in the current format. {REGENERATE}"
+    )
 
 
 def _catalog(*texts: str) -> Catalog:
@@ -197,6 +207,7 @@ def test_fingerprints_keep_no_words_and_depend_on_the_salt() -> None:
     prints = fingerprint_seeds(_catalog(), {"001_test.txt": SEED_TEXT}, SALT)
     text = prints.to_json()
     assert Fingerprints.from_json(text) == prints
+    assert prints.seeds["001_test.txt"].sha256 == hashlib.sha256(SEED_TEXT.encode()).hexdigest()
     assert len(prints.seeds["001_test.txt"].windows) == len(words(SEED_TEXT)) - 9
     assert not {"onveilig", "gehecht", "vertrouwen", "zichzelf"} & set(words(text))
     other = fingerprint_seeds(_catalog(), {"001_test.txt": SEED_TEXT}, bytes(16))
@@ -233,7 +244,36 @@ def test_fingerprints_confirm_only_the_headings_found_when_written() -> None:
     ]
 
 
-# `catalog fingerprint-seeds`, on the fixture catalog (one seed, 000_test.txt, "1. Kop").
+def test_stale_fingerprints_name_every_change() -> None:
+    catalog = _citing("1. Kop")
+    seed_text = f"1. Kop\n{SEED_TEXT}"
+    committed = fingerprint_seeds(catalog, {"001_test.txt": seed_text}, SALT)
+    assert stale_fingerprints(committed, committed) == []
+    # One word of the seed changed: its file hash and every window holding the word differ.
+    edited = fingerprint_seeds(catalog, {"001_test.txt": seed_text.replace("weinig", "veel")}, SALT)
+    old, new = committed.seeds["001_test.txt"].sha256, edited.seeds["001_test.txt"].sha256
+    assert stale_fingerprints(committed, edited) == [
+        f"001_test.txt: the file changed (SHA-256 {old} -> {new})",
+        "001_test.txt: 10 word windows new, 10 gone",
+    ]
+    # Only white space changed: the same words, but not the same file.
+    spaced = fingerprint_seeds(catalog, {"001_test.txt": seed_text + "\n"}, SALT)
+    assert [line.split(" (")[0] for line in stale_fingerprints(committed, spaced)] == [
+        "001_test.txt: the file changed"
+    ]
+    # A heading cited since, a seed added, a seed dropped, another salt.
+    citing_more = _citing("1. Kop", "Een kind dat")
+    assert stale_fingerprints(
+        committed, fingerprint_seeds(citing_more, {"001_test.txt": seed_text}, SALT)
+    ) == ["001_test.txt: 1 verified headings new, 0 gone"]
+    both = fingerprint_seeds(catalog, {"001_test.txt": seed_text, "002_x.txt": "x"}, SALT)
+    assert stale_fingerprints(committed, both) == ["002_x.txt: a seed without fingerprints"]
+    assert stale_fingerprints(both, committed) == ["002_x.txt: fingerprinted, but no longer a seed"]
+    other_salt = fingerprint_seeds(catalog, {"001_test.txt": seed_text}, bytes(16))
+    assert stale_fingerprints(committed, other_salt) == ["made with another salt or window size"]
+
+
+# `catalog fingerprint`, on the fixture catalog (one seed, 000_test.txt, "1. Kop").
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -242,20 +282,23 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, stdout.getvalue(), stderr.getvalue()
 
 
-def test_fingerprint_seeds_command(tmp_path: Path) -> None:
+def test_fingerprint_command(tmp_path: Path) -> None:
     data, seeds, output = write_data(tmp_path / "data"), tmp_path / "seeds", tmp_path / "fp.json"
     seeds.mkdir()
-    (seeds / "000_test.txt").write_text(f"1. Kop\n\n{SEED_TEXT}", encoding="utf-8")
+    # Windows line ends: the hash is still the one of the file's own bytes (sha256sum's).
+    seed = f"1. Kop\n\n{SEED_TEXT}".replace("\n", "\r\n").encode()
+    (seeds / "000_test.txt").write_bytes(seed)
     options = ("--path", str(data), "--output", str(output))
-    argv = ("fingerprint-seeds", "--seeds", str(seeds), *options)
+    argv = ("fingerprint", "--seeds", str(seeds), *options)
     code, out, err = run(*argv)
     size = output.stat().st_size
     assert (code, err) == (0, "")
     assert out == (
-        f"Wrote {output} ({size:,} bytes): 12 word windows and 1 verified section headings"
-        " of 1 seeds\n"
+        f"Wrote {output} ({size:,} bytes): the SHA-256 of 1 seeds, 12 word windows and 1"
+        " verified section headings\n"
     )
     prints = load_fingerprints(output)
+    assert prints.seeds["000_test.txt"].sha256 == hashlib.sha256(seed).hexdigest()
     catalog = load_catalog(data)
     assert unverified_sections(catalog, prints) == []
     assert find_fingerprint_overlaps(catalog, prints) == []
@@ -268,24 +311,39 @@ def test_fingerprint_seeds_command(tmp_path: Path) -> None:
     assert output.read_text(encoding="utf-8") == first
 
 
-def test_fingerprint_seeds_without_the_seeds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rewriting_keeps_the_salt_of_an_older_format(tmp_path: Path) -> None:
+    # A file of format 1 (no sha256) is rewritten with its salt: windows and headings keep
+    # their digests, so the change shows only what the new format adds.
+    old = tmp_path / "fp.json"
+    old.write_text(json.dumps({"format": 1, "salt": SALT.hex(), "seeds": {}}), encoding="utf-8")
+    assert salt_of(old) == SALT
+    assert len(salt_of(tmp_path / "none.json")) == 16
+    old.write_text("{}", encoding="utf-8")
+    assert salt_of(old) != salt_of(old)  # unreadable: a new random salt each time
+
+
+def test_fingerprint_without_the_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data, output = write_data(tmp_path / "data"), tmp_path / "fp.json"
     options = ("--path", str(data), "--output", str(output))
     nowhere = tmp_path / "nowhere"
-    assert run("fingerprint-seeds", "--seeds", str(nowhere), *options) == (
+    assert run("fingerprint", "--seeds", str(nowhere), *options) == (
         2,
         "",
         f"{nowhere}: seeds folder does not exist\n",
     )
-    assert run("fingerprint-seeds", "--seeds", str(tmp_path), *options) == (
+    assert run("fingerprint", "--seeds", str(tmp_path), *options) == (
         2,
         "",
         f"{tmp_path}: seed files listed in catalog.toml are missing: 000_test.txt\n",
     )
+    (tmp_path / "000_test.txt").write_bytes(b"Kop \xff\n")
+    assert run("fingerprint", "--seeds", str(tmp_path), *options) == (
+        2,
+        "",
+        f"{tmp_path / '000_test.txt'}: not UTF-8 (invalid start byte)\n",
+    )
     monkeypatch.delenv("HECHTWIJZER_SEEDS", raising=False)
-    assert run("fingerprint-seeds", *options) == (
+    assert run("fingerprint", *options) == (
         2,
         "",
         "no seeds folder: give --seeds DIR or set HECHTWIJZER_SEEDS\n",
@@ -293,11 +351,11 @@ def test_fingerprint_seeds_without_the_seeds(
     assert not output.exists()
 
 
-def test_fingerprint_seeds_refuses_a_heading_not_in_its_seed(tmp_path: Path) -> None:
+def test_fingerprint_refuses_a_heading_not_in_its_seed(tmp_path: Path) -> None:
     data, output = write_data(tmp_path / "data"), tmp_path / "fp.json"
     (tmp_path / "000_test.txt").write_text(SEED_TEXT, encoding="utf-8")  # no "1. Kop"
     code, out, err = run(
-        "fingerprint-seeds", "--seeds", str(tmp_path), "--path", str(data), "--output", str(output)
+        "fingerprint", "--seeds", str(tmp_path), "--path", str(data), "--output", str(output)
     )
     assert (code, out) == (1, "")
     lines = err.splitlines()

@@ -1,5 +1,5 @@
-"""`hechtwijzer catalog validate|export|fingerprint-seeds`: check the knowledge catalog, print
-it as JSON, or write the seed fingerprints the paraphrase tests use."""
+"""`hechtwijzer catalog validate|export|fingerprint`: check the knowledge catalog, print it as
+JSON, or write the seed fingerprint the paraphrase tests use."""
 
 import sys
 
@@ -12,11 +12,11 @@ class Command(BaseCommand):
     help = (
         "validate: check the catalog's data files (exit 1 with the problems); "
         "export --format json: print the catalog as JSON; "
-        "fingerprint-seeds --seeds DIR: write the seed fingerprints the paraphrase tests use."
+        "fingerprint --seeds DIR: write the seed fingerprint the paraphrase tests use."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("args", nargs="*", metavar="validate|export|fingerprint-seeds ...")
+        parser.add_argument("args", nargs="*", metavar="validate|export|fingerprint ...")
 
     def run_from_argv(self, argv):
         # The catalog's own command line parses its arguments (it also runs without Django),
