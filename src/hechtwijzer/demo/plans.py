@@ -2,8 +2,8 @@
 
 Per school: the disinhibited pupil's card was evaluated once (version 2 is running), the
 inhibited pupil's card is overdue for evaluation, and the ambivalent pupil's card started two
-weeks ago. Ticks follow what the engine recommends for the pupil's observed signals, as a
-teacher would; each card also has one measure of the teacher's own. All through the domain
+weeks ago. Ticks follow what the engine recommended for the pupil's signals when the card
+started, as a teacher would; each card also has one measure of the teacher's own. All through the domain
 functions, as the group's teacher.
 """
 
@@ -35,8 +35,15 @@ def _teacher(pupil: Pupil):
 
 
 def _tick_recommended(card: FocusCard, teacher, pupil: Pupil, today: datetime.date) -> list[str]:
-    profile = build_profile(pupil, today)
-    codes = [r.code for r in profile.recommended_measures if r.code.startswith("sticordi_")][:4]
+    # As a teacher would: from what was seen when the card started (its snapshot shows the
+    # same), or from today's picture when too little was logged before the start.
+    codes = []
+    for day in (card.period_start, today):
+        profile = build_profile(pupil, day)
+        codes = [r.code for r in profile.recommended_measures if r.code.startswith("sticordi_")]
+        if codes:
+            break
+    codes = codes[:4]
     for position, code in enumerate(codes):
         column = "trying" if position % 2 == 0 else "doing"
         actions.set_column(
