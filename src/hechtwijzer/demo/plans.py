@@ -3,8 +3,8 @@
 Per school: the disinhibited pupil's card was evaluated once (version 2 is running), the
 inhibited pupil's card is overdue for evaluation, and the ambivalent pupil's card started two
 weeks ago. Ticks follow what the engine recommended for the pupil's signals when the card
-started, as a teacher would; each card also has one measure of the teacher's own. All through the domain
-functions, as the group's teacher.
+started, as a teacher would; each card also has one measure of the teacher's own. All through
+the domain functions, as the group's teacher.
 """
 
 from __future__ import annotations
