@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -37,10 +37,11 @@ _HEIGHT_COUNT = attrgetter("height", "count")
 
 
 @lru_cache(maxsize=64)
-def _fields(n: int) -> str:
+def _fields(n: int, separator: str = "") -> str:
     """A format string of n bare fields: `format_html` with it joins n pieces, escaping any
-    that are not safe HTML already (these all are)."""
-    return "{}" * n
+    that are not safe HTML already (these all are). One call for all the pieces costs a
+    fraction of `format_html_join`, which makes one `format_html` call per piece."""
+    return separator.join(["{}"] * n)
 
 
 def _joined(pieces: list[SafeString]) -> SafeString | str:
@@ -90,4 +91,5 @@ def _row(row, url_template: str) -> SafeString:
 @register.simple_tag
 def heatmap_rows(overview) -> SafeString:
     url_template = reverse("pupil", args=[_PLACEHOLDER])
-    return format_html_join("\n", "{}", ((_row(row, url_template),) for row in overview.rows))
+    rows = [_row(row, url_template) for row in overview.rows]
+    return format_html(_fields(len(rows), "\n"), *rows) if rows else ""

@@ -9,7 +9,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,25 +57,60 @@ def _actions(request, pupil, observation) -> SafeString:
     )
 
 
+# Markup that recurs on every page and in every process is escaped once: a signal's link in one
+# language (catalog items never change while the process runs), and the few informant and
+# situation words. `format_html` escapes each value with several calls; the pupil page has 25
+# entries with one to three signals each (bench/calls.py counts the difference).
+_signal_links: dict[tuple[int, str, str], SafeString] = {}
+_words: dict[tuple[str, str], SafeString] = {}
+
+
+def _signal_link(signal, language: str) -> SafeString:
+    key = (id(signal), signal.code, language)
+    link = _signal_links.get(key)
+    if link is None:
+        link = _signal_links[key] = format_html(
+            _SIGNAL, item_url(signal), signal.label.get(language)
+        )
+    return link
+
+
+def _word(text, language: str) -> SafeString:
+    key = (str(text), language)
+    escaped = _words.get(key)
+    if escaped is None:
+        escaped = _words[key] = escape(key[0])
+    return escaped
+
+
+def _joined(parts, separator: SafeString = _EMPTY) -> SafeString:
+    """Safe pieces joined: adding two safe strings stays safe, without escaping them again
+    (`format_html_join` would run each piece through `format_html`)."""
+    joined = _EMPTY
+    for index, part in enumerate(parts):
+        joined = joined + separator + part if index else joined + part
+    return joined
+
+
+_SEPARATOR = escape(" · ")
+_NEWLINE = escape("\n")
+
+
 def render_entry(request, pupil, entry: dict) -> SafeString:
     observation = entry["observation"]
     language = get_language()
     withdrawn = observation.is_withdrawn
     author = observation.author
-    signals = format_html_join(
-        "",
-        _SIGNAL,
-        ((item_url(signal), signal.label.get(language)) for signal in entry["signals"]),
-    )
+    signals = _joined(_signal_link(signal, language) for signal in entry["signals"])
     situation = _EMPTY
     if entry["situation"]:
-        labels = format_html_join(" · ", "{}", ((str(label),) for label in entry["situation"]))
+        labels = _joined((_word(label, language) for label in entry["situation"]), _SEPARATOR)
         situation = format_html(_SITUATION, labels)
     return format_html(
         _ENTRY,
         withdrawn_class=_WITHDRAWN_CLASS[bool(withdrawn)],
         day=format_date(observation.observed_on, "l j F Y"),
-        informant=str(entry["informant"]),
+        informant=_word(entry["informant"], language),
         author=author.get_full_name() or author.username,
         withdrawn=format_html(_WITHDRAWN, _("withdrawn")) if withdrawn else _EMPTY,
         signals=signals,
@@ -88,4 +123,4 @@ def render_entry(request, pupil, entry: dict) -> SafeString:
 @register.simple_tag(takes_context=True)
 def timeline_entries(context, entries) -> SafeString:
     request, pupil = context["request"], context["pupil"]
-    return format_html_join("\n", "{}", ((render_entry(request, pupil, e),) for e in entries))
+    return _joined((render_entry(request, pupil, e) for e in entries), _NEWLINE)

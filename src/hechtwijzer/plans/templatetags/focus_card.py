@@ -55,9 +55,14 @@ _NOTE_FIELD = (
 _NOTE = '\n    <p class="note">{}</p>'
 _STALE = '\n    <p class="errorlist" role="alert">{}</p>'
 _TICK_SHOWN = '<span aria-label="{}" role="img">{}</span>'
-_TICK_FIELD = (
+# A checkbox in two halves around its URL (the only part that differs between pupils), so the
+# halves are made once per measure, column, state and language and each tick only adds them.
+_TICK_BEFORE_URL = (
     '<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n'
-    '        hx-post="{url}" hx-trigger="change" hx-target="#row-{code}" hx-swap="outerHTML"\n'
+    '        hx-post="'
+)
+_TICK_AFTER_URL = (
+    '" hx-trigger="change" hx-target="#row-{code}" hx-swap="outerHTML"\n'
     '        hx-params="measure,column,seen" hx-vals=\'{{"measure": "{code}", '
     '"column": "{column}", "seen": "{seen}"}}\'>\n'
     '      <label for="{column}_{code}"><span class="visually-hidden">{label}: '
@@ -129,20 +134,28 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
     return made
 
 
+_tick_halves: dict[tuple[int, str, bool], tuple[SafeString, SafeString]] = {}
+
+
 def _tick(ticked: bool, column: str, measure: _Measure, texts: dict, url: SafeString | None):
     """A column's box: a checkbox for htmx when `url` is given, else the state as a symbol."""
     if url is None:
         return texts[ticked]
-    return format_html(
-        _TICK_FIELD,
-        column=_COLUMNS[column],
-        code=measure.code,
-        checked=_CHECKED[ticked],
-        url=url,
-        seen=_SEEN[ticked],
-        label=texts[column],
-        title=measure.title,
-    )
+    key = (id(measure), column, ticked)
+    halves = _tick_halves.get(key)
+    if halves is None:
+        values = {
+            "column": _COLUMNS[column],
+            "code": measure.code,
+            "checked": _CHECKED[ticked],
+            "seen": _SEEN[ticked],
+            "label": texts[column],
+            "title": measure.title,
+        }
+        before = format_html(_TICK_BEFORE_URL, **values)
+        after = format_html(_TICK_AFTER_URL, **values)
+        halves = _tick_halves[key] = (before, after)
+    return halves[0] + url + halves[1]
 
 
 def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> SafeString:
