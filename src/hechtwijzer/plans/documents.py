@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -21,10 +20,12 @@ from .pdf import (
     CardSection,
     EvaluationDocument,
     EvaluationLabels,
+    IntentRow,
     MeasureOutcomeRow,
     MeasureRow,
     OwnMeasureRow,
     SignalCountRow,
+    SnapshotSection,
 )
 
 
@@ -200,31 +201,8 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             footer=_("Confidential – pupil file"),
             generated_on=timezone.localdate(),
             labels=evaluation_labels(),
+            intent=evaluation_snapshot(card, evaluation, lang),
         )
-
-
-@dataclass(frozen=True)
-class IntentRow:
-    """One measure tried and the signals of the start it was meant to address, each as
-    (label, times seen before the start, times seen before the evaluation or None)."""
-
-    measure: str
-    signals: tuple[tuple[str, int, int | None], ...]
-    remark: str = ""  # why there are no signals: an own measure, or none of them answered
-
-
-@dataclass(frozen=True)
-class SnapshotSection:
-    """The evaluation report's "what the measures were meant for", translated; plain data for
-    `pdf` (which does not print it yet: EvaluationDocument has no place for it)."""
-
-    heading: str
-    explanation: str  # which profiles were kept, or that there is no snapshot
-    catalog: str  # the knowledge base's version, or that it changed in between
-    signal_column: str
-    start_column: str
-    end_column: str
-    rows: tuple[IntentRow, ...]
 
 
 def evaluation_snapshot(card, evaluation, lang: str) -> SnapshotSection:

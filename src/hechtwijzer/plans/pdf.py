@@ -228,6 +228,30 @@ class EvaluationLabels:
 
 
 @dataclass(frozen=True)
+class IntentRow:
+    """One measure tried and the signals of the start it was meant to address, each as
+    (label, times seen before the start, times seen before the evaluation or None)."""
+
+    measure: str
+    signals: tuple[tuple[str, int, int | None], ...]
+    remark: str = ""  # why there are no signals: an own measure, or none of them answered
+
+
+@dataclass(frozen=True)
+class SnapshotSection:
+    """The evaluation report's "what the measures were meant for", translated (made by
+    `documents.evaluation_snapshot`)."""
+
+    heading: str
+    explanation: str  # which profiles were kept, or that there is no snapshot
+    catalog: str  # the knowledge base's version, or that it changed in between
+    signal_column: str
+    start_column: str
+    end_column: str
+    rows: tuple[IntentRow, ...]
+
+
+@dataclass(frozen=True)
 class EvaluationDocument:
     language: str
     title: str  # "Evaluatie van de focuskaart van Eline"; also the metadata title
@@ -249,6 +273,7 @@ class EvaluationDocument:
     group_name: str = ""
     signal_totals: SignalCountRow | None = None  # None: the sum of the rows, labelled "Total"
     labels: EvaluationLabels = field(default_factory=EvaluationLabels)
+    intent: SnapshotSection | None = None  # what the measures were meant for (snapshots)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,6 +382,29 @@ def _change(before: int, after: int) -> str:
     return f"+{diff}" if diff > 0 else (f"−{-diff}" if diff < 0 else "0")
 
 
+def _intent_data(intent: SnapshotSection | None) -> dict | None:
+    """What each measure was meant for: per measure, the signals of the start with how often
+    they were seen up to the start and up to the evaluation ("–" where not kept)."""
+    if intent is None:
+        return None
+    return {
+        "heading": intent.heading,
+        "notes": [text for text in (intent.explanation, intent.catalog) if text],
+        "columns": [intent.signal_column, intent.start_column, intent.end_column],
+        "measures": [
+            {
+                "title": row.measure,
+                "remark": row.remark,
+                "signals": [
+                    [label, str(start), "–" if end is None else str(end)]
+                    for label, start, end in row.signals
+                ],
+            }
+            for row in intent.rows
+        ],
+    }
+
+
 def _evaluation_data(doc: EvaluationDocument) -> dict:
     lab, lang = doc.labels, doc.language
     facts = []
@@ -397,6 +445,7 @@ def _evaluation_data(doc: EvaluationDocument) -> dict:
             str(totals.after),
             _change(totals.before, totals.after),
         ],
+        "intent": _intent_data(doc.intent),
         "decision_heading": lab.decision_heading,
         "decision": doc.decision,
         "referrals_heading": lab.referrals_heading,

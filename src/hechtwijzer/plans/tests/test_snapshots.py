@@ -6,8 +6,10 @@ restless and chaotic on three days, impulsive on two, crossing boundaries once, 
 the disinhibited type. By the evaluation he was restless once."""
 
 import datetime
+import io
 import json
 
+import pypdf
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -321,3 +323,20 @@ def test_the_closed_card_runs_the_same_queries_however_many_measures_were_tried(
     with django_assert_num_queries(len(few)):
         page = client.get(url).content.decode()
     assert page.count('scope="rowgroup"') == len(actions.card_rows()) + 5
+
+
+def test_the_evaluation_pdf_prints_what_each_measure_was_meant_for(w, client):
+    observe_piet(w)
+    card = start_piets_card(w)
+    observe.log_observation(
+        actor=w.anna, pupil=w.piet, signals=["restless_chaotic"], observed_on=days_ago(5)
+    )
+    evaluate(w, card)
+    client.login(username="anna", password=PASSWORD)
+    response = client.get(f"/pupils/{w.piet.public_id}/focuskaart/v1/evaluation.pdf")
+    assert response.status_code == 200
+    pages = pypdf.PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Waarvoor de maatregelen bedoeld waren" in text, text[:600]
+    # Positively framed requests: restless and chaotic 3 times up to the start, once since.
+    assert "Druk en chaotisch 3 1" in text, text[:2000]
