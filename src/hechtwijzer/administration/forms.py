@@ -2,10 +2,17 @@
 capacity may say, are the rules of `administration.actions`."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+CHOOSE_STAFF = _("Choose an active staff member of this school.")
 
 
 class GrantForm(forms.Form):
-    user = forms.IntegerField(required=False, min_value=1)
+    user = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": CHOOSE_STAFF, "min_value": CHOOSE_STAFF},
+    )
     capacity = forms.CharField(required=False)
 
 

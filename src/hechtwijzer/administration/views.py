@@ -14,7 +14,7 @@ from hechtwijzer.door import pupil_view
 from hechtwijzer.schools.models import Membership, PupilAccessGrant, Role
 
 from . import actions
-from .forms import GrantForm, RevokeForm
+from .forms import CHOOSE_STAFF, GrantForm, RevokeForm
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -35,8 +35,10 @@ def access(request, pupil):
             return redirect("administration:access", pupil.public_id)
         form = GrantForm(request.POST)
         try:
+            if not form.is_valid():  # a malformed user id, a NUL in the capacity
+                raise ValidationError(form.errors)
             user = None
-            if form.is_valid() and form.cleaned_data["user"]:
+            if form.cleaned_data["user"]:
                 user = (
                     get_user_model()
                     .objects.filter(
@@ -45,9 +47,7 @@ def access(request, pupil):
                     .first()
                 )
             if user is None:
-                raise ValidationError(
-                    {"user": [_("Choose an active staff member of this school.")]}
-                )
+                raise ValidationError({"user": [CHOOSE_STAFF]})
             actions.grant_pupil_access(
                 actor=request.user,
                 pupil=pupil,

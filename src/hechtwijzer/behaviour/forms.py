@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hechtwijzer.forms import DomainErrorsMixin
+
 from .actions import GOAL_MAX_LENGTH, LABEL_MAX_LENGTH, MAX_BLOCKS, TITLE_MAX_LENGTH
 from .models import DEFAULT_DAY_PARTS, BehaviourCard, DayPart, Pictogram, ScoreValue
 
@@ -16,14 +18,7 @@ NO_SCORE = ""
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 
 
-class ErrorsMixin:
-    def apply_errors(self, error: ValidationError) -> None:
-        """Put a domain function's errors on the form's fields."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
-
-
-class CardForm(ErrorsMixin, forms.Form):
+class CardForm(DomainErrorsMixin, forms.Form):
     goal_1 = forms.CharField(
         label=_("Goal 1"),
         required=False,
@@ -96,7 +91,7 @@ def cell_name(goal: int, part: str) -> str:
     return f"s-{goal}-{part}"
 
 
-class DayScoresForm(ErrorsMixin, forms.Form):
+class DayScoresForm(DomainErrorsMixin, forms.Form):
     """All cells of one day: a radio group (no score, not yet, partly, succeeded) per goal and
     day part, named `s-<goal slot>-<day part>`."""
 
@@ -120,7 +115,7 @@ class DayScoresForm(ErrorsMixin, forms.Form):
         return found
 
 
-class ProgrammeForm(ErrorsMixin, forms.Form):
+class ProgrammeForm(DomainErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         required=False,

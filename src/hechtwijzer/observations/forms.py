@@ -2,11 +2,11 @@
 domain functions (`actions`); these forms parse input and carry errors back to their fields."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.forms import DomainErrorsMixin
 
 from .actions import MAX_NOTE_LENGTH
 from .models import Company, Informant, Moment, Setting
@@ -14,7 +14,7 @@ from .models import Company, Informant, Moment, Setting
 NO_CHOICE = [("", _("not noted"))]
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(DomainErrorsMixin, forms.Form):
     signals = forms.MultipleChoiceField(
         label=_("Signals"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -69,11 +69,6 @@ class ObservationForm(forms.Form):
             # The day of an observation is fixed; a different day is a new observation.
             del self.fields["observed_on"]
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
-
-    def apply_errors(self, error: ValidationError) -> None:
-        """Put a domain function's errors on the form's fields."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class SuggestForm(forms.Form):

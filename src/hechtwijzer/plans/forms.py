@@ -12,20 +12,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hechtwijzer.forms import DomainErrorsMixin
+
 from .actions import COLUMNS, RowState, card_rows
 from .models import Decision, Outcome
-
-
-class DomainErrorsMixin:
-    """`apply_errors`: a domain function's ValidationError onto the form's fields."""
-
-    # Domain field -> form field, where the two differ.
-    domain_fields: dict[str, str] = {}
-
-    def apply_errors(self, error) -> None:
-        for field, messages in error.message_dict.items():
-            name = self.domain_fields.get(field, field)
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class CardForm(forms.Form):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from hechtwijzer.knowledge.templatetags.knowledge import item_url
 
+from .markup import joined
+
 register = template.Library()
 
 # Markup left out: already safe, so `format_html` need not escape an empty string every time.
@@ -83,17 +85,6 @@ def _word(text, language: str) -> SafeString:
     return escaped
 
 
-def _joined(parts, separator: SafeString = _EMPTY) -> SafeString:
-    """Safe pieces joined: adding two safe strings stays safe, without escaping them again
-    (`format_html_join` would run each piece through `format_html`)."""
-    joined = _EMPTY
-    for index, part in enumerate(parts):
-        joined = joined + separator + part if index else joined + part
-    return joined
-
-
-_SEPARATOR = escape(" · ")
-_NEWLINE = escape("\n")
 
 
 def render_entry(request, pupil, entry: dict) -> SafeString:
@@ -101,10 +92,10 @@ def render_entry(request, pupil, entry: dict) -> SafeString:
     language = get_language()
     withdrawn = observation.is_withdrawn
     author = observation.author
-    signals = _joined(_signal_link(signal, language) for signal in entry["signals"])
+    signals = joined(_signal_link(signal, language) for signal in entry["signals"])
     situation = _EMPTY
     if entry["situation"]:
-        labels = _joined((_word(label, language) for label in entry["situation"]), _SEPARATOR)
+        labels = joined((_word(label, language) for label in entry["situation"]), " · ")
         situation = format_html(_SITUATION, labels)
     return format_html(
         _ENTRY,
@@ -123,4 +114,4 @@ def render_entry(request, pupil, entry: dict) -> SafeString:
 @register.simple_tag(takes_context=True)
 def timeline_entries(context, entries) -> SafeString:
     request, pupil = context["request"], context["pupil"]
-    return _joined((render_entry(request, pupil, e) for e in entries), _NEWLINE)
+    return joined((render_entry(request, pupil, e) for e in entries), "\n")
