@@ -70,6 +70,10 @@ class ObservationForm(DomainErrorsMixin, forms.Form):
             del self.fields["observed_on"]
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
 
+    def clean_signals(self):
+        # One signal sent twice (an old page, a double tap) is one signal, in the order ticked.
+        return list(dict.fromkeys(self.cleaned_data["signals"]))
+
 
 class SuggestForm(forms.Form):
     note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)

@@ -1,7 +1,6 @@
 """Views for the daily work: the group page, the quick log, correcting and withdrawing, the
 free-text help, and the care coordinator's pages for factors and access of other staff."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -37,8 +36,12 @@ def _next_url(request, default):
     return default
 
 
-def _signal_choices(user, selected):
-    """The signals as the quick log shows them: the user's most used first, then by group."""
+def _signal_choices(user, selected, suggested=()):
+    """The signals as the quick log shows them: the user's most used first, then by group.
+
+    Every signal has exactly one checkbox on the page: a most-used signal is moved to the top,
+    not copied, so unticking it can never leave a second, ticked copy behind (issue 15).
+    """
     catalog = get_catalog()
     lang = get_language()
     # Direct safety concerns have their own group, always open: never among the tiles a
@@ -51,23 +54,32 @@ def _signal_choices(user, selected):
         .order_by("-n", "code")[:MOST_USED]
     )
     most_used = [catalog.get("signals", row["code"]) for row in used]
+    on_top = {signal.code for signal in most_used}
+    highlighted = set(selected) | set(suggested)
     groups = []
     for code, label in catalog.vocabularies["signal_groups"].items():
-        members = [s for s in catalog.signals if s.group == code]
+        members = [s for s in catalog.signals if s.group == code and s.code not in on_top]
+        if not members:
+            continue
         groups.append(
             {
                 "code": code,
                 "label": label.get(lang),
                 "signals": members,
-                # Open the groups that hold a ticked signal, "behaviour" for a first log, and
-                # always the direct safety concerns, so nobody has to search for them.
-                "open": any(s.code in selected for s in members)
+                # Open the groups that hold a ticked or suggested signal, "behaviour" for a
+                # first log, and always the direct safety concerns, so nobody has to search.
+                "open": any(s.code in highlighted for s in members)
                 or (code == "behaviour" and not most_used)
                 or code == SAFETY_GROUP,
                 "safety": code == SAFETY_GROUP,
             }
         )
-    return {"most_used": most_used, "groups": groups, "selected": set(selected)}
+    return {
+        "most_used": most_used,
+        "groups": groups,
+        "selected": set(selected),
+        "suggested": set(suggested),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -121,7 +133,9 @@ def observe(request, pupil):
     context = {
         "pupil": pupil,
         "form": form,
-        "choices": _signal_choices(request.user, selected),
+        "choices": _signal_choices(
+            request.user, selected, [found.signal.code for found in suggestions]
+        ),
         "suggestions": suggestions,
         "next": back,
     }
@@ -138,7 +152,9 @@ def suggestions(request):
     """
     form = SuggestForm(request.POST)
     found = suggest(form.data.get("note", "")[:2000], get_catalog(), get_language())
-    return render(request, "observations/_suggestions.html", {"suggestions": found})
+    return render(
+        request, "observations/_suggestions.html", {"suggestions": found, "fragment": True}
+    )
 
 
 def _observation_for(request, pupil, uid):

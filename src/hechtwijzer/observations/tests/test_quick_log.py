@@ -67,11 +67,15 @@ class QuickLogTests(TestCase):
         )
         page = response.content.decode()
         assert "sloeg, woedend" in page or "woedend, sloeg" in page
-        assert '<input type="checkbox" name="signals" value="quick_anger">' in page  # unticked
+        # The suggestion points at the signal's one checkbox, which is left unticked.
+        assert '<a href="#sig-quick_anger">' in page
+        assert page.count('name="signals" value="quick_anger"') == 1
+        assert 'value="quick_anger" id="sig-quick_anger">' in page
         assert not Observation.objects.exists()
-        fragment = self.client.post("/observations/suggest/", {"note": note})
-        assert 'value="quick_anger"' in fragment.content.decode()
-        assert "<html" not in fragment.content.decode()
+        fragment = self.client.post("/observations/suggest/", {"note": note}).content.decode()
+        assert 'data-ticks="sig-quick_anger" aria-pressed="false"' in fragment
+        assert 'name="signals"' not in fragment  # a button for that checkbox, not a second one
+        assert "<html" not in fragment
 
     def test_a_teacher_of_another_group_gets_404(self):
         self.client.login(username="bram", password=PASSWORD)
