@@ -57,3 +57,31 @@ def test_the_note_helper_ticks_the_one_checkbox_and_a_correction_unticks_it(phon
     entry = page.locator(".observation").first
     assert "boos" not in entry.inner_text().lower()
     assert "teruggetrokken" in entry.inner_text().lower()
+
+
+def test_withdraw_asks_why_and_can_be_undone_the_same_day(phone_page, server):
+    page = phone_page
+    pupil = server.pupils("Groep 3")[-2]
+    page.goto("/")
+    log_in(page, server, TEACHER, "nl")
+    page.goto(f"/pupils/{pupil['public_id']}/observe/")
+    tap_tile(page, "tense_nervous")
+    page.get_by_role("button", name=TEXT["nl"]["save"], exact=True).tap()
+    page.wait_for_url(f"**/pupils/{pupil['public_id']}/")
+
+    # The saved message offers undo: a page that asks why, with "saved by mistake" chosen.
+    page.get_by_role("status").get_by_role("link", name="Ongedaan maken").tap()
+    page.wait_for_url("**/withdraw/?reason=mistake")
+    assert page.get_by_label("per ongeluk opgeslagen").is_checked()
+    check_axe(page, "withdraw-nl")
+    page.get_by_role("button", name="Intrekken", exact=True).tap()
+    page.wait_for_url(f"**/pupils/{pupil['public_id']}/")
+    entry = page.locator(".observation").first
+    assert "ingetrokken" in entry.inner_text()
+
+    # Restore it: it counts again.
+    with page.expect_navigation():
+        entry.get_by_role("button", name="Herstellen").tap()
+    assert "telt weer mee" in page.get_by_role("status").inner_text()
+    assert "ingetrokken" not in page.locator(".observation").first.inner_text()
+    check_axe(page, "pupil-after-restore-nl")

@@ -46,6 +46,9 @@ class Perm(enum.StrEnum):
     # The pupil's care record: pupil page, timeline, profile, focus card.
     VIEW_PUPIL = "pupil.view"
     OBSERVE = "pupil.observe"  # log an observation
+    # Correct or withdraw anyone's observation of the pupil, at any time (a signal logged for
+    # the wrong child two weeks ago); authors correct their own for two school weeks.
+    CORRECT_ANY_OBSERVATION = "pupil.correct_any_observation"
     RECORD_REPORTS = "pupil.record_reports"  # record what parents or the pupil report
     VIEW_FACTORS = "pupil.view_factors"  # risk and protective factors
     CHANGE_FACTORS = "pupil.change_factors"
@@ -72,6 +75,7 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.VIEW_PUPIL: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.OBSERVE: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.RECORD_REPORTS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.CORRECT_ANY_OBSERVATION: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.VIEW_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.CHANGE_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.GRANT_ACCESS: {Role.CARE_COORDINATOR: _SCHOOL},

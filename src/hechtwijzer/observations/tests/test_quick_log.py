@@ -119,12 +119,13 @@ class QuickLogTests(TestCase):
         obs = actions.log_observation(actor=self.w.carla, pupil=self.w.piet, signals=["withdrawn"])
         base = f"/pupils/{self.w.piet.public_id}/observations/{obs.uid}"
         assert self.client.get(f"{base}/correct/").status_code == 404
-        assert self.client.post(f"{base}/withdraw/", {"version": 1}).status_code == 404
+        withdraw = {"version": 1, "reason": "mistake"}
+        assert self.client.post(f"{base}/withdraw/", withdraw).status_code == 404
         assert not Observation.objects.get().is_withdrawn
 
     def test_the_author_withdraws_and_the_row_is_kept(self):
         obs = actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["withdrawn"])
         url = f"/pupils/{self.w.piet.public_id}/observations/{obs.uid}/withdraw/"
-        response = self.client.post(url, {"version": 1}, follow=True)
+        response = self.client.post(url, {"version": 1, "reason": "duplicate"}, follow=True)
         assert "ingetrokken" in response.content.decode()
         assert Observation.objects.get().is_withdrawn

@@ -54,6 +54,8 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         observed_on=today,
         setting="free",
         note=_m(pupil, Observation, "note"),
+        # Only a withdrawn observation has one; set here so every encrypted field is covered.
+        withdraw_explanation=_m(pupil, Observation, "withdraw_explanation"),
     )
     ObservationSignal.objects.create(
         observation=observation,
