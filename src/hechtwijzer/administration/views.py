@@ -41,9 +41,7 @@ def access(request, pupil):
             if form.cleaned_data["user"]:
                 user = (
                     get_user_model()
-                    .objects.filter(
-                        pk=form.cleaned_data["user"], memberships__school=pupil.school
-                    )
+                    .objects.filter(pk=form.cleaned_data["user"], memberships__school=pupil.school)
                     .first()
                 )
             if user is None:

@@ -104,7 +104,6 @@ class Observation(models.Model):
     # Optimistic locking: a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
-
     objects = ObservationQuerySet.as_manager()
 
     class Meta:
@@ -139,7 +138,6 @@ class ObservationSignal(models.Model):
     signal_group = models.CharField(max_length=20)
     informant = models.CharField(max_length=20, choices=Informant.choices)
     withdrawn = models.BooleanField(default=False)
-
 
     objects = SignalQuerySet.as_manager()
 

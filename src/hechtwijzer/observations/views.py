@@ -1,7 +1,6 @@
 """Views for the daily work: the group page, the quick log, correcting and withdrawing, the
 free-text help, and the care coordinator's pages for factors and access of other staff."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count

@@ -39,7 +39,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hechtwijzer import engine
 from hechtwijzer.audit.models import AuditEntry
@@ -203,7 +203,7 @@ RULES: dict[str, Rule] = {
         gettext_lazy("Risk and protective factors"),
         "%(factor)s",
         (
-            F("kind", gettext_lazy("kind")),
+            F("kind", gettext_lazy("type of factor")),
             F("factor", gettext_lazy("factor"), "code", catalog=_factor_kind),
             F("date", gettext_lazy("date"), "noted_on"),
             F("note"),
@@ -604,7 +604,7 @@ def _pupil_fields(pupil: Pupil, lang: str) -> list[dict[str, Any]]:
         F("last_name"),
         F("date_of_birth"),
         F("school", gettext_lazy("school"), lambda p: p.school.name),
-        F("group", gettext_lazy("group"), lambda p: str(p.group) if p.group_id else None),
+        F("group", pgettext_lazy("class of pupils", "group"), lambda p: p.group and str(p.group)),
         F("status"),
         F("left_on"),
         F("recorded_since", gettext_lazy("recorded in Hechtwijzer since"), "created_at"),

@@ -85,8 +85,6 @@ def _word(text, language: str) -> SafeString:
     return escaped
 
 
-
-
 def render_entry(request, pupil, entry: dict) -> SafeString:
     observation = entry["observation"]
     language = get_language()

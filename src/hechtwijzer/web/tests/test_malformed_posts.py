@@ -93,11 +93,7 @@ class _Forms(HTMLParser):
         elif tag == "select":
             self._select = name
             fields.setdefault(name, [])
-        elif (
-            tag == "option"
-            and self._select
-            and ("selected" in a or not fields[self._select])
-        ):
+        elif tag == "option" and self._select and ("selected" in a or not fields[self._select]):
             fields[self._select] = [a.get("value", "")]
 
     def handle_endtag(self, tag):
