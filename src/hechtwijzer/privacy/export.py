@@ -50,7 +50,7 @@ from hechtwijzer.schools.models import Pupil, Role
 from .actions import erase_after
 from .graph import pupil_models
 from .models import ExportApproval
-from .trail import READ_SUFFIXES
+from .trail import READ_SUFFIXES, SAFEGUARDING_ACTIONS
 
 FORMAT = "hechtwijzer.access-export"
 FORMAT_VERSION = 2
@@ -368,8 +368,6 @@ ORDER = (
 # refusals, the export and its approval, the erase preview, reading the trail itself.
 INTERNAL_ACTIONS = frozenset({"access.denied", "pupil.export", "pupil.erase_preview", "audit.view"})
 INTERNAL_PREFIXES = ("export.",)
-# Audit actions about the safeguarding record: counted only when it is included.
-SAFEGUARDING_PREFIXES = ("safeguarding.", "concern.")
 
 
 # --- values in words -----------------------------------------------------------------------------
@@ -623,7 +621,7 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
         action = entry.action
         if action in INTERNAL_ACTIONS or action.startswith(INTERNAL_PREFIXES):
             continue
-        if action.startswith(SAFEGUARDING_PREFIXES) and not parts.safeguarding:
+        if action.startswith(SAFEGUARDING_ACTIONS) and not parts.safeguarding:
             continue
         row = summary.setdefault(
             (entry.user_id, entry.role),

@@ -86,3 +86,17 @@ class PrivacyPageTests(TestCase):
     def test_the_seed_fills_every_model_about_a_pupil(self):
         RetentionHold.objects.create(pupil=self.w.piet, reason="bezwaar", placed_by=self.w.dirk)
         assert missing_models(self.w.piet) == [], "add the new model to privacy/tests/seed.py"
+
+    # --- audit trail ---------------------------------------------------------------------------
+
+    def test_the_audit_trail_shows_safeguarding_entries_to_the_coordinator_only(self):
+        piet = self.w.piet
+        url = reverse("privacy:audit", args=[piet.public_id])
+        self.login("carla")
+        self.client.get(reverse("care:safeguarding", args=[piet.public_id]))
+        assert "safeguarding.view" in self.client.get(url).content.decode()
+        self.client.logout()
+        self.login("dirk")
+        page = self.client.get(url).content.decode()
+        assert "safeguarding.view" not in page  # that a record exists is the coordinator's
+        assert "audit.view" in page and "pupil.create" in page
