@@ -358,3 +358,16 @@ class ExportTests(TestCase):
         assert "Carla Test" not in names  # her only read was of the safeguarding record
         full = build_export(self.w.piet, parts=Parts(care=True, safeguarding=True))
         assert {row["name"] for row in full["trail"]} >= {"Anna Test", "Carla Test"}
+
+    def test_the_pupil_page_leads_the_coordinator_to_the_export(self):
+        export_url = self.url()
+        self.login("carla")
+        assert (
+            export_url
+            in self.client.get(reverse("pupil", args=[self.w.piet.public_id])).content.decode()
+        )
+        self.login("anna")
+        assert (
+            export_url
+            not in self.client.get(reverse("pupil", args=[self.w.piet.public_id])).content.decode()
+        )
