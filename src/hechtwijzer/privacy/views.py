@@ -132,10 +132,8 @@ def approve_export(request, pupil):
     """The care coordinator decides what one access export includes: the care record, and
     after weighing it the safeguarding record (a reason either way). Audit `export.approve`."""
     form = ApprovalForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            if not form.is_valid():
-                raise ValidationError(form.errors)
             approval = approvals.approve_export(
                 actor=request.user,
                 pupil=pupil,
@@ -144,8 +142,8 @@ def approve_export(request, pupil):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                for message in messages_:
+            for field, errors in error.message_dict.items():
+                for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
             messages.success(

@@ -156,7 +156,7 @@ class ExportTests(TestCase):
         ):
             response = self.approve(**data)
             assert response.status_code == 400, data
-            assert response.context["form"].errors[field], data
+            assert len(response.context["form"].errors[field]) == 1, data
         assert not ExportApproval.objects.exists()
         assert not AuditEntry.objects.filter(action="export.approve").exists()
 
