@@ -63,7 +63,10 @@ class Perm(enum.StrEnum):
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
     # Privacy (hechtwijzer.privacy): the right of access and erasure, handled by the school.
-    EXPORT_PUPIL = "pupil.export"  # everything stored about a pupil (JSON and printable page)
+    # The access export (JSON and printable page). Without a care coordinator's approval it
+    # holds the pupil record only (privacy/export.py); the approval decides the rest.
+    EXPORT_PUPIL = "pupil.export"
+    APPROVE_EXPORT = "pupil.approve_export"  # decide what one access export includes
     ERASE_PUPIL = "pupil.erase"  # delete everything about a pupil now
     VIEW_AUDIT = "pupil.view_audit"  # who looked at or changed this pupil's record, and when
 
@@ -87,7 +90,8 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.KEEP_FOCUS_CARD: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
-    Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL, Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.APPROVE_EXPORT: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ERASE_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
 }
