@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.access import administered_schools, may_administer
 from hechtwijzer.admin_site import ScopedModelAdmin, site
+from hechtwijzer.audit.admin import PupilReadsRecorded
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Group, Membership, Pupil, Role, School, current_school_year
 
@@ -131,30 +132,15 @@ class GroupAdmin(SchoolScopedAdmin):
 
 
 @admin.register(Pupil, site=site)
-class PupilAdmin(SchoolScopedAdmin):
+class PupilAdmin(PupilReadsRecorded, SchoolScopedAdmin):
     list_display = ["last_name", "first_name", "group", "status"]
     list_filter = ["status", "group__school_year"]
     list_select_related = ["group"]
     search_fields = ["first_name", "last_name"]
     fields = ["school", "first_name", "last_name", "date_of_birth", "group", "status", "left_on"]
 
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "GET":
-            for school in _schools(request):
-                record(
-                    action="pupil.list",
-                    request=request,
-                    school_id=school.pk,
-                    object_type="school",
-                    object_id=school.pk,
-                )
-        return super().changelist_view(request, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        pupil = self.get_object(request, object_id)
-        if pupil is not None and request.method == "GET":
-            record(action="pupil.view_admin", request=request, pupil=pupil)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def pupils_named(self, obj):
+        return [(obj.school_id, obj.public_id)]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
