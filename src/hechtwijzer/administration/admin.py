@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.access import administered_schools, may_administer
@@ -317,13 +317,13 @@ class StaffAdmin(SchoolScopedAdmin):
         user = issued.invitation.user
         until = date_format(timezone.localtime(issued.invitation.expires_at), "j F Y H:i")
         if issued.mailed_to:
-            message = gettext_now(
+            message = gettext(
                 "An invitation link was sent to %(address)s. It works once, until %(until)s."
             ) % {"address": issued.mailed_to, "until": until}
         else:
             message = format_html(
                 "{} <code>{}</code>",
-                gettext_now(
+                gettext(
                     "Give %(name)s this invitation link in person or through the school's own "
                     "channel. It is shown only now, works once, until %(until)s:"
                 )
