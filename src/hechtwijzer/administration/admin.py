@@ -240,6 +240,13 @@ class ChangeStaffForm(StaffForm):
         ),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("send_invitation") and not data.get("is_active"):
+            # The link of a switched-off account is refused; do not send one that cannot work.
+            self.add_error("send_invitation", _("Tick “may log in” to send a link."))
+        return data
+
 
 @admin.register(Membership, site=site)
 class StaffAdmin(SchoolScopedAdmin):

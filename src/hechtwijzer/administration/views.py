@@ -121,7 +121,7 @@ def choose_password(request):
         request.session.pop(INVITATION_SESSION_KEY, None)
         return _closed(request, closed.state)
     user = invitation.user
-    form = ChoosePasswordForm(request.POST or None)
+    form = ChoosePasswordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invitations.accept_invitation(

@@ -248,3 +248,39 @@ class InvitationTests(TestCase):
         assert self.client_class().login(username="anna", password=NEW_PASSWORD)
         created = AuditEntry.objects.get(action="invitation.create")
         assert created.username == "" and created.details["username"] == "anna"
+
+    def test_malformed_input_on_the_password_page_is_a_form_error(self):
+        membership = self.w.anna.memberships.get()
+        issued = invitations.reset_password(actor=self.w.dirk, membership=membership)
+        client = self.client_class()
+        assert client.get(issued.link).status_code == 302
+        for data in [
+            {},
+            {"password1": "a\x00b" * 5, "password2": "a\x00b" * 5},
+            {"password1": ["x", "y"], "password2": ""},
+            {"password1": "", "password2": NEW_PASSWORD},
+        ]:
+            response = client.post("/invitation/", data)
+            assert response.status_code == 200, data
+            assert response.context["form"].errors, data
+        assert not User.objects.get(pk=self.w.anna.pk).has_usable_password()
+        assert Invitation.objects.get(pk=issued.invitation.pk).used_at is None
+
+    def test_no_link_is_sent_for_a_switched_off_account(self):
+        membership = self.w.anna.memberships.get()
+        response = self.client.post(
+            f"/admin/schools/membership/{membership.pk}/change/",
+            {
+                "first_name": "Anna",
+                "last_name": "Test",
+                "email": "",
+                "role": "teacher",
+                "groups": [self.w.group3.pk],
+                "send_invitation": "on",
+                "seen_state": admin_state(membership),
+            },
+        )
+        assert response.status_code == 200
+        assert "send_invitation" in response.context["adminform"].form.errors
+        assert not Invitation.objects.exists()
+        assert self.client_class().login(username="anna", password=PASSWORD)
