@@ -59,6 +59,9 @@ class Perm(enum.StrEnum):
     RAISE_CONCERN = "pupil.raise_concern"
     SCHOOL_OVERVIEW = "school.overview"  # all pupils x signals of the school
     KEEP_FOCUS_CARD = "pupil.keep_focus_card"  # tick, save and evaluate the focus card
+    # Start, change and stop the behaviour card and change the day programme: the class's
+    # agreements with the pupil (scoring the card stays with whoever may observe).
+    KEEP_CLASS_TOOLS = "pupil.keep_class_tools"
     # Administrative data: name, date of birth, group, status.
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
@@ -88,6 +91,9 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # The group's teachers and the care coordinator keep the card; staff given access to one
     # pupil (the gym teacher) log observations but do not change the class plan.
     Perm.KEEP_FOCUS_CARD: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    # Likewise the behaviour card's goals and the day programme: the gym teacher scores what
+    # they see but does not rewrite, stop or replace what the class agreed with the pupil.
+    Perm.KEEP_CLASS_TOOLS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL, Role.CARE_COORDINATOR: _SCHOOL},

@@ -279,6 +279,29 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 # Two-step log-in: the code page must be completed within this many seconds of the password.
 TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 5 * 60)
 
+# Invitations (hechtwijzer.administration.invitations): a new staff member, or one whose
+# password the school administrator reset, chooses a password through a single-use link that
+# expires after this many days. The link is mailed when the account has an address;
+# BASE_URL is the address in front of it in mails and in `hechtwijzer invite`.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+_DEV_URL = f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
+BASE_URL = env_str("BASE_URL", "" if PRODUCTION else _DEV_URL).rstrip("/")
+
+# --- e-mail (invitations, role notices) --------------------------------------------------------
+# Development prints mails on the console; production sends through the SMTP server given here.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hechtwijzer@localhost")
+
 # --- security headers --------------------------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

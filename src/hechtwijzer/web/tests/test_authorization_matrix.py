@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.behaviour import actions as behaviour_actions
+from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, Score
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
@@ -41,7 +43,8 @@ from hechtwijzer.plans.models import CardEntry, FocusCard
 from hechtwijzer.privacy.approvals import approve_export
 from hechtwijzer.privacy.models import ExportApproval
 from hechtwijzer.schools.models import Role
-from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.testing import build_world
+from hechtwijzer.weeks import latest_school_day
 
 L = "login"  # redirect to the log-in page
 OK = "ok"  # in scope: the action's own answer
@@ -89,6 +92,21 @@ MATRIX = {
     ("behaviour card", "read", "own_group"):     [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
     ("behaviour card", "read", "own_school"):    [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("behaviour card", "read", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Like the focus card, the behaviour card's goals and the day programme are the class's
+    # agreements with the pupil: staff given access to one pupil see and score the card, but
+    # do not stop it or change the programme.
+    ("behaviour card", "write", "own_group"):    [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("behaviour card", "write", "own_school"):   [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("behaviour card", "write", "other_school"): [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("behaviour score", "write", "own_group"):   [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("behaviour score", "write", "own_school"):  [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("behaviour score", "write", "other_school"):[L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("day programme", "read", "own_group"):      [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("day programme", "read", "own_school"):     [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("day programme", "read", "other_school"):   [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("day programme", "write", "own_group"):     [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("day programme", "write", "own_school"):    [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("day programme", "write", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
     ("safeguarding", "read", "own_group"):       [L,  HIDDEN, NO, NO,   HIDDEN, OK, NO, NO, L],
     ("safeguarding", "read", "own_school"):      [L,  NO, HIDDEN, HIDDEN, NO,  OK, NO, NO,  L],
     ("safeguarding", "read", "other_school"):    [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
@@ -169,6 +187,31 @@ def send(client, record, action, pupil):
         return client.get(reverse("plans:evaluate", args=[pid])), 200
     if (record, action) == ("behaviour card", "read"):
         return client.get(reverse("behaviour:card", args=[pid])), 200
+    if (record, action) == ("behaviour card", "write"):
+        # Stop (archive) the current card: the most far-reaching change of the card.
+        card = behaviour_actions.current_card(pupil)
+        url = reverse("behaviour:card_archive", args=[pid])
+        return client.post(url, {"version": card.version}), 302
+    if (record, action) == ("behaviour score", "write"):
+        day = latest_school_day(today())
+        url = reverse("behaviour:day", args=[pid, day])
+        return client.post(url, {"s-1-morning": "2"}), 302
+    if (record, action) == ("day programme", "read"):
+        return client.get(reverse("behaviour:programme", args=[pid])), 200
+    if (record, action) == ("day programme", "write"):
+        programme = DayProgramme.objects.get(pupil=pupil)
+        data = {
+            "title": "Mijn dag",
+            "version": programme.version,
+            "blocks-TOTAL_FORMS": 1,
+            "blocks-INITIAL_FORMS": 0,
+            "blocks-MIN_NUM_FORMS": 0,
+            "blocks-MAX_NUM_FORMS": 12,
+            "blocks-0-starts_at": "09:00",
+            "blocks-0-label": "Gym",
+            "blocks-0-pictogram": "",
+        }
+        return client.post(reverse("behaviour:programme_edit", args=[pid]), data), 302
     if (record, action) == ("export", "read"):
         return client.get(reverse("privacy:export", args=[pid])), 200
     if (record, action) == ("approved export", "read"):
@@ -201,6 +244,10 @@ def snapshot(pupil):
         sorted(FocusCard.objects.filter(pupil=pupil).values_list("number", "lock_version")),
         SafeguardingConcern.objects.filter(pupil=pupil).count(),
         ExportApproval.objects.filter(pupil=pupil).count(),
+        sorted(BehaviourCard.objects.filter(pupil=pupil).values_list("version", "archived_at")),
+        Score.objects.filter(card__pupil=pupil).count(),
+        # The title is encrypted (bound to its row), so the version stands for the content.
+        sorted(DayProgramme.objects.filter(pupil=pupil).values_list("version", flat=True)),
     )
 
 
@@ -255,9 +302,24 @@ class AuthorizationMatrixTests(TestCase):
                 safeguarding="include",
                 reason="Gewogen met de aandachtsfunctionaris.",
             )
+            # A behaviour card running since last week, and a day programme.
+            behaviour_actions.start_card(
+                actor=coordinator,
+                pupil=pupil,
+                goals=["Ik vraag om hulp"],
+                starts_on=today() - datetime.timedelta(days=10),
+            )
+            behaviour_actions.save_programme(
+                actor=coordinator,
+                pupil=pupil,
+                expected_version=0,
+                title="Onze dag",
+                blocks=[behaviour_actions.BlockInput(datetime.time(8, 30), "Kring", "")],
+            )
 
     @classmethod
     def staff(cls, username, groups):
+        # No password (the administrator never sets one): the matrix logs in with force_login.
         return school_actions.create_staff_member(
             actor=cls.w.dirk,
             school=cls.w.noord,
@@ -266,7 +328,6 @@ class AuthorizationMatrixTests(TestCase):
             last_name="Test",
             email="",
             role=Role.TEACHER,
-            password=PASSWORD,
             groups=groups,
         ).user
 

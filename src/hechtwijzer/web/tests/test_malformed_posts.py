@@ -25,6 +25,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from hechtwijzer.administration import actions as school_actions
+from hechtwijzer.administration import invitations
+from hechtwijzer.administration.models import RoleNotice
 from hechtwijzer.behaviour import actions as behaviour_actions
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.observations import actions as observation_actions
@@ -155,6 +157,19 @@ class MalformedPostTests(TestCase):
             groups=[],
         ).user
         school_actions.grant_pupil_access(actor=w.carla, pupil=w.piet, user=gym, capacity="gym")
+        # An open invitation link, and a role notice for carla (a second care coordinator).
+        issued = invitations.reset_password(actor=w.dirk, membership=gym.memberships.get())
+        cls.invitation_token = issued.link.rstrip("/").rsplit("/", 1)[1]
+        school_actions.create_staff_member(
+            actor=w.dirk,
+            school=w.noord,
+            username="ib2",
+            first_name="Ib",
+            last_name="Twee",
+            email="",
+            role=Role.CARE_COORDINATOR,
+        )
+        cls.notice = RoleNotice.objects.get(recipient=w.carla)
         cls.today = today
 
     def url_for(self, route: str) -> str:
@@ -182,6 +197,8 @@ class MalformedPostTests(TestCase):
             "<int:group_id>": str(w.group3.pk),
             "<slug:kind>": "signals",
             "<slug:code>": "quick_anger",
+            "<str:token>": self.invitation_token,
+            "<int:notice_id>": str(self.notice.pk),
         }
         path = route
         for placeholder, value in values.items():
