@@ -182,6 +182,8 @@ RULES: dict[str, Rule] = {
             F("moment"),
             F("note"),
             F("withdrawn_on", gettext_lazy("withdrawn on"), "withdrawn_at"),
+            F("withdraw_reason"),
+            F("withdraw_explanation"),
         ),
         safeguarding=_observation_is_safeguarding,
         safeguarding_key="safeguarding_observations",
