@@ -46,6 +46,4 @@ class PrivacyConfig(AppConfig):
         request_started.connect(_recheck_keys, dispatch_uid="hechtwijzer.privacy.keys")
         post_migrate.connect(_record_keys, sender=self, dispatch_uid="hechtwijzer.privacy.keys")
         setting_changed.connect(_keys_setting_changed, dispatch_uid="hechtwijzer.privacy.keys")
-        connection_created.connect(
-            private_database_files, dispatch_uid="hechtwijzer.privacy.files"
-        )
+        connection_created.connect(private_database_files, dispatch_uid="hechtwijzer.privacy.files")

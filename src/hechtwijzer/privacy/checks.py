@@ -12,7 +12,6 @@ The database is read even when the command names no database: a server that cann
 notes must not start.
 """
 
-
 from django.core import checks
 from django.db import DatabaseError
 
@@ -71,6 +70,3 @@ def encryption_keys(app_configs=None, **kwargs):
         for key_id in mismatched
     ]
     return errors
-
-
-

@@ -76,9 +76,7 @@ def before_write(ring: crypto.Keyring) -> crypto.Keyring:
     if not table_ready():
         return ring
     in_use = list(
-        EncryptionKey.objects.filter(retired_at__isnull=True).values_list(
-            "key_id", "check_value"
-        )
+        EncryptionKey.objects.filter(retired_at__isnull=True).values_list("key_id", "check_value")
     )
     if in_use and in_use[0][0] != ring.current:
         ring = crypto.reload_keyring()
