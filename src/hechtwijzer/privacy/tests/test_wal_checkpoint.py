@@ -116,7 +116,8 @@ def test_the_erase_page_says_when_removal_from_the_log_is_pending(monkeypatch):
     assert response.status_code == 200
     assert not Pupil.objects.filter(pk=w.sem.pk).exists()
     page = response.content.decode()
-    assert "write-ahead log" in page or "logbestand" in page
+    assert "nog oude kopieën in het logbestand van de database" in page
+    assert f"leerling {w.sem.public_id} zijn uit de database gewist" in page
     assert PendingWalRemoval.objects.get().public_id == w.sem.public_id
 
     monkeypatch.setattr(actions, "checkpoint", lambda: actions.Checkpoint(done=True))
