@@ -13,11 +13,12 @@ notes must not start.
 """
 
 from django.core import checks
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, router
 
 from hechtwijzer import crypto
 
 from . import keys
+from .models import EncryptionKey
 
 HINT = "SECURITY.md, 'What an operator must configure': encryption keys."
 
@@ -38,6 +39,8 @@ def encryption_keys(app_configs=None, **kwargs):
         ring = crypto.reload_keyring()
     except crypto.KeyConfigurationError as error:
         return [checks.Error(f"The encryption keys cannot be read: {error}", id="hw.E202")]
+    database = connections[router.db_for_read(EncryptionKey)]
+    was_open = database.connection is not None
     try:
         if not keys.table_ready():
             return []  # before the first `migrate`: nothing stored yet
@@ -50,6 +53,11 @@ def encryption_keys(app_configs=None, **kwargs):
                 id="hw.W201",
             )
         ]
+    finally:
+        # `serve` runs the checks in gunicorn's master process, which then forks the
+        # workers: a connection opened here must not be inherited by them.
+        if not was_open and not database.in_atomic_block:
+            database.close()
     where = crypto.describe_source()
     errors = [
         checks.Error(
