@@ -48,9 +48,12 @@ def mismatch_message(key_id: str) -> str:
     )
 
 
-def record(ring: crypto.Keyring, key_id: str, *, using: str = "default") -> EncryptionKey:
+def record(
+    ring: crypto.Keyring, key_id: str, *, using: str = "default", revive: bool = True
+) -> EncryptionKey:
     """Store the key id's check value, or verify it against the stored one (raises
-    KeyConfigurationError on a mismatch). A retired key used again is in use again."""
+    KeyConfigurationError on a mismatch). A retired key used again (`revive`) is in use
+    again."""
     check = ring.check_value(key_id)
     manager = EncryptionKey.objects.using(using)
     row = manager.filter(key_id=key_id).first()
@@ -62,7 +65,7 @@ def record(ring: crypto.Keyring, key_id: str, *, using: str = "default") -> Encr
             row = manager.get(key_id=key_id)
     if row.check_value != check:
         raise crypto.KeyConfigurationError(mismatch_message(key_id))
-    if row.retired_at is not None:
+    if revive and row.retired_at is not None:
         row.retired_at = None
         row.created_at = timezone.now()  # newest again: other workers follow
         row.save(update_fields=["retired_at", "created_at"])
@@ -114,20 +117,23 @@ def record_on_migrate(*, using: str = "default") -> list[str]:
     ring = crypto.reload_keyring()
     known = dict(EncryptionKey.objects.using(using).values_list("key_id", "check_value"))
     done = []
-    for key_id in ring.keys:
-        if key_id != ring.current and key_id not in known:
-            sample = _sample(key_id, using)
-            if sample is None:
-                continue  # a key no note uses (yet): nothing to protect
-            try:
-                ring.decrypt(*sample)
-            except crypto.DecryptionError:
-                raise crypto.KeyConfigurationError(
-                    f"encryption key {key_id!r} does not decrypt the notes stored under "
-                    f"{key_id!r}: this server holds another key under that id"
-                ) from None
-        record(ring, key_id, using=using)
-        done.append(key_id)
+    with transaction.atomic(using=using):  # all keys vouched for, or none
+        for key_id in ring.keys:
+            if key_id not in known:
+                sample = _sample(key_id, using)
+                if sample is None and key_id != ring.current:
+                    continue  # a key no note uses (yet): nothing to protect
+                try:
+                    if sample is not None:
+                        ring.decrypt(*sample)
+                except crypto.DecryptionError:
+                    raise crypto.KeyConfigurationError(
+                        f"encryption key {key_id!r} does not decrypt the notes stored under "
+                        f"{key_id!r}: this server holds another key under that id"
+                    ) from None
+            # Only the current key comes back from retirement: it is about to be used.
+            record(ring, key_id, using=using, revive=key_id == ring.current)
+            done.append(key_id)
     return done
 
 

@@ -91,11 +91,13 @@ def test_migrate_records_the_keys_the_stored_notes_already_use(own_keys, setting
     assert set(EncryptionKey.objects.values_list("key_id", flat=True)) == {"k1", "k2"}
     assert crypto.keyring_from_string(f"k1:{k1}").key_id_of(stored(old)) == "k1"
 
-    # The same database with a wrong k1: migrate refuses to vouch for it.
-    EncryptionKey.objects.all().delete()
-    settings.ENCRYPTION_KEYS = f"k2:{k2},k1:{crypto.new_key()}"
-    with pytest.raises(crypto.KeyConfigurationError, match="'k1' does not decrypt"):
-        keys.record_on_migrate()
+    # The same database with a wrong k1, or a wrong current k2: migrate refuses to vouch.
+    for wrong in (f"k2:{k2},k1:{crypto.new_key()}", f"k2:{crypto.new_key()},k1:{k1}"):
+        EncryptionKey.objects.all().delete()
+        settings.ENCRYPTION_KEYS = wrong
+        with pytest.raises(crypto.KeyConfigurationError, match="does not decrypt the notes"):
+            keys.record_on_migrate()
+        assert not EncryptionKey.objects.exists()
 
 
 def rotate_in_another_process(key_file, observation) -> crypto.Keyring:
@@ -165,6 +167,7 @@ def test_reencrypt_retires_the_old_key_so_servers_may_drop_it(own_keys, settings
     out = StringIO()
     call_command("reencrypt", "--rotate", stdout=out)
     assert "Key k1 is no longer used by any stored note" in out.getvalue()
+    keys.record_on_migrate()  # a deploy before the old key leaves the configuration
     assert EncryptionKey.objects.get(key_id="k1").retired_at is not None
     assert EncryptionKey.objects.get(key_id="k2").retired_at is None
     # A server holding only k2 now starts; one holding only k1 does not.
