@@ -145,3 +145,40 @@ class ExportApproval(models.Model):
 
     def usable(self, fmt: str, now: datetime.datetime | None = None) -> bool:
         return self.used_at(fmt) is None and (now or timezone.now()) < self.expires_at
+
+
+class EncryptionKey(models.Model):
+    """A key id that stored notes use, with its check value (`crypto.Keyring.check_value`: an
+    HMAC of a fixed label under the key, never the key). Written when a key is first used to
+    encrypt, at `migrate` and at rotation (`privacy/keys.py`); every server's start-up check
+    verifies that it holds each key still in use and that each matches (hw.E203, hw.E204).
+    `retired_at` is set once `hechtwijzer reencrypt` has left no value under the key."""
+
+    key_id = models.CharField(max_length=64, unique=True)
+    check_value = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"encryption key {self.key_id}"
+
+
+class PendingWalRemoval(models.Model):
+    """An erasure that is committed, but whose old pages could not yet be cleared from SQLite's
+    write-ahead log (a reader held the log). The next `hechtwijzer retention` or erasure
+    retries the checkpoint and reports it (`actions.complete_wal_removals`). Holds the pupil's
+    public id only, as the audit trail does."""
+
+    public_id = models.CharField(max_length=32)
+    erased_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200)
+    attempts = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["erased_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"pending removal from the write-ahead log: {self.public_id}"

@@ -196,10 +196,23 @@ def erase(request, pupil):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("All data about pupil %(id)s has been erased.") % {"id": pupil.public_id},
-            )
+            if actions.wal_removal_pending(pupil.public_id) is None:
+                messages.success(
+                    request,
+                    _("All data about pupil %(id)s has been erased.") % {"id": pupil.public_id},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "All data about pupil %(id)s has been erased from the database, but "
+                        "old copies are still in the database's write-ahead log: another "
+                        "connection was reading the database. They are removed the next time "
+                        "the daily retention run starts; the operator can also run "
+                        "'hechtwijzer retention' now."
+                    )
+                    % {"id": pupil.public_id},
+                )
             return redirect("admin:schools_pupil_changelist")
     counts = record_counts(pupil)
     return render(
