@@ -26,6 +26,7 @@ from .forms import CodeForm
 from .twofactor import (
     clear_pending_login,
     confirmed_device,
+    mark_two_factor_verified,
     pending_login,
     start_pending_login,
     two_factor_required,
@@ -88,6 +89,7 @@ def _record(request, user, action):
 def _finish_login(request, user, next_url):
     clear_pending_login(request)
     login(request, user, backend=user.backend)  # rotates the session key
+    mark_two_factor_verified(request)
     return redirect(next_url)
 
 
