@@ -12,10 +12,11 @@ no second record of attempts.
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 
 class AccountAndAddressHandler(AxesDatabaseHandler):
@@ -47,3 +48,15 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
             username=get_client_username(request, credentials),
             ip_address=request.axes_ip_address,
         )
+
+
+def purge_expired_records() -> dict[str, int]:
+    """Delete what the throttle no longer needs (run by `hechtwijzer retention`): attempts
+    older than the cool-off (they hold the typed username, perhaps a mistyped password), and
+    any log of log-ins axes wrote before its access log was switched off. axes itself only
+    cleans old attempts when someone tries to log in again."""
+    threshold = timezone.now() - settings.AXES_COOLOFF_TIME
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=threshold).delete()
+    logs, _ = AccessLog.objects.all().delete()
+    failure_logs, _ = AccessFailureLog.objects.all().delete()
+    return {"attempts": attempts, "access_logs": logs + failure_logs}

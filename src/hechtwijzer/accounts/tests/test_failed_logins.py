@@ -131,3 +131,27 @@ class LockPerAccountTests(TestCase):
             LOGIN, {"username": "carla", "password": PASSWORD}, REMOTE_ADDR="198.51.100.1"
         )
         assert elsewhere.status_code == 302
+
+
+class RetentionOfThrottleRecordsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def test_the_retention_run_deletes_expired_attempts_and_old_access_logs(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        fail(Client(), "MySecretPassw0rd!", addr="10.0.0.1")
+        fail(Client(), "anna", addr="10.0.0.2")
+        old = timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(minutes=1)
+        AccessAttempt.objects.filter(ip_address="10.0.0.1").update(attempt_time=old)
+        # A row axes wrote before its access log was switched off.
+        AccessLog.objects.create(username="anna", ip_address="10.0.0.2", user_agent="x")
+        out = StringIO()
+        call_command("retention", stdout=out)
+        assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["10.0.0.2"]
+        assert AccessLog.objects.count() == 0
+        assert "1 expired failed attempt(s), 1 access log row(s)" in out.getvalue()
