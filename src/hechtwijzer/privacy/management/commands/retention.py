@@ -6,9 +6,8 @@ throttle's expired attempts and expired sessions. Running it again deletes nothi
 Exit status 0.
 """
 
-from django.core.management.base import BaseCommand
-
 from django.contrib.sessions.models import Session
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from hechtwijzer.accounts.throttle import purge_expired_records
