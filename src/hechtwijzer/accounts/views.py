@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -189,6 +190,21 @@ def two_step(request):
         form.add_error("code", WRONG_CODE)
     context = _setup_context(device, form) | {"during_login": False, "required": required}
     return render(request, "accounts/setup.html", context)
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's own password (Django's view: the old password, the new one twice, the
+    validators; the session stays, other sessions end). Audit entry `auth.password_changed`,
+    in the same transaction as the new password."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _record(self.request, self.request.user, "auth.password_changed")
+        return response
+
+
+password_change_view = policy(Policy.LOGGED_IN)(AuditedPasswordChangeView.as_view())
 
 
 def locked_out(request, original_response=None, credentials=None):
