@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare
 from hechtwijzer.access import memberships
 from hechtwijzer.schools.models import Role
 
-from .models import AuthenticatorDevice
+from .models import AuthenticatorDevice, TwoFactorReset
 
 PENDING_SESSION_KEY = "hechtwijzer_pending_login"
 PENDING_SALT = "hechtwijzer.accounts.pending-login"
@@ -34,6 +34,12 @@ def two_factor_required(user) -> bool:
     Reads the memberships cached on the user object (access.memberships), so the session check
     on every request costs no query on pages that show the user's schools anyway."""
     return any(m.role in REQUIRING_ROLES and m.school.require_two_factor for m in memberships(user))
+
+
+def setup_requested(user) -> bool:
+    """Whether the school administrator reset the user's two-step log-in and the user has not
+    set it up again yet: the next log-in leads to the set-up, whatever the school requires."""
+    return TwoFactorReset.objects.filter(user=user).exists()
 
 
 def mark_two_factor_verified(request) -> None:
