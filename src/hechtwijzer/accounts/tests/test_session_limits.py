@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from hechtwijzer.accounts.models import AuthenticatorDevice
 from hechtwijzer.accounts.tests.test_login_hardening import CODE, LOGIN, code_for
@@ -30,6 +31,11 @@ def clock(seconds_ahead):
         ),
     ):
         yield
+
+
+def messages_of(response):
+    """The messages on a page, in the page's language."""
+    return [str(m) for m in response.context["messages"]]
 
 
 def log_in(username="anna"):
@@ -57,7 +63,16 @@ class MaximumLengthTests(TestCase):
             assert response.status_code == 302
             home = client.get("/")
         assert not home.wsgi_request.user.is_authenticated
-        self.assertContains(home, "8")
+        assert messages_of(home) == [
+            ngettext(
+                "You were logged out because a log-in lasts at most %(hours)d hour. "
+                "Please log in again.",
+                "You were logged out because a log-in lasts at most %(hours)d hours. "
+                "Please log in again.",
+                8,
+            )
+            % {"hours": 8}
+        ]
         entry = AuditEntry.objects.filter(action="auth.logout", username="anna").get()
         assert entry.details == {"reason": "max_age"}
 
@@ -106,7 +121,12 @@ class TwoFactorSwitchedOnTests(TestCase):
         assert response.status_code == 302
         home = carla.get("/")
         assert not home.wsgi_request.user.is_authenticated
-        self.assertContains(home, "two-step")
+        assert messages_of(home) == [
+            gettext(
+                "Your school now asks for two-step log-in for your role. Please log in again; "
+                "Hechtwijzer will help you set it up."
+            )
+        ]
         entry = AuditEntry.objects.filter(action="auth.logout", username="carla").get()
         assert entry.details == {"reason": "two_factor_required"}
         # The teacher's role does not need it: her session goes on.
@@ -114,6 +134,14 @@ class TwoFactorSwitchedOnTests(TestCase):
         # Logging in again leads to the set-up, not to the pupils.
         again = Client().post(LOGIN, {"username": "carla", "password": PASSWORD})
         assert again["Location"] == "/accounts/login/setup/"
+
+    def test_the_administrator_who_switches_it_on_without_a_second_factor_is_included(self):
+        dirk = log_in("dirk")
+        page = f"/admin/schools/school/{self.w.noord.pk}/change/"
+        assert dirk.get(page).status_code == 200
+        self.require_two_factor()
+        assert dirk.get(page).status_code == 302
+        assert not dirk.get("/").wsgi_request.user.is_authenticated
 
     def test_a_session_opened_with_the_code_goes_on(self):
         device = AuthenticatorDevice.objects.create(user=self.w.carla, name="phone", confirmed=True)
