@@ -202,6 +202,8 @@ def _confirmation_method(request, user, text) -> str | None:
     """How the user confirmed a change to their two-step log-in: "code" (a current code from
     the app) or "password"; None when it is neither. A wrong password or code counts as a
     failed log-in (audited, towards the lock), so this form cannot be used to guess."""
+    if not AxesProxyHandler.is_allowed(request, {"username": user.get_username()}):
+        return None  # locked after too many failures: not even the right answer counts
     digits = "".join(text.split())
     device = confirmed_device(user)
     if device is not None and digits.isdigit() and len(digits) == 6:

@@ -226,3 +226,21 @@ class AdminResetTests(TestCase):
         with CaptureQueriesContext(conn) as more:
             client.get(self.page)
         assert len(more) == len(few)
+
+
+class ConfirmationLockTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def test_wrong_confirmations_lock_and_then_even_the_password_or_a_code_is_refused(self):
+        from django.conf import settings
+
+        device, _codes = with_two_step(self.w.anna)
+        client = Client()
+        client.force_login(self.w.anna)
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(TWO_STEP, {"action": "remove", "confirmation": "not it at all"})
+        client.post(TWO_STEP, {"action": "remove", "confirmation": PASSWORD})
+        client.post(TWO_STEP, {"action": "remove", "confirmation": code_for(device)})
+        assert AuthenticatorDevice.objects.filter(user=self.w.anna, confirmed=True).exists()
