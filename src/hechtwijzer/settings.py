@@ -235,7 +235,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "hechtwijzer.accounts.middleware.idle_timeout",
+    "hechtwijzer.accounts.middleware.session_limits",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hechtwijzer.web.middleware.private_pages",
@@ -291,12 +291,13 @@ LOGIN_URL = "home"  # the home page is the log-in page for anonymous visitors
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# A session lasts a working day at most and ends when the browser closes or at log-out.
+# A session lasts a working day at most, counted from the log-in however busy it is
+# (hechtwijzer.accounts.middleware.session_limits), and ends when the browser closes or at log-out.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# A session unused this long ends (hechtwijzer.accounts.middleware.idle_timeout).
+# A session unused this long ends (hechtwijzer.accounts.middleware.session_limits).
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = True  # templates put the token in the page; scripts never read the cookie
 CSRF_FAILURE_VIEW = "hechtwijzer.web.views.csrf_failure"
@@ -307,17 +308,25 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Throttling failed log-ins (django-axes). After AXES_FAILURE_LIMIT failures for one username
-# (from any address) OR from one address (for any username), log-in is refused for
-# AXES_COOLOFF_MINUTES. Wrong two-step codes count as failures too. The lockout page is the
-# same whether or not the account exists. A plain list means "either"; a nested list such as
-# [["username", "ip_address"]] would lock only that combination.
+# Throttling failed log-ins (django-axes, hechtwijzer.accounts.throttle). After
+# AXES_FAILURE_LIMIT failures for one username (from any address, and so also for the pair of
+# username and address), log-in to that account is refused for AXES_COOLOFF_MINUTES; other
+# accounts behind the same address (a school's NAT) are not affected. One address is throttled
+# for every username only after AXES_ADDRESS_FAILURE_LIMIT failures within the cool-off.
+# Wrong two-step codes count as failures too. The lockout page is the same whether or not the
+# account exists.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
 AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=AXES_COOLOFF_MINUTES)  # axes' default: forever
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_HANDLER = "hechtwijzer.accounts.throttle.AccountAndAddressHandler"
+# axes would log every successful log-in (username, address, browser) in its own table, for
+# ever, outside the audit trail: the audit trail's auth.login entry is the one record.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hechtwijzer.accounts.views.locked_out"
+# One source of truth for the client's address: the throttle and the audit trail both use it.
 AXES_CLIENT_IP_CALLABLE = "hechtwijzer.network.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_ENABLE_ADMIN = False  # the admin is for school administrators, not for operators

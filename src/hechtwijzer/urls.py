@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from hechtwijzer.accounts.views import password_change_view
 from hechtwijzer.admin_site import site
 from hechtwijzer.web import school_overview, views
 from hechtwijzer.web.converters import PublicIdConverter
@@ -26,11 +27,7 @@ urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("", include("hechtwijzer.accounts.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", password_change_view, name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -7,13 +7,18 @@ It is a django-otp `Device`, so django-otp's helpers (`devices_for_user`, `match
 it, and it keeps django-otp's throttling (a growing wait after each wrong code).
 """
 
+import hashlib
+import secrets
 import time
 import uuid
 from base64 import b32encode
 from binascii import unhexlify
 from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -99,3 +104,95 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
         if not verified:
             self.throttle_increment(commit=True)
         return verified
+
+
+# --- backup codes --------------------------------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+# 31 letters and digits without look-alikes (no i, l, o, 0, 1); 12 of them are about 59 bits,
+# so a fast salted hash is enough: guessing one from its stored hash is out of reach.
+BACKUP_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+BACKUP_CODE_LENGTH = 12
+
+
+def normalize_backup_code(text: str) -> str:
+    """What the user typed, as stored: lower case, without spaces and hyphens."""
+    return "".join(str(text).split()).replace("-", "").lower()
+
+
+def looks_like_backup_code(text: str) -> bool:
+    code = normalize_backup_code(text)
+    return len(code) == BACKUP_CODE_LENGTH and all(c in BACKUP_CODE_ALPHABET for c in code)
+
+
+def _digest(salt: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """A user's single-use backup codes, for when the authenticator app is not at hand.
+
+    django-otp's own static device (otp_static) keeps its codes as plain text; here each code
+    is stored only as a salted SHA-256 digest and is deleted when used. A django-otp Device with
+    its throttling (a growing wait after each wrong code)."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("backup codes")
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token) -> bool:
+        """Accept an unused code once. The row is locked while checking, so the same code at
+        the same moment cannot succeed twice."""
+        code = normalize_backup_code(token)
+        with transaction.atomic():
+            device = type(self).objects.select_for_update().get(pk=self.pk)
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                return False
+            match = None
+            for backup in device.codes.all():
+                salt, _sep, digest = backup.digest.partition("$")
+                if constant_time_compare(_digest(salt, code), digest):
+                    match = backup
+            if match is None:
+                device.throttle_increment(commit=True)
+                return False
+            match.delete()
+            device.throttle_reset(commit=True)
+        return True
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=100)  # "<salt>$<sha256 of salt:code>"
+
+    def __str__(self) -> str:
+        return f"backup code of {self.device.user}"  # never the code: it is not stored
+
+    @classmethod
+    def for_code(cls, device: BackupCodeDevice, code: str) -> "BackupCode":
+        salt = secrets.token_hex(8)
+        return cls(device=device, digest=f"{salt}${_digest(salt, code)}")
+
+
+def new_backup_code() -> str:
+    return "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+
+
+def format_backup_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+class TwoFactorReset(models.Model):
+    """The school administrator reset this user's two-step log-in: the user sets it up again
+    at the next log-in, whatever the school requires. Removed once it is set up."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_reset"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"two-step log-in reset for {self.user}"

@@ -15,21 +15,36 @@ from django.contrib.auth import load_backend
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
-from hechtwijzer.schools.models import Membership, Role
+from hechtwijzer.access import memberships
+from hechtwijzer.schools.models import Role
 
-from .models import AuthenticatorDevice
+from .models import AuthenticatorDevice, TwoFactorReset
 
 PENDING_SESSION_KEY = "hechtwijzer_pending_login"
 PENDING_SALT = "hechtwijzer.accounts.pending-login"
+# Set in a session that was opened (or later confirmed) with a second factor.
+TWO_FACTOR_SESSION_KEY = "hechtwijzer_two_factor"
 # Roles that see or manage a whole school: a school can require the second factor of them.
 REQUIRING_ROLES = (Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN)
 
 
 def two_factor_required(user) -> bool:
-    """Whether a school of the user requires a second factor for the user's role there."""
-    return Membership.objects.filter(
-        user=user, role__in=REQUIRING_ROLES, school__require_two_factor=True
-    ).exists()
+    """Whether a school of the user requires a second factor for the user's role there.
+
+    Reads the memberships cached on the user object (access.memberships), so the session check
+    on every request costs no query on pages that show the user's schools anyway."""
+    return any(m.role in REQUIRING_ROLES and m.school.require_two_factor for m in memberships(user))
+
+
+def setup_requested(user) -> bool:
+    """Whether the school administrator reset the user's two-step log-in and the user has not
+    set it up again yet: the next log-in leads to the set-up, whatever the school requires."""
+    return TwoFactorReset.objects.filter(user=user).exists()
+
+
+def mark_two_factor_verified(request) -> None:
+    """Remember in the session that its user proved the second factor in it."""
+    request.session[TWO_FACTOR_SESSION_KEY] = True
 
 
 def confirmed_device(user) -> AuthenticatorDevice | None:

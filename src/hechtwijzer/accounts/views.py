@@ -9,24 +9,34 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from hechtwijzer.access import Perm, administered_schools, may_administer
 from hechtwijzer.audit.models import record
 from hechtwijzer.door import Policy, policy
+from hechtwijzer.schools.models import School
 
-from .forms import CodeForm
+from . import actions
+from .forms import CodeForm, ConfirmForm, LoginCodeForm, StaffResetForm
+from .models import AuthenticatorDevice
 from .twofactor import (
+    REQUIRING_ROLES,
     clear_pending_login,
     confirmed_device,
+    mark_two_factor_verified,
     pending_login,
+    setup_requested,
     start_pending_login,
     two_factor_required,
     unconfirmed_device,
@@ -35,6 +45,10 @@ from .twofactor import (
 WRONG_CODE = gettext_lazy(
     "This code is not right, or it was used already. Wait for the next code and try again."
 )
+WRONG_BACKUP_CODE = gettext_lazy("This backup code is not right, or it was used already.")
+WRONG_CONFIRMATION = gettext_lazy("This is not your password or a current code from your app.")
+# From this many backup codes left, the log-in message suggests making new ones.
+LOW_BACKUP_CODES = 3
 
 
 class TwoStepLoginView(auth_views.LoginView):
@@ -46,7 +60,7 @@ class TwoStepLoginView(auth_views.LoginView):
     def form_valid(self, form):
         user = form.get_user()
         device = confirmed_device(user)
-        if device is None and not two_factor_required(user):
+        if device is None and not two_factor_required(user) and not setup_requested(user):
             clear_pending_login(self.request)
             return super().form_valid(form)
         # A new session key for the half-finished log-in, and another one at `login()`.
@@ -63,9 +77,9 @@ def _no_pending_login(request):
     return redirect(settings.LOGIN_URL)
 
 
-def _refused_code(request, user, form):
+def _refused_code(request, user, form, field="code", error=WRONG_CODE):
     """Count a wrong code like a wrong password: on the audit trail and towards the lock."""
-    form.add_error("code", WRONG_CODE)
+    form.add_error(field, error)
     user_login_failed.send(
         sender=__name__,
         credentials={"username": user.get_username()},
@@ -88,30 +102,51 @@ def _record(request, user, action):
 def _finish_login(request, user, next_url):
     clear_pending_login(request)
     login(request, user, backend=user.backend)  # rotates the session key
+    mark_two_factor_verified(request)
     return redirect(next_url)
 
 
 @policy(Policy.PUBLIC)
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "backup_code")
 @csrf_protect
 @never_cache
 def login_code(request):
-    """Second step: the code from the authenticator app."""
+    """Second step: the code from the authenticator app, or a backup code."""
     user, next_url = pending_login(request)
     if user is None:
         return _no_pending_login(request)
     device = confirmed_device(user)
     if device is None:
         return redirect("accounts:login_setup")
-    form = CodeForm(request.POST or None)
+    form = LoginCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if locked := _locked(request, user):
             return locked
         if form.is_valid():
-            if device.verify_token(form.cleaned_data["code"]):
-                return _finish_login(request, user, next_url)
-            _refused_code(request, user, form)
+            if form.cleaned_data["code"]:
+                if device.verify_token(form.cleaned_data["code"]):
+                    return _finish_login(request, user, next_url)
+                _refused_code(request, user, form)
+            else:
+                remaining = actions.use_backup_code(
+                    request=request, user=user, code=form.cleaned_data["backup_code"]
+                )
+                if remaining is not None:
+                    _backup_code_message(request, remaining)
+                    return _finish_login(request, user, next_url)
+                _refused_code(request, user, form, field="backup_code", error=WRONG_BACKUP_CODE)
     return render(request, "accounts/login_code.html", {"form": form})
+
+
+def _backup_code_message(request, remaining):
+    text = ngettext(
+        "You logged in with a backup code. You have %(count)d backup code left.",
+        "You logged in with a backup code. You have %(count)d backup codes left.",
+        remaining,
+    ) % {"count": remaining}
+    if remaining <= LOW_BACKUP_CODES:
+        text += " " + _("Make new backup codes under Two-step log-in.")
+    messages.warning(request, text)
 
 
 def _setup_context(device, form):
@@ -125,13 +160,21 @@ def _setup_context(device, form):
     }
 
 
+def _show_backup_codes(request, codes, next_url, *, new_setup):
+    """The codes are shown once, in the answer to the POST that made them: they are never
+    stored in plain text, not even in the session."""
+    context = {"codes": codes, "next_url": next_url, "new_setup": new_setup}
+    return render(request, "accounts/backup_codes.html", context)
+
+
 @policy(Policy.PUBLIC)
 @sensitive_post_parameters("code")
 @csrf_protect
 @never_cache
 def login_setup(request):
-    """Second step for someone whose school requires it and who has no authenticator yet:
-    set one up, confirm it with a code, and that code completes the log-in."""
+    """Second step for someone whose school requires it (or whose two-step log-in the school
+    administrator reset) and who has no authenticator yet: set one up, confirm it with a code,
+    and that code completes the log-in. The backup codes are shown next."""
     user, next_url = pending_login(request)
     if user is None:
         return _no_pending_login(request)
@@ -144,49 +187,151 @@ def login_setup(request):
             return locked
         if form.is_valid():
             if device.verify_token(form.cleaned_data["code"]):
-                device.confirmed = True
-                device.save()
-                _record(request, user, "auth.two_factor_added")
+                codes = actions.confirm_authenticator(request=request, user=user, device=device)
+                clear_pending_login(request)
+                login(request, user, backend=user.backend)  # rotates the session key
+                mark_two_factor_verified(request)
                 messages.success(request, _("Two-step log-in is set up."))
-                return _finish_login(request, user, next_url)
+                return _show_backup_codes(request, codes, next_url, new_setup=True)
             _refused_code(request, user, form)
     context = _setup_context(device, form) | {"during_login": True}
     return render(request, "accounts/setup.html", context)
 
 
+def _confirmation_method(request, user, text) -> str | None:
+    """How the user confirmed a change to their two-step log-in: "code" (a current code from
+    the app) or "password"; None when it is neither. A wrong password or code counts as a
+    failed log-in (audited, towards the lock), so this form cannot be used to guess."""
+    if not AxesProxyHandler.is_allowed(request, {"username": user.get_username()}):
+        return None  # locked after too many failures: not even the right answer counts
+    digits = "".join(text.split())
+    device = confirmed_device(user)
+    if device is not None and digits.isdigit() and len(digits) == 6:
+        # Never a password: passwords have at least 10 characters and are not all digits.
+        if device.verify_token(digits):
+            return "code"
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
+        return None
+    # authenticate() checks the lock first and reports a wrong password itself.
+    if authenticate(request, username=user.get_username(), password=text) is not None:
+        return "password"
+    return None
+
+
 @policy(Policy.LOGGED_IN)
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "confirmation")
 @never_cache
 def two_step(request):
-    """The user's own two-step log-in: set up an authenticator app, or remove it."""
+    """The user's own two-step log-in: set up an authenticator app; new backup codes or
+    switching it off, each confirmed with the password or a current code."""
     user = request.user
     device = confirmed_device(user)
-    required = two_factor_required(user)
+    required = two_factor_required(user) or setup_requested(user)
     if device is not None:
-        if request.method == "POST" and "remove" in request.POST:
-            if required:
-                messages.error(
-                    request, _("Your school requires two-step log-in: it cannot be switched off.")
-                )
-                return redirect("accounts:two_step")
-            device.delete()
-            _record(request, user, "auth.two_factor_removed")
-            messages.success(request, _("Two-step log-in is switched off."))
-            return redirect("accounts:two_step")
-        return render(request, "accounts/two_step.html", {"device": device, "required": required})
+        return _manage_two_step(request, user, device, required)
 
     device = unconfirmed_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
-            device.confirmed = True
-            device.save()
-            _record(request, user, "auth.two_factor_added")
+            codes = actions.confirm_authenticator(request=request, user=user, device=device)
+            mark_two_factor_verified(request)
             messages.success(request, _("Two-step log-in is set up."))
-            return redirect("accounts:two_step")
+            return _show_backup_codes(request, codes, None, new_setup=True)
         form.add_error("code", WRONG_CODE)
     context = _setup_context(device, form) | {"during_login": False, "required": required}
     return render(request, "accounts/setup.html", context)
+
+
+def _manage_two_step(request, user, device, required):
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in ("remove", "backup_codes"):
+            form.add_error(None, _("Choose what to do."))
+        elif action == "remove" and required:
+            form.add_error(
+                None, _("Your school requires two-step log-in: it cannot be switched off.")
+            )
+        elif form.is_valid():
+            method = _confirmation_method(request, user, form.cleaned_data["confirmation"])
+            if method is None:
+                form.add_error("confirmation", WRONG_CONFIRMATION)
+            elif action == "remove":
+                actions.remove_two_factor(request=request, user=user, confirmed_with=method)
+                messages.success(request, _("Two-step log-in is switched off."))
+                return redirect("accounts:two_step")
+            else:
+                codes = actions.create_backup_codes(request=request, user=user)
+                return _show_backup_codes(request, codes, None, new_setup=False)
+    context = {
+        "device": device,
+        "required": required,
+        "form": form,
+        "backup_codes_left": actions.remaining_backup_codes(user),
+        "administered_schools": administered_schools(user),
+    }
+    return render(request, "accounts/two_step.html", context)
+
+
+@policy(Policy.SCHOOL, Perm.ADMINISTER_SCHOOL)
+@never_cache
+def staff_two_step(request, school_id):
+    """The school administrator's view of the staff's two-step log-in, with a reset for a
+    staff member who lost their phone. Another school's page does not exist (404)."""
+    if not may_administer(request.user, school_id):
+        raise Http404
+    school = get_object_or_404(School, pk=school_id)
+    form = StaffResetForm(request.POST if request.method == "POST" else None, school=school)
+    if request.method == "POST" and form.is_valid():
+        membership = form.cleaned_data["membership"]
+        actions.reset_two_factor(request=request, actor=request.user, membership=membership)
+        messages.success(
+            request,
+            _(
+                "The two-step log-in of %(name)s is reset. They set it up again when they "
+                "next log in."
+            )
+            % {"name": membership.user.get_full_name() or membership.user.get_username()},
+        )
+        return redirect("accounts:staff_two_step", school_id=school.pk)
+    staff = (
+        school.memberships.select_related("user", "user__two_factor_reset")
+        .annotate(
+            has_app=Exists(
+                AuthenticatorDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+            ),
+            backup_codes=Count("user__backupcodedevice__codes"),
+        )
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    rows = [
+        {
+            "membership": m,
+            "required": m.role in REQUIRING_ROLES and school.require_two_factor,
+            "pending": hasattr(m.user, "two_factor_reset"),
+        }
+        for m in staff
+    ]
+    context = {"school": school, "rows": rows, "form": form}
+    return render(request, "accounts/staff_two_step.html", context)
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    """Changing one's own password (Django's view: the old password, the new one twice, the
+    validators; the session stays, other sessions end). Audit entry `auth.password_changed`,
+    in the same transaction as the new password."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            _record(self.request, self.request.user, "auth.password_changed")
+        return response
+
+
+password_change_view = policy(Policy.LOGGED_IN)(AuditedPasswordChangeView.as_view())
 
 
 def locked_out(request, original_response=None, credentials=None):

@@ -154,6 +154,11 @@ class AdminTests(TestCase):
 
     def test_the_school_admin_sets_the_schools_privacy_switches_but_not_its_country(self):
         url = f"/admin/schools/school/{self.w.noord.pk}/change/"
+        # Logged in with a second factor: switching the requirement on keeps this session
+        # (a session without one would end; accounts/tests/test_session_limits.py).
+        session = self.client.session
+        session["hechtwijzer_two_factor"] = True
+        session.save()
         response = self.client.post(
             url,
             {

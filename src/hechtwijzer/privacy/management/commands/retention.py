@@ -1,14 +1,17 @@
 """`hechtwijzer retention [--dry-run]`: erase the pupils whose retention period has passed.
 
 Run it daily (cron or a systemd timer). It prints, per pupil public id, the rows it deleted per
-model (never a name), and the pupils it kept because of a hold. Running it again deletes
-nothing more. On SQLite it first completes the removal from the write-ahead log of earlier
-erasures that a busy reader held up, and says for each erasure whether that removal is still
-pending. Exit status 0.
+model (never a name), and the pupils it kept because of a hold. It also deletes the log-in
+throttle's expired attempts and expired sessions. Running it again deletes nothing more. On
+SQLite it first completes the removal from the write-ahead log of earlier erasures that a busy
+reader held up, and says for each erasure whether that removal is still pending. Exit status 0.
 """
 
+from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from hechtwijzer.accounts.throttle import purge_expired_records
 from hechtwijzer.privacy import actions
 from hechtwijzer.privacy.graph import record_counts
 
@@ -64,6 +67,13 @@ class Command(BaseCommand):
             erased += 1
             self.stdout.write(
                 f"erased {public_id} (left {left_on}): {_counts(counts)}{pending_note(public_id)}"
+            )
+        if not dry_run:
+            purged = purge_expired_records()
+            sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+            self.stdout.write(
+                f"log-in records deleted: {purged['attempts']} expired failed attempt(s), "
+                f"{purged['access_logs']} access log row(s), {sessions} expired session(s)"
             )
         if dry_run:
             summary = f"Dry run: {len(due)} pupil(s) would be erased, {len(held)} on hold."
