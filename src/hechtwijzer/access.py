@@ -46,6 +46,9 @@ class Perm(enum.StrEnum):
     # The pupil's care record: pupil page, timeline, profile, focus card.
     VIEW_PUPIL = "pupil.view"
     OBSERVE = "pupil.observe"  # log an observation
+    # Correct or withdraw anyone's observation of the pupil, at any time (a signal logged for
+    # the wrong child two weeks ago); authors correct their own for two school weeks.
+    CORRECT_ANY_OBSERVATION = "pupil.correct_any_observation"
     RECORD_REPORTS = "pupil.record_reports"  # record what parents or the pupil report
     VIEW_FACTORS = "pupil.view_factors"  # risk and protective factors
     CHANGE_FACTORS = "pupil.change_factors"
@@ -56,11 +59,17 @@ class Perm(enum.StrEnum):
     RAISE_CONCERN = "pupil.raise_concern"
     SCHOOL_OVERVIEW = "school.overview"  # all pupils x signals of the school
     KEEP_FOCUS_CARD = "pupil.keep_focus_card"  # tick, save and evaluate the focus card
+    # Start, change and stop the behaviour card and change the day programme: the class's
+    # agreements with the pupil (scoring the card stays with whoever may observe).
+    KEEP_CLASS_TOOLS = "pupil.keep_class_tools"
     # Administrative data: name, date of birth, group, status.
     ADMINISTER_PUPIL = "pupil.administer"
     ADMINISTER_SCHOOL = "school.administer"  # groups and staff accounts
     # Privacy (hechtwijzer.privacy): the right of access and erasure, handled by the school.
-    EXPORT_PUPIL = "pupil.export"  # everything stored about a pupil (JSON and printable page)
+    # The access export (JSON and printable page). Without a care coordinator's approval it
+    # holds the pupil record only (privacy/export.py); the approval decides the rest.
+    EXPORT_PUPIL = "pupil.export"
+    APPROVE_EXPORT = "pupil.approve_export"  # decide what one access export includes
     ERASE_PUPIL = "pupil.erase"  # delete everything about a pupil now
     VIEW_AUDIT = "pupil.view_audit"  # who looked at or changed this pupil's record, and when
 
@@ -72,6 +81,7 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.VIEW_PUPIL: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.OBSERVE: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.RECORD_REPORTS: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.CORRECT_ANY_OBSERVATION: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.VIEW_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.CHANGE_FACTORS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.GRANT_ACCESS: {Role.CARE_COORDINATOR: _SCHOOL},
@@ -81,9 +91,13 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # The group's teachers and the care coordinator keep the card; staff given access to one
     # pupil (the gym teacher) log observations but do not change the class plan.
     Perm.KEEP_FOCUS_CARD: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    # Likewise the behaviour card's goals and the day programme: the gym teacher scores what
+    # they see but does not rewrite, stop or replace what the class agreed with the pupil.
+    Perm.KEEP_CLASS_TOOLS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ADMINISTER_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.ADMINISTER_SCHOOL: {Role.SCHOOL_ADMIN: _SCHOOL},
-    Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
+    Perm.EXPORT_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL, Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.APPROVE_EXPORT: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ERASE_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
 }

@@ -13,6 +13,7 @@ from functools import update_wrapper
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -44,6 +45,11 @@ class HechtwijzerAdminSite(admin.AdminSite):
 
         return update_wrapper(guarded, inner)
 
+    def autocomplete_view(self, request):
+        # Django's search-as-you-type for choice fields answers with objects' names (a pupil's,
+        # for any admin page with a pupil field); the model admin records the read.
+        return RecordedAutocomplete.as_view(admin_site=self)(request)
+
     def login(self, request, extra_context=None):
         # One log-in page for the whole product, so the admin uses the normal one. A logged-in
         # user who is no administrator gets the same answer as for anything outside their
@@ -51,6 +57,24 @@ class HechtwijzerAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise Http404
         return redirect_to_login(request.GET.get("next") or request.get_full_path())
+
+
+class RecordedAutocomplete(AutocompleteJsonView):
+    """Django's autocomplete view, which hands the objects it answers with to the model admin's
+    `record_read` (the audit trail for pages that show pupils)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        objects = list(context["object_list"])
+        context["object_list"] = objects
+        self.model_admin.record_read(
+            self.request,
+            "autocomplete",
+            objects,
+            count=context["paginator"].count,
+            searched=bool(self.term),
+        )
+        return context
 
 
 site = HechtwijzerAdminSite(name="admin")
@@ -65,6 +89,20 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)
+
+    # --- reads of pupil data -------------------------------------------------------------------
+    # Pages whose objects are pupils or name one record every read on the audit trail, through
+    # `hechtwijzer.audit.admin.PupilReadsRecorded` (a test requires it for every such page).
+    # This base sits below the audit trail, so it only offers the hook: groups, staff and
+    # schools show no pupil data, so it records nothing.
+
+    def record_read(self, request, view: str, objects, *, count=None, searched=False) -> None:
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django's admin log is off (below), so the history page would only show the object's
+        # name, without an audit entry.
+        raise Http404
 
     def has_view_permission(self, request, obj=None):
         return self.admin_site.has_permission(request)

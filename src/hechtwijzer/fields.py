@@ -30,7 +30,7 @@ class _Descriptor:
             return self
         value = instance.__dict__.get(self.field.attname, "")
         if isinstance(value, _Sealed):
-            value = crypto.keyring().decrypt(value.stored, self.field.associated_data(instance))
+            value = crypto.decrypt(value.stored, self.field.associated_data(instance))
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -62,7 +62,7 @@ class EncryptedTextField(models.TextField):
         plaintext = getattr(model_instance, self.attname) or ""
         if not plaintext:
             return ""
-        return crypto.keyring().encrypt(plaintext, self.associated_data(model_instance))
+        return crypto.encrypt(plaintext, self.associated_data(model_instance))
 
     def get_prep_value(self, value):
         if value and not (isinstance(value, str) and value.startswith(crypto.PREFIX + ":")):

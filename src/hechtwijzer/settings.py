@@ -50,6 +50,34 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_secret(name: str) -> str:
+    """A secret from the variable NAME or from the file NAME_FILE names (a secret mounted into
+    a container); never both, and a named file must be readable."""
+    value = env_str(name)
+    path = env_str(f"{name}_FILE")
+    if value and path:
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: use one of them")
+    if not path:
+        return value
+    try:
+        return Path(path).read_text().strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r}: no such file") from None
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name}_FILE={path!r} cannot be read ({error.strerror})"
+        ) from None
+
+
+def private_directory(path: Path) -> Path:
+    """Create the directory (and its parents) if needed; a directory created here is 0700,
+    since it will hold the database, keys and backups."""
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode passes through the umask
+    return path
+
+
 def database_from_url(url: str) -> dict:
     """Translate a DATABASE_URL into Django's DATABASES entry.
 
@@ -104,7 +132,7 @@ def secret_key_from_file(path: Path) -> str:
         return path.read_text().strip()
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     key = secrets.token_urlsafe(50)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -127,13 +155,36 @@ PRODUCTION = ENVIRONMENT == "production"
 
 # Everything the running app writes (SQLite database, generated secret key, collected static
 # files) lives here, outside the source tree.
-DATA_DIR = Path(env_str("HECHTWIJZER_DATA_DIR", "var")).resolve()
+DATA_DIR = private_directory(Path(env_str("HECHTWIJZER_DATA_DIR", "var")).resolve())
 
 DEBUG = env_bool("DEBUG", False)
 
 if PRODUCTION and not env_str("SECRET_KEY"):
     raise ImproperlyConfigured("HECHTWIJZER_ENV=production needs SECRET_KEY to be set")
 SECRET_KEY = env_str("SECRET_KEY") or secret_key_from_file(DATA_DIR / "secret_key")
+
+# Keys for the notes encrypted at rest (hechtwijzer.crypto): `id:base64,id:base64`, the first
+# is current, from HECHTWIJZER_ENCRYPTION_KEYS or the file HECHTWIJZER_ENCRYPTION_KEYS_FILE
+# names (which also takes a JSON key file). The file is read again when a note names a key this
+# process does not hold, so a rotated secret reaches running servers. Without either, a
+# development install generates <data dir>/encryption_keys.json; production refuses to start
+# (system check hw.E201), since every server must hold the same keys.
+ENCRYPTION_KEYS_FILE = env_str("HECHTWIJZER_ENCRYPTION_KEYS_FILE")
+ENCRYPTION_KEYS = env_secret("HECHTWIJZER_ENCRYPTION_KEYS")
+if ENCRYPTION_KEYS_FILE and not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        f"HECHTWIJZER_ENCRYPTION_KEYS_FILE={ENCRYPTION_KEYS_FILE!r} holds no key"
+    )
+if ENCRYPTION_KEYS:
+    from hechtwijzer import crypto
+
+    try:
+        if ENCRYPTION_KEYS_FILE:
+            crypto.read_keys_secret(Path(ENCRYPTION_KEYS_FILE))
+        else:
+            crypto.keyring_from_string(ENCRYPTION_KEYS)
+    except crypto.KeyConfigurationError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -284,6 +335,29 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 
 # Two-step log-in: the code page must be completed within this many seconds of the password.
 TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 5 * 60)
+
+# Invitations (hechtwijzer.administration.invitations): a new staff member, or one whose
+# password the school administrator reset, chooses a password through a single-use link that
+# expires after this many days. The link is mailed when the account has an address;
+# BASE_URL is the address in front of it in mails and in `hechtwijzer invite`.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+_DEV_URL = f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
+BASE_URL = env_str("BASE_URL", "" if PRODUCTION else _DEV_URL).rstrip("/")
+
+# --- e-mail (invitations, role notices) --------------------------------------------------------
+# Development prints mails on the console; production sends through the SMTP server given here.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hechtwijzer@localhost")
 
 # --- security headers --------------------------------------------------------------------------
 

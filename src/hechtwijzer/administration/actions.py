@@ -21,6 +21,8 @@ from hechtwijzer.access import Perm, allows, may_administer
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Group, Membership, Pupil, PupilAccessGrant, Role, School
 
+from . import notices
+
 User = get_user_model()
 
 
@@ -191,16 +193,28 @@ def create_staff_member(
     last_name: str,
     email: str,
     role: str,
-    password: str,
     groups: Iterable[Group] = (),
+    password: str | None = None,
 ) -> Membership:
-    """Create a staff account with its role at the school. Audit entry `staff.create`."""
+    """Create a staff account with its role at the school.
+
+    The account has no usable password: its owner chooses one through an invitation
+    (`invitations.invite_new_staff_member`, which calls this). Only an operator (actor None:
+    the test personas, the demo, a command) may set a password here; a school administrator
+    never knows one (PermissionDenied). Side effects: audit entry `staff.create`; for a care
+    coordinator, the role notice to the school's other care coordinators.
+    """
     _require_admin(actor, school.pk)
+    if password is not None and actor is not None:
+        raise PermissionDenied
     groups = _check_teacher_groups(school, role, groups)
     with transaction.atomic():
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-        validate_password(password, user)
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            validate_password(password, user)
+            user.set_password(password)
         user.full_clean()
         user.save()
         membership = Membership(user=user, school=school, role=role)
@@ -215,6 +229,8 @@ def create_staff_member(
             object_id=membership.pk,
             details={"username": username, "role": role, "groups": [g.pk for g in groups]},
         )
+        if role == Role.CARE_COORDINATOR:
+            notices.role_granted(actor=actor, membership=membership)
     return membership
 
 
@@ -232,7 +248,8 @@ def update_staff_member(
     """Change a staff member's name, role, groups or whether the account may log in.
 
     A school always keeps at least one active school administrator, so that nobody locks the
-    school out of its own administration. Audit entry `staff.change`.
+    school out of its own administration. Audit entry `staff.change`; when the account becomes
+    an active care coordinator, the role notice (`notices.role_granted`).
     """
     _require_admin(actor, membership.school_id)
     groups = _check_teacher_groups(membership.school, role, groups)
@@ -273,6 +290,11 @@ def update_staff_member(
                 k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]
             },
         )
+        # Becoming an active care coordinator (a new role, or a coordinator's account switched
+        # back on) opens every pupil's care record: the school's coordinators hear of it.
+        was_coordinator = before["role"] == Role.CARE_COORDINATOR and before["is_active"]
+        if role == Role.CARE_COORDINATOR and is_active and not was_coordinator:
+            notices.role_granted(actor=actor, membership=membership)
     return membership
 
 

@@ -8,16 +8,20 @@ again and writes the audit entry).
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.access import administered_schools, may_administer
 from hechtwijzer.admin_site import ScopedModelAdmin, site
+from hechtwijzer.audit.admin import PupilReadsRecorded
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Group, Membership, Pupil, Role, School, current_school_year
 
-from . import actions
+from . import actions, invitations
 
 User = get_user_model()
 
@@ -128,30 +132,15 @@ class GroupAdmin(SchoolScopedAdmin):
 
 
 @admin.register(Pupil, site=site)
-class PupilAdmin(SchoolScopedAdmin):
+class PupilAdmin(PupilReadsRecorded, SchoolScopedAdmin):
     list_display = ["last_name", "first_name", "group", "status"]
     list_filter = ["status", "group__school_year"]
     list_select_related = ["group"]
     search_fields = ["first_name", "last_name"]
     fields = ["school", "first_name", "last_name", "date_of_birth", "group", "status", "left_on"]
 
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "GET":
-            for school in _schools(request):
-                record(
-                    action="pupil.list",
-                    request=request,
-                    school_id=school.pk,
-                    object_type="school",
-                    object_id=school.pk,
-                )
-        return super().changelist_view(request, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        pupil = self.get_object(request, object_id)
-        if pupil is not None and request.method == "GET":
-            record(action="pupil.view_admin", request=request, pupil=pupil)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def pupils_named(self, obj):
+        return [(obj.school_id, obj.public_id)]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -225,15 +214,13 @@ class StaffForm(forms.ModelForm):
 
 
 class NewStaffForm(StaffForm):
+    # No password fields: the new staff member chooses their own through an invitation link
+    # (invitations.py); the administrator never knows it.
     username = forms.RegexField(
         label=_("username"),
         max_length=150,
         regex=r"^[\w.@+-]+\Z",
         help_text=_("Letters, digits and . @ + - _ only."),
-    )
-    password1 = forms.CharField(label=_("password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(
-        label=_("password (again)"), widget=forms.PasswordInput, strip=False
     )
 
     def clean_username(self):
@@ -242,22 +229,22 @@ class NewStaffForm(StaffForm):
             raise ValidationError(_("This username is already taken."))
         return username
 
+
+class ChangeStaffForm(StaffForm):
+    send_invitation = forms.BooleanField(
+        label=_("send a new invitation link"),
+        required=False,
+        help_text=_(
+            "For a forgotten password, or an invitation that expired: the current password "
+            "stops working now, and the staff member chooses a new one through the link."
+        ),
+    )
+
     def clean(self):
         data = super().clean()
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif password1:
-            probe = User(
-                username=data.get("username", ""),
-                first_name=data.get("first_name", ""),
-                last_name=data.get("last_name", ""),
-                email=data.get("email", ""),
-            )
-            try:
-                validate_password(password1, probe)
-            except ValidationError as error:
-                self.add_error("password1", error)
+        if data.get("send_invitation") and not data.get("is_active"):
+            # The link of a switched-off account is refused; do not send one that cannot work.
+            self.add_error("send_invitation", _("Tick “may log in” to send a link."))
         return data
 
 
@@ -270,7 +257,7 @@ class StaffAdmin(SchoolScopedAdmin):
     filter_horizontal = ["groups"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = StaffForm if obj is not None else NewStaffForm
+        kwargs["form"] = ChangeStaffForm if obj is not None else NewStaffForm
         return super().get_form(request, obj, change=change, **kwargs)
 
     def extra_state(self, obj) -> dict:
@@ -280,8 +267,8 @@ class StaffAdmin(SchoolScopedAdmin):
     def get_fields(self, request, obj=None):
         person = ["first_name", "last_name", "email"]
         if obj is None:
-            return ["school", "username", *person, "role", "groups", "password1", "password2"]
-        return [*person, "role", "groups", "is_active", "seen_state"]
+            return ["school", "username", *person, "role", "groups"]
+        return [*person, "role", "groups", "is_active", "send_invitation", "seen_state"]
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -292,25 +279,65 @@ class StaffAdmin(SchoolScopedAdmin):
             "role": data["role"],
             "groups": data["groups"],
         }
+        base_url = request.build_absolute_uri("/").rstrip("/")
         if change:
+            membership = Membership.objects.select_related("user", "school").get(pk=obj.pk)
             try:
                 actions.update_staff_member(
                     actor=request.user,
-                    membership=Membership.objects.select_related("user", "school").get(pk=obj.pk),
+                    membership=membership,
                     is_active=data["is_active"],
                     **common,
                 )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), level="error")
+                return
+            if data.get("send_invitation"):
+                try:
+                    issued = invitations.reset_password(
+                        actor=request.user, membership=membership, base_url=base_url
+                    )
+                except PermissionDenied:
+                    self.message_user(
+                        request,
+                        _(
+                            "This account also works at a school you do not administer; its "
+                            "administrator can send the link."
+                        ),
+                        level="error",
+                    )
+                    return
+                self.tell_about(request, issued)
         else:
-            membership = actions.create_staff_member(
+            membership, issued = invitations.invite_new_staff_member(
                 actor=request.user,
                 school=data["school"],
                 username=data["username"],
-                password=data["password1"],
+                base_url=base_url,
                 **common,
             )
             obj.pk, obj.user_id = membership.pk, membership.user_id
+            self.tell_about(request, issued)
+
+    def tell_about(self, request, issued):
+        """Say where the link went; without an address, show it this once to pass on."""
+        user = issued.invitation.user
+        until = date_format(timezone.localtime(issued.invitation.expires_at), "j F Y H:i")
+        if issued.mailed_to:
+            message = gettext(
+                "An invitation link was sent to %(address)s. It works once, until %(until)s."
+            ) % {"address": issued.mailed_to, "until": until}
+        else:
+            message = format_html(
+                "{} <code>{}</code>",
+                gettext(
+                    "Give %(name)s this invitation link in person or through the school's own "
+                    "channel. It is shown only now, works once, until %(until)s:"
+                )
+                % {"name": user.get_full_name() or user.get_username(), "until": until},
+                issued.link,
+            )
+        self.message_user(request, message, level="warning" if not issued.mailed_to else "info")
 
     def save_related(self, request, form, formsets, change):
         # The domain function has already set the groups.

@@ -1,10 +1,10 @@
-"""Forms of the access page: they parse ids and texts; who may be given access, and what a
-capacity may say, are the rules of `administration.actions`."""
+"""Forms of the administration's pages: they parse ids and texts; who may be given access, what
+a capacity may say and what a password must be are the rules of `actions` and `invitations`."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.forms import WholeNumberField
+from hechtwijzer.forms import DomainErrorsMixin, WholeNumberField
 
 CHOOSE_STAFF = _("Choose an active staff member of this school.")
 
@@ -24,3 +24,29 @@ class GrantForm(forms.Form):
 
 class RevokeForm(forms.Form):
     revoke = WholeNumberField(min_value=1)
+
+
+class ChoosePasswordForm(DomainErrorsMixin, forms.Form):
+    """The invited staff member's new password, twice; Django's validators run in
+    `invitations.accept_invitation`, which knows the account (its name must not be in it)."""
+
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters; not only digits, not a common password and not like your "
+            "name. A short sentence is easy to remember."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("New password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data["password1"]:
+            self.add_error("password2", _("The two passwords differ."))
+        return data

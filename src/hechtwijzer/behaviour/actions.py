@@ -1,9 +1,8 @@
 """Domain functions for the behaviour card and the day programme.
 
-Each takes the acting user as `actor`, checks the access policy (`Perm.OBSERVE`: the teachers of
-the pupil's group, staff given access to the pupil and the care coordinator keep these tools),
-validates, writes, and records the audit entry in one transaction. Validation errors are raised
-as a `ValidationError` keyed by form field before anything is written. The card and the
+Each takes the acting user as `actor`, checks the access policy, validates, writes, and
+records the audit entry in one transaction. Validation errors are raised as a
+`ValidationError` keyed by form field before anything is written. The card and the
 programme are saved with optimistic locking: a save based on an older version raises
 `StaleVersion` (hechtwijzer.locking) and changes nothing.
 
@@ -56,8 +55,11 @@ START_DAYS_AHEAD = 92
 NEGATIONS = {"niet", "geen", "nooit", "not", "no", "never", "don't", "dont", "won't", "stop"}
 
 
-def _check(actor: Any, pupil: Pupil) -> None:
-    if not allows(actor, Perm.OBSERVE, pupil):
+def _check(actor: Any, pupil: Pupil, perm: Perm = Perm.KEEP_CLASS_TOOLS) -> None:
+    """Starting, changing and stopping a card and saving the programme need KEEP_CLASS_TOOLS
+    (the group's teachers and the care coordinator); scoring needs OBSERVE, which also staff
+    given access to the pupil have."""
+    if not allows(actor, perm, pupil):
         raise PermissionDenied
 
 
@@ -322,7 +324,7 @@ def set_scores(
     Cells not in `scores` stay as they are. Returns how many cells changed. Side effects: the
     scores, audit entry `behaviour_card.score` (day and counts; only when something changed).
     """
-    _check(actor, card.pupil)
+    _check(actor, card.pupil, Perm.OBSERVE)
     problem = day_problem(card, day)
     if problem:
         raise ValidationError({"day": [problem]})

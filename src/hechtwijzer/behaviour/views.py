@@ -1,7 +1,9 @@
 """Views for the behaviour card (measure 29) and the visual day programme (measures 13, 21).
 
-Every view reaches the pupil through `pupil_view(Perm.OBSERVE, …)`: outside the user's
-scope the pupil does not exist (404), and every read is on the audit trail. Changes go through
+Every view reaches the pupil through `pupil_view(…)`: `Perm.OBSERVE` to see and score (staff
+given access to the pupil too), `Perm.KEEP_CLASS_TOOLS` to start, change or stop a card and to
+change the programme (the group's teachers and the care coordinator). Outside the user's scope
+the pupil does not exist (404), and every read is on the audit trail. Changes go through
 `actions`. Every form works without JavaScript; with htmx, tapping a face on the day page saves
 that one score at once (`score_cell`). The print views are pages of their own without the
 site's header, menus or anything about observations: only the pupil's first name and the tool.
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm
+from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
 from hechtwijzer.forms import VersionForm
@@ -156,6 +158,7 @@ def _card_page(request, pupil, cards, card, *, read_only):
         "archived": [c for c in cards if c.is_archived and c != card],
         "read_only": read_only,
         "today": timezone.localdate(),
+        "may_keep": allows(request.user, Perm.KEEP_CLASS_TOOLS, pupil),
     }
     if card is not None:
         context.update(_week_context(request, card))
@@ -191,7 +194,7 @@ def archived_card(request, pupil, uid):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+@pupil_view(Perm.KEEP_CLASS_TOOLS, action="behaviour_card.form")
 def card_new(request, pupil):
     """Start a card. When there is a current card, the new one replaces it (it is archived)."""
     current = actions.current_card(pupil)
@@ -228,7 +231,7 @@ def card_new(request, pupil):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+@pupil_view(Perm.KEEP_CLASS_TOOLS, action="behaviour_card.form")
 def card_edit(request, pupil):
     """Reword the goals, add one, change the day parts or the start date. A stale save is
     refused and the current version shown."""
@@ -270,7 +273,7 @@ def card_edit(request, pupil):
 
 
 @require_POST
-@pupil_view(Perm.OBSERVE, action="behaviour_card.form")
+@pupil_view(Perm.KEEP_CLASS_TOOLS, action="behaviour_card.form")
 def card_archive(request, pupil):
     """Stop the current card; it stays in the archive with its scores."""
     card = _current_or_redirect(request, pupil)
@@ -451,6 +454,7 @@ def programme(request, pupil):
         "programme": programme,
         "blocks": blocks,
         "measures": [catalog.get("measures", code) for code in PROGRAMME_MEASURES],
+        "may_keep": allows(request.user, Perm.KEEP_CLASS_TOOLS, pupil),
     }
     return render(request, "behaviour/programme.html", context)
 
@@ -496,7 +500,7 @@ def _programme_forms(programme, blocks):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.OBSERVE, action="day_programme.form")
+@pupil_view(Perm.KEEP_CLASS_TOOLS, action="day_programme.form")
 def programme_edit(request, pupil):
     """All blocks in one form (up to 12 rows). A row left empty or ticked "Remove" is dropped.
     Start times must go up from top to bottom; "Put in order of time" sorts the rows without

@@ -222,13 +222,16 @@ def concern_observations(pupil, since: datetime.date) -> list[dict]:
     for observation_id, day, code, uid in rows:
         entry = found.setdefault(observation_id, {"uid": uid, "day": day, "signals": []})
         entry["signals"].append(catalog.get("signals", code))
-    passed = set(
-        SafeguardingConcern.observations.through.objects.filter(
-            observation_id__in=found
-        ).values_list("observation_id", flat=True)
-    ) if found else set()
+    passed = (
+        set(
+            SafeguardingConcern.observations.through.objects.filter(
+                observation_id__in=found
+            ).values_list("observation_id", flat=True)
+        )
+        if found
+        else set()
+    )
     entries = [
-        {**entry, "passed_on": observation_id in passed}
-        for observation_id, entry in found.items()
+        {**entry, "passed_on": observation_id in passed} for observation_id, entry in found.items()
     ]
     return sorted(entries, key=lambda e: e["day"], reverse=True)

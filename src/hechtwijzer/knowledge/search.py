@@ -13,8 +13,21 @@ A query word also matches, with less weight, catalog words that begin with it, s
 finds "hechtingsproblemen" and "concentratie" finds "concentratieproblemen" (Dutch writes
 compounds as one word). Results are ranked: first by how many query words they match, then by
 where (title, other names, description, the rest) and in which language (the reader's own
-counts more), weighted by how rare the word is in the catalog. No Django here: the index is
-plain data, built once per catalog.
+counts more), weighted by how rare the word is in the catalog.
+
+A query word the catalog does not know at all is not given up on (`SearchIndex.understand`):
+
+- a misspelling is corrected to the nearest word of the catalog's own vocabulary, within one
+  edit for words of five to seven letters and two for longer ones ("agresief" → "agressief",
+  "terugetrokken" → "teruggetrokken", "hechtingstoornis" → "hechtingsstoornis"); the page
+  then says which word it searched for ("did you mean");
+- a compound the catalog never writes is split into parts it does know, with or without the
+  Dutch linking -s- ("woedeaanval" → "woede" + "aanval", "invaljuf" → "inval" + "juf");
+- a few everyday school words also search for the catalog's word ("juf" → "leerkracht").
+
+`SearchIndex.find` adds a relevance cut-off for the page: a vague query ("ouders") shows the few
+best items, not fifty loosely related ones. No Django here: the index is plain data, built once
+per catalog.
 """
 
 from __future__ import annotations
@@ -24,7 +37,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 import simplemma
 import snowballstemmer
@@ -40,6 +53,47 @@ MAX_QUERY_WORDS = 12
 FIELD_WEIGHTS = {"label": 6.0, "terms": 4.0, "description": 2.0, "other": 1.0}
 OTHER_LANGUAGE_WEIGHT = 0.4
 PREFIX_WEIGHT = 0.5
+# A word the reader did not type counts a little less than one they did.
+CORRECTION_WEIGHT = 0.9
+COMPOUND_PART_WEIGHT = 0.9
+SCHOOL_WORD_WEIGHT = 0.7
+
+MIN_CORRECTION_LENGTH = 5  # "kind" → "kid" is not a typing error worth correcting
+MIN_COMPOUND_LENGTH = 7
+MIN_PART_LENGTH = 3
+
+# The page's cut-off: an item is shown when it matches as many query words as the best one and
+# scores at least this share of the best score; at most SHOWN_RESULTS of them (the reader can
+# ask for all).
+RELEVANCE_SHARE = 0.3
+SHOWN_RESULTS = 10
+
+# Everyday words a teacher types for which the catalog uses another word. Only words the catalog
+# does not use itself in this sense; each also keeps its own matches.
+SCHOOL_WORDS = {
+    "nl": {
+        "juf": ("leerkracht",),
+        "juffrouw": ("leerkracht",),
+        "meester": ("leerkracht",),
+        "meneer": ("leerkracht",),
+        "klasgenoot": ("kinderen", "leeftijdgenoten"),
+        "klasgenoten": ("kinderen", "leeftijdgenoten"),
+        # The catalog writes "invaller"; schools say it in many ways (Flemish: interimaris).
+        "invaljuf": ("invaller",),
+        "invalmeester": ("invaller",),
+        "invalkracht": ("invaller",),
+        "invalleerkracht": ("invaller",),
+        "vervanger": ("invaller",),
+        "interimaris": ("invaller",),
+        "woedeaanval": ("driftbui", "woede"),
+        "woedeuitbarsting": ("driftbui", "woede"),
+    },
+    "en": {
+        "teacher's": ("teacher",),
+        "classmates": ("peers",),
+        "classmate": ("peers",),
+    },
+}
 
 # Words too common to mean anything in a query ("kinderen die slaan" is about kinderen and slaan).
 _STOPWORD_TEXT = """
@@ -80,6 +134,37 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class QueryWord:
+    """One word of the query as typed, and the words searched for in its place."""
+
+    typed: str
+    # (word, weight): the typed word itself, a spelling correction, the parts of a compound, or
+    # a school word's catalog word
+    searched: tuple[tuple[str, float], ...]
+    corrected_to: str = ""  # set when the typed word was replaced by a spelling correction
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(word for word, _weight in self.searched)
+
+
+@dataclass(frozen=True)
+class Results:
+    """What the search page shows: the best few hits, how many there are, and what was searched."""
+
+    best: list[Hit]
+    total: int
+    query: tuple[QueryWord, ...]
+
+    @property
+    def suggestion(self) -> str:
+        """The query with its spelling corrections, or "" when nothing was corrected."""
+        if not any(word.corrected_to for word in self.query):
+            return ""
+        return " ".join(word.corrected_to or word.typed for word in self.query)
+
+
+@dataclass(frozen=True)
 class Hit:
     item: Item
     score: float
@@ -115,46 +200,164 @@ class SearchIndex:
                             entry.weights[(lang, k)] = weight
                         self._postings[(lang, k)].add(item.ref)
 
+    @cached_property
+    def _near(self) -> dict[str, dict[str, set[str]]]:
+        """For spelling correction ("symmetric delete"): every vocabulary word, and every form
+        of it with one letter left out, points to the word; a typed word's own forms with one
+        or two letters left out then meet its neighbours without comparing it to every word.
+        Built on the first misspelling, not with the index: it doubles the index's build time
+        and memory (about 0.4 s and 11 MB), which most processes never need."""
+        near: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            for word in self._vocabulary[lang]:
+                if len(word) >= MIN_CORRECTION_LENGTH - 1 and word.isalpha():
+                    for variant in _deletes(word) | {word}:
+                        near[lang][variant].add(word)
+        return near
+
+    # --- understanding the query --------------------------------------------------------------
+
+    def understand(self, query: str, lang: str = "nl") -> tuple[QueryWord, ...]:
+        """The query's words, each with what is searched for in its place (module docstring)."""
+        lang = _language(lang)
+        understood: list[QueryWord] = []
+        for word in _query_words(query):
+            school_words = SCHOOL_WORDS[lang].get(fold(word), ())
+            if self._knows(word) or school_words:
+                searched = ((word, 1.0), *((w, SCHOOL_WORD_WEIGHT) for w in school_words))
+                understood.append(QueryWord(word, searched))
+                continue
+            correction = self._correction(word, lang)
+            if correction:
+                understood.append(
+                    QueryWord(word, ((correction, CORRECTION_WEIGHT),), corrected_to=correction)
+                )
+                continue
+            parts = self._compound_parts(word)
+            if parts:
+                understood.extend(
+                    QueryWord(part, ((part, COMPOUND_PART_WEIGHT),)) for part in parts
+                )
+                continue
+            understood.append(QueryWord(word, ((word, 1.0),)))
+        return tuple(understood)
+
+    def _knows(self, word: str) -> bool:
+        """Whether the word, or a word it begins, occurs in the catalog in any language."""
+        for lang in LANGUAGES:
+            exact = key(word, lang)
+            if (lang, exact) in self._postings:
+                return True
+            if len(word) >= MIN_PREFIX and self._prefix_keys(fold(word), exact, lang):
+                return True
+        return False
+
+    def _correction(self, word: str, lang: str) -> str:
+        """The nearest vocabulary word within the allowed edits, reader's language first."""
+        folded = fold(word)
+        if len(folded) < MIN_CORRECTION_LENGTH or not folded.isalpha():
+            return ""
+        allowed = 1 if len(folded) <= 7 else 2
+        variants = _deletes(folded) | {folded}
+        if allowed == 2:
+            variants |= {v for once in _deletes(folded) for v in _deletes(once)}
+        for search_lang in (lang, *(other for other in LANGUAGES if other != lang)):
+            near = self._near[search_lang]
+            candidates = {w for variant in variants for w in near.get(variant, ())}
+            scored = []
+            for candidate in candidates:
+                distance = edit_distance(folded, candidate)
+                if distance <= allowed:
+                    postings = len(
+                        self._postings.get((search_lang, key(candidate, search_lang)), ())
+                    )
+                    scored.append((distance, -postings, candidate))
+            if scored:
+                return min(scored)[2]
+        return ""
+
+    def _compound_parts(self, word: str) -> tuple[str, ...]:
+        """Two parts the catalog knows, longest first part first; "" parts are left out.
+
+        Dutch joins compounds with a linking -s- ("hechtings|stoornis"): a second part that starts
+        with an s the catalog does not know is tried without it.
+        """
+        folded = fold(word)
+        if len(folded) < MIN_COMPOUND_LENGTH or not folded.isalpha():
+            return ()
+        for cut in range(len(folded) - MIN_PART_LENGTH, MIN_PART_LENGTH - 1, -1):
+            head, tail = folded[:cut], folded[cut:]
+            if not self._knows_part(head):
+                continue
+            if self._knows_part(tail):
+                return (head, tail)
+            if tail.startswith("s") and len(tail) > MIN_PART_LENGTH and self._knows_part(tail[1:]):
+                return (head, tail[1:])
+        return ()
+
+    def _knows_part(self, part: str) -> bool:
+        # A short part must be a whole word ("juf"); a longer one may begin a word ("inval").
+        if len(part) < MIN_PREFIX:
+            return any(part in self._vocabulary[lang] for lang in LANGUAGES)
+        return self._knows(part)
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def find(self, query: str, lang: str = "nl", *, everything: bool = False) -> Results:
+        """The search page's results: the relevant few (or all when `everything`)."""
+        understood = self.understand(query, lang)
+        hits = self._ranked(understood, lang, limit=None)
+        best = hits if everything else relevant(hits)
+        return Results(best=best, total=len(hits), query=understood)
+
     def search(self, query: str, lang: str = "nl", limit: int = 50) -> list[Hit]:
         """Items matching the query, best first. Reader's language `lang` counts more."""
-        lang = "en" if lang.startswith("en") else "nl"
-        query_words = [w for w in words(query) if len(w) >= 2 and fold(w) not in STOPWORDS][
-            :MAX_QUERY_WORDS
-        ]
-        if not query_words:
+        return self._ranked(self.understand(query, lang), lang, limit=limit)
+
+    def _ranked(self, understood: tuple[QueryWord, ...], lang: str, limit: int | None) -> list[Hit]:
+        lang = _language(lang)
+        if not understood:
             return []
         scores: dict[str, float] = defaultdict(float)
         matched: dict[str, int] = defaultdict(int)
         hit_keys: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        prefixes = tuple(fold(w) for w in query_words if len(w) >= MIN_PREFIX)
-        for word in query_words:
+        searched = [word for query_word in understood for word in query_word.words]
+        prefixes = tuple(fold(w) for w in searched if len(w) >= MIN_PREFIX)
+        for query_word in understood:
+            # An item counts once per query word: with the best of the words searched for it.
             best: dict[str, tuple[float, set[tuple[str, str]]]] = {}
-            for qlang in LANGUAGES:
-                factor = 1.0 if qlang == lang else OTHER_LANGUAGE_WEIGHT
-                exact = key(word, qlang)
-                candidates = {(qlang, exact): 1.0}
-                if len(word) >= MIN_PREFIX:
-                    for k in self._prefix_keys(fold(word), exact, qlang):
-                        candidates.setdefault((qlang, k), PREFIX_WEIGHT)
-                for lang_key, match_weight in candidates.items():
-                    postings = self._postings.get(lang_key, ())
-                    # Rarer words say more: "slaan" outweighs "kind" in a catalog about children.
-                    rarity = 1.0 + math.log(len(self._entries) / (1 + len(postings)))
-                    for ref in postings:
-                        weight = (
-                            self._entries[ref].weights[lang_key] * match_weight * factor * rarity
-                        )
-                        current = best.get(ref)
-                        if current is None or weight > current[0]:
-                            best[ref] = (weight, {lang_key})
-                        elif weight == current[0]:
-                            current[1].add(lang_key)
+            for word, word_weight in query_word.searched:
+                for qlang in LANGUAGES:
+                    factor = word_weight * (1.0 if qlang == lang else OTHER_LANGUAGE_WEIGHT)
+                    exact = key(word, qlang)
+                    candidates = {(qlang, exact): 1.0}
+                    if len(word) >= MIN_PREFIX:
+                        for k in self._prefix_keys(fold(word), exact, qlang):
+                            candidates.setdefault((qlang, k), PREFIX_WEIGHT)
+                    for lang_key, match_weight in candidates.items():
+                        postings = self._postings.get(lang_key, ())
+                        # Rarer words say more: "slaan" outweighs "kind" in a catalog about
+                        # children.
+                        rarity = 1.0 + math.log(len(self._entries) / (1 + len(postings)))
+                        for ref in postings:
+                            weight = (
+                                self._entries[ref].weights[lang_key]
+                                * match_weight
+                                * factor
+                                * rarity
+                            )
+                            current = best.get(ref)
+                            if current is None or weight > current[0]:
+                                best[ref] = (weight, {lang_key})
+                            elif weight == current[0]:
+                                current[1].add(lang_key)
             for ref, (weight, keys) in best.items():
                 scores[ref] += weight
                 matched[ref] += 1
                 hit_keys[ref] |= keys
         # A title that says exactly what was asked for ("hechting" → "Wat is hechting?") wins.
-        query_keys = {lang_: {key(w, lang_) for w in query_words} for lang_ in LANGUAGES}
+        primary = [query_word.searched[0][0] for query_word in understood]
+        query_keys = {lang_: {key(w, lang_) for w in primary} for lang_ in LANGUAGES}
         for ref in scores:
             labels = self._entries[ref].label_keys
             if any(labels[lang_] and labels[lang_] == query_keys[lang_] for lang_ in LANGUAGES):
@@ -162,6 +365,8 @@ class SearchIndex:
         ranked = sorted(
             scores, key=lambda ref: (-matched[ref], -scores[ref], self._entries[ref].position)
         )
+        if limit is not None:
+            ranked = ranked[:limit]
         return [
             Hit(
                 item=self._entries[ref].item,
@@ -170,7 +375,7 @@ class SearchIndex:
                 keys=frozenset(hit_keys[ref]),
                 prefixes=prefixes,
             )
-            for ref in ranked[:limit]
+            for ref in ranked
         ]
 
     def _prefix_keys(self, folded: str, exact: str, lang: str) -> set[str]:
@@ -179,6 +384,47 @@ class SearchIndex:
             if vocab_word.startswith(folded) or vocab_word.startswith(exact):
                 found |= keys
         return found
+
+
+def relevant(hits: list[Hit]) -> list[Hit]:
+    """The hits worth showing: those matching as many query words as the best, scoring at least
+    RELEVANCE_SHARE of the best score, at most SHOWN_RESULTS. `hits` must be ranked."""
+    if not hits:
+        return []
+    top = hits[0]
+    return [
+        hit
+        for hit in hits
+        if hit.matched_words == top.matched_words and hit.score >= RELEVANCE_SHARE * top.score
+    ][:SHOWN_RESULTS]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    neighbouring letters each count one ("agresief" → "agressief" is one)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _language(lang: str) -> str:
+    return "en" if lang.startswith("en") else "nl"
+
+
+def _query_words(query: str) -> list[str]:
+    return [w for w in words(query) if len(w) >= 2 and fold(w) not in STOPWORDS][:MAX_QUERY_WORDS]
 
 
 def _fields(item: Item, lang: str):

@@ -1,6 +1,7 @@
 """The knowledge pages (kennisbank): an index by theme, a page per catalog item, and search."""
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -134,25 +135,37 @@ def item(request, kind, code):
 @policy(Policy.LOGGED_IN)
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = _results(query, get_language()) if query else ()
-    context = {"query": query, "results": results}
+    everything = request.GET.get("all") == "1"
+    found = _results(query, get_language(), everything) if query else None
+    context = {
+        "query": query,
+        "results": found["results"] if found else (),
+        "total": found["total"] if found else 0,
+        "suggestion": found["suggestion"] if found else "",
+        "everything": everything,
+    }
+    if context["suggestion"]:
+        context["suggestion_url"] = "?" + urlencode({"q": context["suggestion"]})
     return render(request, "knowledge/search.html", context)
 
 
 @lru_cache(maxsize=512)
-def _results(query: str, lang: str) -> tuple[dict, ...]:
+def _results(query: str, lang: str, everything: bool) -> dict:
     """The results of a query with their highlighted titles and snippets.
 
     The catalog never changes while the process runs, so the same query always gives the same
-    results; teachers repeat the same few words, and highlighting 50 results is the expensive
-    part (bench/, BENCHMARKS.md). Nothing about pupils or users is in here.
+    results; teachers repeat the same few words, and highlighting the results is the expensive
+    part (bench/, BENCHMARKS.md). Nothing about pupils or users is in here. Callers must not
+    change what it returns (it is shared between requests).
     """
-    return tuple(
+    found = index_for(get_catalog()).find(query, lang, everything=everything)
+    results = tuple(
         {
             "item": hit.item,
             "kind_label": KIND_LABELS[hit.item.kind],
             "title": highlight(hit.item.label.get(lang), hit, lang),
             "snippet": snippet(hit, lang),
         }
-        for hit in index_for(get_catalog()).search(query, lang)
+        for hit in found.best
     )
+    return {"results": results, "total": found.total, "suggestion": found.suggestion}

@@ -1,9 +1,13 @@
-"""Domain functions for observations: log, correct on the same day, withdraw.
+"""Domain functions for observations: log, correct, withdraw (with a reason) and restore.
 
 Each takes the acting user as `actor`, checks the access policy, validates, writes, and records
 the audit entry in one transaction. An observation may be corrected or withdrawn by its author
-on the day it was logged; after that it stands, and what changed is logged as a new
-observation. A withdrawal keeps the row (marked withdrawn) and its audit history.
+during the school week it was logged in and the week after (yesterday's mistake can still be
+fixed; an observation from a month ago stands); the care coordinator may correct or withdraw
+any observation of a pupil of the school at any time. A withdrawal needs a reason, keeps the
+row (marked withdrawn) and its audit history, and can be undone by the same person on the same
+day. Every change raises the version and writes an audit entry; the profile is computed from
+what counts now, so it follows at once.
 """
 
 from __future__ import annotations
@@ -22,10 +26,20 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.locking import lock_version
 from hechtwijzer.schools.models import Pupil, Role
+from hechtwijzer.weeks import WEEK, monday_of
 
-from .models import Company, Informant, Moment, Observation, ObservationSignal, Setting
+from .models import (
+    Company,
+    Informant,
+    Moment,
+    Observation,
+    ObservationSignal,
+    Setting,
+    WithdrawReason,
+)
 
 MAX_NOTE_LENGTH = 2000
+MAX_EXPLANATION_LENGTH = 500
 REPORTED = {Informant.PARENT, Informant.PUPIL}
 
 
@@ -154,13 +168,34 @@ def log_observation(
     return observation
 
 
-def may_correct(actor: Any, observation: Observation) -> bool:
-    """The author may correct or withdraw an observation on the day it was logged."""
+def correction_window_start(today: datetime.date) -> datetime.date:
+    """The first day on which an author's own observations may still be corrected: the Monday
+    of the previous week (the current and the previous school week)."""
+    return monday_of(today) - WEEK
+
+
+def may_correct(actor: Any, observation: Observation, pupil: Pupil | None = None) -> bool:
+    """Whether `actor` may correct or withdraw the observation now (module docstring).
+
+    `pupil` is the observation's pupil when the caller has it (a timeline asks this for every
+    entry; passing it saves loading the pupil again)."""
+    if not actor.is_authenticated or observation.withdrawn_at is not None:
+        return False
+    if allows(actor, Perm.CORRECT_ANY_OBSERVATION, pupil or observation.pupil):
+        return True
+    logged_on = timezone.localdate(observation.created_at)
+    return observation.author_id == actor.pk and logged_on >= correction_window_start(
+        timezone.localdate()
+    )
+
+
+def may_restore(actor: Any, observation: Observation) -> bool:
+    """A withdrawal can be undone by whoever withdrew it, on the same day."""
     return (
         actor.is_authenticated
-        and observation.author_id == actor.pk
-        and observation.withdrawn_at is None
-        and timezone.localdate(observation.created_at) == timezone.localdate()
+        and observation.withdrawn_at is not None
+        and observation.withdrawn_by_id == actor.pk
+        and timezone.localdate(observation.withdrawn_at) == timezone.localdate()
     )
 
 
@@ -233,16 +268,38 @@ def correct_observation(
     return current
 
 
-def withdraw_observation(*, actor: Any, observation: Observation, expected_version: int) -> None:
-    """Withdraw an observation on the day it was logged (its author only).
+def withdraw_observation(
+    *,
+    actor: Any,
+    observation: Observation,
+    expected_version: int,
+    reason: str,
+    explanation: str = "",
+) -> Observation:
+    """Withdraw an observation, with a reason (`WithdrawReason`; "other" needs an explanation).
 
-    The row stays, marked withdrawn, and no longer counts anywhere. Side effects: audit entry
-    `observation.withdraw`.
+    The row stays, marked withdrawn, and no longer counts anywhere; the same person can undo it
+    the same day (`restore_observation`). Side effects: version + 1, audit entry
+    `observation.withdraw` with the reason (never the explanation, which is stored encrypted).
     """
+    explanation = (explanation or "").strip()
+    errors: dict[str, list[str]] = {}
+    if reason not in WithdrawReason.values:
+        errors["reason"] = [_("Choose why you withdraw this observation.")]
+    elif reason == WithdrawReason.OTHER and not explanation:
+        errors["explanation"] = [_("Say in a few words why you withdraw this observation.")]
+    if len(explanation) > MAX_EXPLANATION_LENGTH:
+        errors["explanation"] = [
+            _("Keep the explanation under %(max)d characters.") % {"max": MAX_EXPLANATION_LENGTH}
+        ]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         current = _lock(observation, actor, expected_version)
         current.withdrawn_at = timezone.now()
         current.withdrawn_by = actor
+        current.withdraw_reason = reason
+        current.withdraw_explanation = explanation
         current.version += 1
         current.save()
         current.signal_rows.update(withdrawn=True)
@@ -252,4 +309,34 @@ def withdraw_observation(*, actor: Any, observation: Observation, expected_versi
             pupil=current.pupil,
             object_type="observation",
             object_id=current.uid,
+            details={"reason": reason, "logged_by_other": current.author_id != actor.pk},
         )
+    return current
+
+
+def restore_observation(
+    *, actor: Any, observation: Observation, expected_version: int
+) -> Observation:
+    """Undo a withdrawal on the same day (`may_restore`): the observation counts again.
+
+    Side effects: version + 1, audit entry `observation.restore`.
+    """
+    if not may_restore(actor, observation) or not allows(actor, Perm.VIEW_PUPIL, observation.pupil):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = lock_version(Observation.objects, observation.pk, expected_version)
+        current.withdrawn_at = None
+        current.withdrawn_by = None
+        current.withdraw_reason = ""
+        current.withdraw_explanation = ""
+        current.version += 1
+        current.save()
+        current.signal_rows.update(withdrawn=False)
+        record(
+            action="observation.restore",
+            actor=actor,
+            pupil=current.pupil,
+            object_type="observation",
+            object_id=current.uid,
+        )
+    return current

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.weeks import monday_of, recent_mondays
 
-from .actions import may_correct
+from .actions import may_correct, may_restore
 from .models import (
     Company,
     Informant,
@@ -148,7 +148,8 @@ def timeline_page(user, pupil, page_number) -> tuple:
         {
             "observation": o,
             "signals": [catalog.get("signals", row.code) for row in o.signal_rows.all()],
-            "may_correct": may_correct(user, o),
+            "may_correct": may_correct(user, o, pupil),
+            "may_restore": may_restore(user, o),
             "informant": informant_label(o.informant),
             "situation": [
                 _LABELS[field][value]

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.forms import DayField, DomainErrorsMixin, WholeNumberField
+from hechtwijzer.forms import DayField, DomainErrorsMixin, VersionForm, WholeNumberField
 
-from .actions import MAX_NOTE_LENGTH
-from .models import Company, Informant, Moment, Setting
+from .actions import MAX_EXPLANATION_LENGTH, MAX_NOTE_LENGTH
+from .models import Company, Informant, Moment, Setting, WithdrawReason
 
 NO_CHOICE = [("", _("not noted"))]
 
@@ -70,6 +70,28 @@ class ObservationForm(DomainErrorsMixin, forms.Form):
             del self.fields["observed_on"]
             self.fields["version"] = WholeNumberField(widget=forms.HiddenInput)
 
+    def clean_signals(self):
+        # One signal sent twice (an old page, a double tap) is one signal, in the order ticked.
+        return list(dict.fromkeys(self.cleaned_data["signals"]))
+
 
 class SuggestForm(forms.Form):
     note = forms.CharField(required=False, max_length=MAX_NOTE_LENGTH)
+
+
+class WithdrawForm(DomainErrorsMixin, VersionForm):
+    """Why an observation is withdrawn: a reason, and a few words when it is another one."""
+
+    reason = forms.ChoiceField(
+        label=_("Why do you withdraw this observation?"),
+        choices=WithdrawReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you withdraw this observation.")},
+    )
+    explanation = forms.CharField(
+        label=_("Explanation (needed for another reason)"),
+        required=False,
+        max_length=MAX_EXPLANATION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Stored encrypted; the audit trail records only the reason."),
+    )

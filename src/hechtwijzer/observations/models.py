@@ -76,6 +76,14 @@ class Moment(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class WithdrawReason(models.TextChoices):
+    MISTAKE = "mistake", _("saved by mistake")
+    WRONG_PUPIL = "wrong_pupil", _("logged for the wrong pupil")
+    DUPLICATE = "duplicate", _("logged twice")
+    NOT_ACCURATE = "not_accurate", _("on reflection it is not what happened")
+    OTHER = "other", _("another reason")
+
+
 class Observation(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     # No index of its own: the (pupil, observed_on) index below serves every lookup by pupil.
@@ -102,8 +110,11 @@ class Observation(models.Model):
         related_name="+",
     )
     # Optimistic locking: a save based on an older version is refused.
+    withdraw_reason = models.CharField(
+        _("reason for withdrawing"), max_length=20, choices=WithdrawReason.choices, blank=True
+    )
+    withdraw_explanation = EncryptedTextField(_("explanation"), blank=True)
     version = models.PositiveIntegerField(default=1)
-
 
     objects = ObservationQuerySet.as_manager()
 
@@ -139,7 +150,6 @@ class ObservationSignal(models.Model):
     signal_group = models.CharField(max_length=20)
     informant = models.CharField(max_length=20, choices=Informant.choices)
     withdrawn = models.BooleanField(default=False)
-
 
     objects = SignalQuerySet.as_manager()
 

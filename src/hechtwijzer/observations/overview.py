@@ -30,7 +30,6 @@ from .models import ObservationSignal
 from .profiles import counted_groups
 
 if TYPE_CHECKING:
-
     from hechtwijzer.schools.models import Pupil
 
 # Heat-map shading of one cell (a pupil's signals of one signal group in the whole window).

@@ -15,5 +15,10 @@ urlpatterns = [
         views.withdraw,
         name="withdraw",
     ),
+    path(
+        "pupils/<public_id:public_id>/observations/<uuid:uid>/restore/",
+        views.restore,
+        name="restore",
+    ),
     path("observations/suggest/", views.suggestions, name="suggest"),
 ]

@@ -1,13 +1,13 @@
 """Views for the daily work: the group page, the quick log, correcting and withdrawing, the
 free-text help, and the care coordinator's pages for factors and access of other staff."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from hechtwijzer.forms import VersionForm
 from hechtwijzer.locking import StaleVersion
 
 from . import actions
-from .forms import ObservationForm, SuggestForm
+from .forms import ObservationForm, SuggestForm, WithdrawForm
 from .models import Observation, ObservationSignal
 from .profiles import SAFETY_GROUP, concern_signals
 from .suggest import suggest
@@ -38,8 +38,12 @@ def _next_url(request, default):
     return default
 
 
-def _signal_choices(user, selected):
-    """The signals as the quick log shows them: the user's most used first, then by group."""
+def _signal_choices(user, selected, suggested=()):
+    """The signals as the quick log shows them: the user's most used first, then by group.
+
+    Every signal has exactly one checkbox on the page: a most-used signal is moved to the top,
+    not copied, so unticking it can never leave a second, ticked copy behind (issue 15).
+    """
     catalog = get_catalog()
     lang = get_language()
     # Direct safety concerns have their own group, always open: never among the tiles a
@@ -52,23 +56,32 @@ def _signal_choices(user, selected):
         .order_by("-n", "code")[:MOST_USED]
     )
     most_used = [catalog.get("signals", row["code"]) for row in used]
+    on_top = {signal.code for signal in most_used}
+    highlighted = set(selected) | set(suggested)
     groups = []
     for code, label in catalog.vocabularies["signal_groups"].items():
-        members = [s for s in catalog.signals if s.group == code]
+        members = [s for s in catalog.signals if s.group == code and s.code not in on_top]
+        if not members:
+            continue
         groups.append(
             {
                 "code": code,
                 "label": label.get(lang),
                 "signals": members,
-                # Open the groups that hold a ticked signal, "behaviour" for a first log, and
-                # always the direct safety concerns, so nobody has to search for them.
-                "open": any(s.code in selected for s in members)
+                # Open the groups that hold a ticked or suggested signal, "behaviour" for a
+                # first log, and always the direct safety concerns, so nobody has to search.
+                "open": any(s.code in highlighted for s in members)
                 or (code == "behaviour" and not most_used)
                 or code == SAFETY_GROUP,
                 "safety": code == SAFETY_GROUP,
             }
         )
-    return {"most_used": most_used, "groups": groups, "selected": set(selected)}
+    return {
+        "most_used": most_used,
+        "groups": groups,
+        "selected": set(selected),
+        "suggested": set(suggested),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -104,14 +117,23 @@ def observe(request, pupil):
                 form.apply_errors(error)
             else:
                 count = len(data["signals"])
+                saved = ngettext(
+                    "Saved: %(count)d signal for %(name)s.",
+                    "Saved: %(count)d signals for %(name)s.",
+                    count,
+                ) % {"count": count, "name": pupil.first_name}
+                # The message offers the two ways back: both open a page, neither acts at once.
                 messages.success(
                     request,
-                    ngettext(
-                        "Saved: %(count)d signal for %(name)s.",
-                        "Saved: %(count)d signals for %(name)s.",
-                        count,
-                    )
-                    % {"count": count, "name": pupil.first_name},
+                    format_html(
+                        '{} <a href="{}">{}</a> · <a href="{}">{}</a>',
+                        saved,
+                        reverse("observations:withdraw", args=[pupil.public_id, observation.uid])
+                        + "?reason=mistake",
+                        _("Undo"),
+                        reverse("observations:correct", args=[pupil.public_id, observation.uid]),
+                        _("Correct"),
+                    ),
                 )
                 if concern_signals(observation):
                     # A direct safety concern: say at once whom to talk to, and offer to pass
@@ -122,7 +144,9 @@ def observe(request, pupil):
     context = {
         "pupil": pupil,
         "form": form,
-        "choices": _signal_choices(request.user, selected),
+        "choices": _signal_choices(
+            request.user, selected, [found.signal.code for found in suggestions]
+        ),
         "suggestions": suggestions,
         "next": back,
     }
@@ -139,7 +163,9 @@ def suggestions(request):
     """
     form = SuggestForm(request.POST)
     found = suggest(form.data.get("note", "")[:2000], get_catalog(), get_language())
-    return render(request, "observations/_suggestions.html", {"suggestions": found})
+    return render(
+        request, "observations/_suggestions.html", {"suggestions": found, "fragment": True}
+    )
 
 
 def _observation_for(request, pupil, uid):
@@ -148,8 +174,8 @@ def _observation_for(request, pupil, uid):
         pupil=pupil,
         uid=uid,
     )
-    if not actions.may_correct(request.user, observation):
-        raise Http404  # only the author, only on the day itself
+    if not actions.may_correct(request.user, observation, pupil):
+        raise Http404  # the author for two school weeks, or the care coordinator
     return observation
 
 
@@ -221,19 +247,67 @@ def correct(request, pupil, uid):
     return render(request, "observations/observe.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @pupil_view(Perm.OBSERVE, action="observation.withdraw_form")
 def withdraw(request, pupil, uid):
+    """Withdraw an observation after saying why: a confirmation page, never one stray tap.
+
+    `?reason=mistake` preselects "saved by mistake" (the undo offered right after saving)."""
     observation = _observation_for(request, pupil, uid)
-    version = VersionForm(request.POST).seen_version()
+    initial = {"version": observation.version, "reason": request.GET.get("reason", "")}
+    form = WithdrawForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.withdraw_observation(
+                actor=request.user,
+                observation=observation,
+                expected_version=form.seen_version(),
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except StaleVersion:
+            messages.error(
+                request, _("This observation was changed in the meantime; check it and try again.")
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The observation was withdrawn and no longer counts. You can undo this "
+                    "today with “Restore” at the observation."
+                ),
+            )
+            return redirect("pupil", pupil.public_id)
+    context = {
+        "pupil": pupil,
+        "observation": observation,
+        "signals": [get_catalog().get("signals", code) for code in observation.signal_codes],
+        "form": form,
+    }
+    return render(request, "observations/withdraw.html", context)
+
+
+@require_POST
+@pupil_view(Perm.OBSERVE, action="observation.restore_form")
+def restore(request, pupil, uid):
+    """Undo a withdrawal (the same person, the same day)."""
+    observation = get_object_or_404(
+        Observation.objects.select_related("pupil"), pupil=pupil, uid=uid
+    )
+    if not actions.may_restore(request.user, observation):
+        raise Http404
     try:
-        actions.withdraw_observation(
-            actor=request.user, observation=observation, expected_version=version
+        actions.restore_observation(
+            actor=request.user,
+            observation=observation,
+            expected_version=VersionForm(request.POST).seen_version(),
         )
     except StaleVersion:
         messages.error(
             request, _("This observation was changed in the meantime; check it and try again.")
         )
     else:
-        messages.success(request, _("The observation was withdrawn."))
+        messages.success(request, _("The observation was restored and counts again."))
     return redirect("pupil", pupil.public_id)

@@ -390,9 +390,7 @@ def evaluate(
         if outcome not in Outcome.values:
             errors[key] = [_("Say how this measure went.")]
         elif len(note) > MAX_NOTE:
-            errors[key] = [
-                _("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}
-            ]
+            errors[key] = [_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}]
     if decision not in Decision.values:
         errors["decision"] = [_("Choose a decision.")]
     referral_codes = [code for code in referrals if code]

@@ -77,9 +77,7 @@ def _card_context(request, pupil, card, *, editable):
 @require_http_methods(["GET", "HEAD", "POST"])
 # A save is refused (404, audit "access.denied") unless the user keeps this card; the save
 # itself is recorded by the domain function, so no separate read entry.
-@pupil_view(
-    Perm.VIEW_PUPIL, action="focuscard.view", post=Perm.KEEP_FOCUS_CARD, post_action=None
-)
+@pupil_view(Perm.VIEW_PUPIL, action="focuscard.view", post=Perm.KEEP_FOCUS_CARD, post_action=None)
 def focus_card(request, pupil):
     """The current focus card (stable URL). A pupil without a card sees the empty card, ready
     to start like the paper form; the first tick or own measure opens version 1."""

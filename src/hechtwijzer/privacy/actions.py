@@ -9,13 +9,21 @@ who handled the data.
 
 On SQLite, connections run with `PRAGMA secure_delete=ON` (settings), so deleted rows are
 overwritten in the database file, and after the erasure the write-ahead log is checkpointed and
-truncated, so the old pages do not linger in the `-wal` file either.
+truncated, so the old pages do not linger in the `-wal` file either. A reader in the middle of
+a long transaction keeps the log in use: the checkpoint is retried a few times, and if it still
+cannot finish the erasure is committed but recorded as pending removal from the write-ahead
+log (`PendingWalRemoval`), said so on the page and in the commands, and completed by the next
+`hechtwijzer retention` or `erase` (`complete_wal_removals`).
 """
 
 from __future__ import annotations
 
 import datetime
+import sqlite3
+import time
 from collections import Counter
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +37,7 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Country, Pupil, PupilStatus, School
 
 from .graph import pupil_models
-from .models import DEFAULT_DAYS, RetentionHold, RetentionPolicy
+from .models import DEFAULT_DAYS, PendingWalRemoval, RetentionHold, RetentionPolicy
 
 
 class ErasureReason(models.TextChoices):
@@ -43,17 +51,96 @@ def _require(actor: Any, perm: Perm, pupil: Pupil) -> None:
         raise PermissionDenied
 
 
-def checkpoint() -> None:
+# A checkpoint waits for readers at most BUSY_MS per attempt, ATTEMPTS times with a growing
+# pause in between: about a second in all, so "erase now" answers quickly even when it fails.
+CHECKPOINT_ATTEMPTS = 4
+CHECKPOINT_BUSY_MS = 200
+CHECKPOINT_PAUSE = 0.05
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    done: bool
+    reason: str = ""  # for the operator, when not done
+
+    BUSY = "a reader kept the write-ahead log in use (busy)"
+
+
+def sqlite_checkpoint(
+    raw: sqlite3.Connection,
+    *,
+    attempts: int = CHECKPOINT_ATTEMPTS,
+    busy_ms: int = CHECKPOINT_BUSY_MS,
+    pause: float = CHECKPOINT_PAUSE,
+) -> Checkpoint:
+    """`PRAGMA wal_checkpoint(TRUNCATE)` on an SQLite connection until its result row
+    `(busy, log, checkpointed)` says it finished; busy means a reader still needs the log."""
+    (previous,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+    try:
+        for attempt in range(attempts):
+            try:
+                busy, log, copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.OperationalError as error:
+                reason = f"the checkpoint failed: {error}"
+            else:
+                if not busy:
+                    return Checkpoint(done=True)
+                reason = f"{Checkpoint.BUSY}; {copied} of {log} log pages copied"
+            if attempt + 1 < attempts:
+                time.sleep(pause * 2**attempt)
+        return Checkpoint(done=False, reason=f"{reason}, after {attempts} attempts")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def checkpoint() -> Checkpoint:
     """On SQLite, move the write-ahead log into the database file and truncate it."""
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return Checkpoint(done=True)  # PostgreSQL: nothing like it; in a transaction: later
+    connection.ensure_connection()
+    return sqlite_checkpoint(connection.connection)
+
+
+def _clear_wal(public_id: str) -> None:
+    """After an erasure commits: checkpoint, or record that the removal is pending."""
+    result = checkpoint()
+    if not result.done:
+        PendingWalRemoval.objects.create(public_id=public_id, reason=result.reason[:200])
+
+
+def wal_removal_pending(public_id: str) -> PendingWalRemoval | None:
+    return PendingWalRemoval.objects.filter(public_id=public_id).first()
+
+
+@dataclass(frozen=True)
+class WalRemovals:
+    completed: list[str]  # public ids whose erased data left the write-ahead log now
+    pending: list[str]  # public ids still waiting
+    reason: str = ""
+
+
+def complete_wal_removals() -> WalRemovals:
+    """Retry the checkpoint for erasures recorded as pending; report which completed."""
+    pending = list(PendingWalRemoval.objects.all())
+    if not pending:
+        return WalRemovals(completed=[], pending=[])
+    ids = [p.public_id for p in pending]
+    result = checkpoint()
+    rows = PendingWalRemoval.objects.filter(pk__in=[p.pk for p in pending])
+    if result.done:
+        rows.delete()  # these rows name public ids only, as the audit trail does
+        return WalRemovals(completed=ids, pending=[])
+    rows.update(attempts=models.F("attempts") + 1, reason=result.reason[:200])
+    return WalRemovals(completed=[], pending=ids, reason=result.reason)
 
 
 def erase_pupil(*, actor: Any, pupil: Pupil, reason: str) -> dict[str, int]:
     """Delete everything stored about the pupil, the pupil too; returns rows per model.
 
     Refused while the pupil has a hold. Audit entry `pupil.erase` (the only trace left).
+    On SQLite, after the commit, the write-ahead log is checkpointed; when a reader keeps it
+    in use the removal is recorded as pending (`wal_removal_pending(public_id)`).
     """
     if reason not in ErasureReason.values:
         raise ValueError(f"unknown erasure reason {reason!r}")
@@ -83,7 +170,7 @@ def erase_pupil(*, actor: Any, pupil: Pupil, reason: str) -> dict[str, int]:
             pupil_public_id=public_id,
             details={"reason": reason, "deleted": result},
         )
-        transaction.on_commit(checkpoint)
+        transaction.on_commit(partial(_clear_wal, public_id))
     return result
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from hechtwijzer.admin_site import ScopedModelAdmin, site
 from hechtwijzer.administration.admin import SchoolScopedAdmin, _schools
+from hechtwijzer.audit.admin import PupilReadsRecorded
 from hechtwijzer.schools.models import Pupil
 
 from . import actions
@@ -29,10 +30,13 @@ class RetentionPolicyAdmin(SchoolScopedAdmin):
 
 
 @admin.register(RetentionHold, site=site)
-class RetentionHoldAdmin(ScopedModelAdmin):
+class RetentionHoldAdmin(PupilReadsRecorded, ScopedModelAdmin):
     list_display = ["pupil", "placed_at", "placed_by"]
     list_select_related = ["pupil", "placed_by"]
     fields = ["pupil", "reason"]
+
+    def pupils_named(self, obj):
+        return [(obj.pupil.school_id, obj.pupil.public_id)]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pupil__school__in=_schools(request))

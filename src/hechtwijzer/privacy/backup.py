@@ -128,11 +128,12 @@ def write_keys(path: Path) -> None:
 def data_models():
     """The models whose rows count as data (not Django's own bookkeeping)."""
     skip = {"contenttypes", "sessions", "admin"}
+    # Bookkeeping that `migrate` writes: permissions and the encryption keys' check values.
+    bookkeeping = {"auth.permission", "privacy.encryptionkey"}
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label not in skip
-        and not (model._meta.app_label == "auth" and model._meta.model_name == "permission")
+        if model._meta.app_label not in skip and model._meta.label_lower not in bookkeeping
     ]
 
 
@@ -244,10 +245,7 @@ def undecryptable_sample(limit_per_field: int = 1) -> list[str]:
 
 
 def key_reminder() -> str:
-    if os.environ.get("HECHTWIJZER_ENCRYPTION_KEYS", "").strip():
-        where = "the HECHTWIJZER_ENCRYPTION_KEYS environment variable"
-    else:
-        where = str(crypto.key_file_path())
+    where = crypto.describe_source()
     return (
         "The encryption keys are NOT in this backup. Without them the notes in it cannot be "
         f"read. Keep a copy of the keys ({where}) in a safe place, apart from the backups, "

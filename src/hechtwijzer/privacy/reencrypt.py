@@ -50,7 +50,7 @@ class Report:
 
 
 def reencrypt(*, batch_size: int = 500, dry_run: bool = False) -> Report:
-    ring = crypto.keyring()
+    ring = crypto.reload_keyring()  # the keys as configured now, not as first read
     report = Report(current_key=ring.current)
     for model, fields in encrypted_fields():
         for f in fields:

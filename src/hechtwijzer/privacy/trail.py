@@ -26,6 +26,9 @@ SUBJECTS = {
     "access": _("Access for other staff"),
     "audit": _("Audit trail"),
 }
+# Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
+# only, on this page and in the access export.
+SAFEGUARDING_ACTIONS = ("safeguarding.", "concern.")
 # Actions that only read; every other action (except a refusal) changed something.
 READ_SUFFIXES = ("view", "view_admin", "list", "print", "pdf", "evaluation_pdf", "form")
 
@@ -51,15 +54,19 @@ def describe(entry: AuditEntry) -> dict:
 @require_safe
 @pupil_view(Perm.VIEW_AUDIT, action="audit.view")
 def pupil_audit(request, pupil):
-    """Who read or changed this pupil's record, when and in which role, newest first.
+    """Who read or changed this pupil's record, when and in which role, newest first; the
+    safeguarding record's entries only for the care coordinator.
 
     Side effects: audit entry "audit.view" (so reading the trail is itself on it), or
     "access.denied" and 404 outside the user's scope.
     """
-    entries = Paginator(
-        AuditEntry.objects.filter(pupil_public_id=pupil.public_id).order_by("-at", "-id"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    entries = AuditEntry.objects.filter(pupil_public_id=pupil.public_id)
+    if not allows(request.user, Perm.VIEW_SAFEGUARDING, pupil):
+        # The safeguarding record is the care coordinator's alone: its entries would tell the
+        # school administrator that one exists.
+        for prefix in SAFEGUARDING_ACTIONS:
+            entries = entries.exclude(action__startswith=prefix)
+    entries = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "pupil": pupil,
         "page": entries,

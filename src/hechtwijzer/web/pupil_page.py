@@ -116,6 +116,8 @@ def pupil_context(request, pupil) -> dict:
         "has_factors": sees_presence and PupilFactor.objects.filter(pupil=pupil).exists(),
         "may_grant": allows(user, Perm.GRANT_ACCESS, pupil),
         "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
+        # The care coordinator decides what an access export includes (privacy.approvals).
+        "may_approve_export": allows(user, Perm.APPROVE_EXPORT, pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }

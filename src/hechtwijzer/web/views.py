@@ -17,6 +17,7 @@ from hechtwijzer.access import (
     pupils_for,
 )
 from hechtwijzer.accounts.views import login_view as two_step_login_view
+from hechtwijzer.administration import notices
 from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy, pupil_view
@@ -42,6 +43,8 @@ def home(request):
 
     year = current_school_year()
     sections = []
+    # Who else was given the care-coordinator role, for the coordinators (until marked seen).
+    role_notices = notices.unseen(request.user)
     for membership in memberships(request.user):
         # Teachers and care coordinators see the care record; school administrators see the
         # administrative record, which they manage in the admin.
@@ -81,6 +84,9 @@ def home(request):
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
                 "worklist": worklist,
+                "role_notices": [
+                    n for n in role_notices if n.school_id == membership.school_id
+                ],
             }
         )
         record(

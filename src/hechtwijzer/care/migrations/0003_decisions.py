@@ -15,20 +15,19 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('care', '0002_safeguardingconcern_safeguardingstep'),
+        ("care", "0002_safeguardingconcern_safeguardingstep"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='safeguardingconcern',
-            name='closed_at',
+            model_name="safeguardingconcern",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='safeguardingstep',
-            name='has_decision',
+            model_name="safeguardingstep",
+            name="has_decision",
             field=models.BooleanField(default=False),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

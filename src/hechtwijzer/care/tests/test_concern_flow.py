@@ -147,7 +147,7 @@ class ConcernFlowTests(TestCase):
     def test_a_withdrawn_observation_cannot_be_passed_on(self):
         observation = self.log(["discloses_harm"])
         observation_actions.withdraw_observation(
-            actor=self.w.anna, observation=observation, expected_version=1
+            actor=self.w.anna, observation=observation, expected_version=1, reason="mistake"
         )
         self.login("anna")
         assert self.client.post(self.concern_url(observation)).status_code == 404

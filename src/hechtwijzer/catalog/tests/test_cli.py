@@ -43,7 +43,7 @@ def test_validate_broken_data(tmp_path: Path) -> None:
     assert err.splitlines() == [
         "rules.toml: item 'parent_risk_heaviest': field 'effect' has unknown value 'heavy'"
         " (expected one of: heaviest, can_offset, cannot_offset, indirect, indication,"
-            " recommendation, consult_now, map_signals)",
+        " recommendation, consult_now, map_signals)",
         "topics.toml: file is missing",
     ]
 

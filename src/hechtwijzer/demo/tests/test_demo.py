@@ -94,5 +94,9 @@ def test_it_sorts_dutch_prefixes_the_dutch_way_and_flemish_ones_the_flemish_way(
 
     names = ["Wouters", "van Dijk", "Van den Broeck", "de Vries", "Bakker"]
     assert sorted(names, key=surname_sort_key) == [
-        "Bakker", "van Dijk", "Van den Broeck", "de Vries", "Wouters"
+        "Bakker",
+        "van Dijk",
+        "Van den Broeck",
+        "de Vries",
+        "Wouters",
     ]

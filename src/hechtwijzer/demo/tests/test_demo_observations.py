@@ -6,9 +6,12 @@ from collections import Counter
 
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
+from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care.models import FactorKind, PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.demo.observations import PLAN
@@ -147,7 +150,13 @@ class DemoObservationTests(TestCase):
             }
             assert all(entry.passed_on_by in teacher_names for entry in waiting)
         # The worked example: the disorganised picture's concern, passed on, with a decision.
-        concern = SafeguardingConcern.objects.get(steps__has_decision=True)
+        concern = (
+            SafeguardingConcern.objects.filter(
+                steps__has_decision=True, observations__signal_rows__code="fears_caregiver"
+            )
+            .distinct()
+            .get()
+        )
         assert concern.observations.get().signal_codes == ["fears_caregiver"]
         assert concern.raised_on <= concern.steps.get().done_on <= self.today
 
@@ -219,3 +228,49 @@ def test_school_days_are_weekdays_up_to_today_newest_first():
     assert all(d.weekday() < 5 for d in days) and days == sorted(days, reverse=True)
     assert days[-1] > sunday - datetime.timedelta(weeks=10)
     assert school_days(datetime.date(2026, 3, 16))[0] == datetime.date(2026, 3, 16)
+
+    def test_each_school_has_a_worked_safeguarding_record_for_the_coordinator_only(self):
+        from hechtwijzer.demo.safeguarding import RECORDS
+
+        concerns_before = SafeguardingConcern.objects.count()
+        call_command("demo", "--if-empty", stdout=io.StringIO())  # loaded once, not twice
+        assert SafeguardingConcern.objects.count() == concerns_before
+        client = Client()
+        for school in self.schools:
+            spec = RECORDS[plan_key(school)]
+            pupil = self.chosen[school.pk][spec.picture]
+            coordinator = school.memberships.get(role=Role.CARE_COORDINATOR).user
+            concern = SafeguardingConcern.objects.get(pupil=pupil)
+            assert concern.raised_by == coordinator, school.name
+            assert concern.route == ("nl_meldcode" if school.country == "NL" else "be_clb")
+            steps = list(concern.steps.all())
+            assert [s.step for s in steps] == [s.step for s in spec.steps], school.name
+            assert len(steps) >= 2 and all(s.has_decision and s.consulted for s in steps)
+            days = [concern.raised_on, *(s.done_on for s in steps)]
+            assert days == sorted(days) and days[-1] <= self.today, school.name
+            assert concern.observations.exists()
+            assert set(concern.observations.values_list("pupil", flat=True)) == {pupil.pk}
+            assert (concern.status == "closed") == (spec.closed_after is not None)
+            assert AuditEntry.objects.filter(
+                action="safeguarding.raise", username=coordinator.username, object_id=concern.uid
+            ).exists()
+
+            text = escape(concern.concern)
+            record_url = reverse("care:safeguarding", args=[pupil.public_id])
+            pupil_url = reverse("pupil", args=[pupil.public_id])
+            client.force_login(coordinator)
+            page = client.get(record_url)
+            assert page.status_code == 200 and text in page.content.decode(), school.name
+            assert escape(steps[-1].decision) in page.content.decode()
+
+            teacher = school.memberships.get(role=Role.TEACHER, groups=pupil.group_id).user
+            client.force_login(teacher)
+            assert client.get(record_url).status_code == 404, school.name
+            page = client.get(pupil_url).content.decode()
+            assert 'id="safeguarding-heading"' not in page and text not in page, school.name
+
+            admin = school.memberships.get(role=Role.SCHOOL_ADMIN).user
+            client.force_login(admin)
+            assert client.get(record_url).status_code == 404, school.name
+            export = client.get(reverse("privacy:export", args=[pupil.public_id]))
+            assert export.status_code == 200 and text not in export.content.decode()

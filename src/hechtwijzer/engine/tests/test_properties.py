@@ -213,9 +213,7 @@ def test_indications_safeguarding_and_measures_are_consistent(obs, risks, limits
 
 
 @FAST
-@given(
-    st.integers(1, 5), st.integers(0, 1), st.integers(1, 5), st.integers(0, 30), observations
-)
+@given(st.integers(1, 5), st.integers(0, 1), st.integers(1, 5), st.integers(0, 30), observations)
 def test_thresholds_are_read_from_the_catalog(signals, tied, days, span, obs) -> None:
     """Change the numbers in the catalog's rules, and the engine follows them."""
     tied = min(tied, signals)
@@ -231,9 +229,10 @@ def test_thresholds_are_read_from_the_catalog(signals, tied, days, span, obs) ->
     given_explicitly = build_profile(
         obs, catalog=CATALOG, as_of=AS_OF, thresholds=Thresholds(signals, tied, days, span)
     )
-    assert profile_to_json(from_catalog)["indications"] == profile_to_json(given_explicitly)[
-        "indications"
-    ]
+    assert (
+        profile_to_json(from_catalog)["indications"]
+        == profile_to_json(given_explicitly)["indications"]
+    )
 
 
 def test_safeguarding_thresholds_are_read_from_the_catalog() -> None:

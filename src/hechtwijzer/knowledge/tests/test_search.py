@@ -4,7 +4,14 @@ import pytest
 from django.test import TestCase
 
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.knowledge.search import fold, index_for, key
+from hechtwijzer.knowledge.search import (
+    RELEVANCE_SHARE,
+    SHOWN_RESULTS,
+    edit_distance,
+    fold,
+    index_for,
+    key,
+)
 from hechtwijzer.testing import PASSWORD, build_world
 
 
@@ -96,7 +103,98 @@ class SearchPageTests(TestCase):
         page = self.client.get("/knowledge/search/", {"q": "xyzzyq"}).content.decode()
         assert "0 resultaten" in page
 
+    def test_it_offers_the_corrected_spelling(self):
+        page = self.client.get("/knowledge/search/", {"q": "agresief"}).content.decode()
+        assert 'Bedoelde u <a href="?q=agressief">agressief</a>?' in page
+        assert "/knowledge/signals/quick_anger/" in page
+
+    def test_a_vague_query_shows_the_best_few_and_offers_all(self):
+        page = self.client.get("/knowledge/search/", {"q": "ouders"}).content.decode()
+        total = index_for(get_catalog()).find("ouders", "nl").total
+        assert f"De beste {SHOWN_RESULTS} van {total} resultaten" in page
+        assert page.count('<li>\n          <a href="/knowledge/') == SHOWN_RESULTS
+        assert f'&amp;all=1">Toon alle {total} resultaten</a>' in page
+        page = self.client.get("/knowledge/search/", {"q": "ouders", "all": "1"}).content.decode()
+        assert page.count('<li>\n          <a href="/knowledge/') == total
+        assert "Toon alle" not in page
+
     def test_it_runs_no_database_queries_beyond_the_session(self):
         self.client.get("/knowledge/search/", {"q": "boos"})  # build the index once
         with self.assertNumQueries(4):  # session, user, memberships + groups (for the header)
             self.client.get("/knowledge/search/", {"q": "boos"})
+
+
+# --- forgiving spelling, compounds, everyday words and a relevance cut-off (issue 15) -----------
+
+
+@pytest.mark.parametrize(
+    ("typed", "corrected", "expected"),
+    [
+        ("hechtingstoornis", "hechtingsstoornis", "topics/problem_vs_disorder"),
+        ("terugetrokken", "teruggetrokken", "signals/withdrawn"),
+        ("agresief", "agressief", "signals/quick_anger"),
+    ],
+)
+def test_it_corrects_misspellings_to_the_catalogs_own_words(index, typed, corrected, expected):
+    found = index.find(typed, "nl")
+    assert found.suggestion == corrected
+    assert expected in [hit.item.ref for hit in found.best]
+
+
+def test_a_correction_keeps_the_words_that_were_right(index):
+    found = index.find("kind agresief", "nl")
+    assert found.suggestion == "kind agressief"
+
+
+def test_it_does_not_correct_words_the_catalog_knows_or_short_words(index):
+    assert index.find("faalangstig", "nl").suggestion == ""
+    assert index.find("boos", "nl").suggestion == ""
+    assert index.find("xq", "nl").best == []
+
+
+def test_it_finds_nothing_for_a_word_too_far_from_any_word(index):
+    found = index.find("qwertyuiop", "nl")
+    assert found.best == [] and found.total == 0 and found.suggestion == ""
+
+
+def test_edit_distance_counts_swaps_as_one():
+    assert edit_distance("agresief", "agressief") == 1
+    assert edit_distance("hecthing", "hechting") == 1
+    assert edit_distance("kind", "kind") == 0
+    assert edit_distance("abc", "xyz") == 3
+
+
+def test_it_splits_compounds_the_catalog_does_not_write(index):
+    words = [word.words for word in index.understand("angstaanval", "nl")]
+    assert words == [("angst",), ("aanval",)]
+    refs = [hit.item.ref for hit in index.find("angstaanval", "nl").best]
+    assert refs, "the parts of a compound find what each part finds"
+
+
+def test_it_maps_everyday_school_words_to_the_catalogs_words(index):
+    assert first_refs(index, "woedeaanval", n=1)[0] == "signals/quick_anger"
+    refs = [hit.item.ref for hit in index.find("invaljuf", "nl").best]
+    assert "signals/strong_separation_reaction" in refs
+    assert "topics/teacher_attitude" in [hit.item.ref for hit in index.find("juf", "nl").best]
+
+
+@pytest.mark.parametrize("query", ["ouders", "time out", "slaat andere kinderen", "kind"])
+def test_a_vague_query_shows_the_few_best_items(index, query):
+    found = index.find(query, "nl")
+    assert 1 <= len(found.best) <= SHOWN_RESULTS < found.total
+    top = found.best[0]
+    # Everything shown matches as many words as the best and is not far behind it.
+    assert all(hit.matched_words == top.matched_words for hit in found.best)
+    assert all(hit.score >= RELEVANCE_SHARE * top.score for hit in found.best)
+    # Asking for everything gives every matching item.
+    assert len(index.find(query, "nl", everything=True).best) == found.total
+
+
+def test_time_out_finds_the_time_out_measure_first(index):
+    assert first_refs(index, "time out", n=1) == ["measures/sticordi_27"]
+    assert len(index.find("time out", "nl").best) <= 3
+
+
+def test_every_shown_result_matches_every_word_of_a_specific_query(index):
+    found = index.find("slaat andere kinderen", "nl")
+    assert found.best and all(hit.matched_words == 3 for hit in found.best)

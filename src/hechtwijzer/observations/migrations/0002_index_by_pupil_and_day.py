@@ -5,29 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observations', '0001_initial'),
-        ('schools', '0003_school_require_two_factor'),
+        ("observations", "0001_initial"),
+        ("schools", "0003_school_require_two_factor"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='observationsignal',
-            name='observation_pupil_i_614d7d_idx',
+            model_name="observationsignal",
+            name="observation_pupil_i_614d7d_idx",
         ),
         migrations.AlterField(
-            model_name='observation',
-            name='pupil',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='schools.pupil'),
+            model_name="observation",
+            name="pupil",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="observations",
+                to="schools.pupil",
+            ),
         ),
         migrations.AlterField(
-            model_name='observationsignal',
-            name='pupil',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.pupil'),
+            model_name="observationsignal",
+            name="pupil",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="schools.pupil",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observationsignal',
-            index=models.Index(fields=['pupil', 'observed_on'], include=('signal_group', 'informant', 'withdrawn'), name='obs_signal_pupil_day'),
+            model_name="observationsignal",
+            index=models.Index(
+                fields=["pupil", "observed_on"],
+                include=("signal_group", "informant", "withdrawn"),
+                name="obs_signal_pupil_day",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('observations', '0002_index_by_pupil_and_day'),
-        ('schools', '0003_school_require_two_factor'),
+        ("observations", "0002_index_by_pupil_and_day"),
+        ("schools", "0003_school_require_two_factor"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='observationsignal',
-            index=models.Index(fields=['code', 'pupil'], name='obs_signal_code_pupil'),
+            model_name="observationsignal",
+            index=models.Index(fields=["code", "pupil"], name="obs_signal_code_pupil"),
         ),
     ]

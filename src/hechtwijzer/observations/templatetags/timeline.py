@@ -38,24 +38,38 @@ _NOTE = '\n  <p class="note">{}</p>'
 _ACTIONS = (
     '\n<div class="observation__actions">\n'
     '  <a href="{correct_url}">{correct}</a>\n'
-    '  <form method="post" action="{withdraw_url}" class="inline-form">'
+    '  <a href="{withdraw_url}">{withdraw}</a>\n'
+    "</div>"
+)
+_RESTORE = (
+    '\n<div class="observation__actions">\n'
+    '  <form method="post" action="{restore_url}" class="inline-form">'
     '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
     '<input type="hidden" name="version" value="{version}">'
-    '<button type="submit" class="link-button">{withdraw}</button></form>\n'
+    '<button type="submit" class="link-button">{restore}</button></form>\n'
     "</div>"
 )
 
 
 def _actions(request, pupil, observation) -> SafeString:
-    """Correct and withdraw, for the author on the day itself."""
+    """Correct, and withdraw (a page that asks why), for whoever may still change it."""
     return format_html(
         _ACTIONS,
         correct_url=reverse("observations:correct", args=[pupil.public_id, observation.uid]),
         correct=_("Correct"),
         withdraw_url=reverse("observations:withdraw", args=[pupil.public_id, observation.uid]),
+        withdraw=_("Withdraw"),
+    )
+
+
+def _restore(request, pupil, observation) -> SafeString:
+    """Undo a withdrawal: one button, for whoever withdrew it, on the same day."""
+    return format_html(
+        _RESTORE,
+        restore_url=reverse("observations:restore", args=[pupil.public_id, observation.uid]),
         token=get_token(request),
         version=int(observation.version),
-        withdraw=_("Withdraw"),
+        restore=_("Restore"),
     )
 
 
@@ -85,8 +99,6 @@ def _word(text, language: str) -> SafeString:
     return escaped
 
 
-
-
 def render_entry(request, pupil, entry: dict) -> SafeString:
     observation = entry["observation"]
     language = get_language()
@@ -107,7 +119,11 @@ def render_entry(request, pupil, entry: dict) -> SafeString:
         signals=signals,
         situation=situation,
         note=format_html(_NOTE, observation.note) if not withdrawn and observation.note else _EMPTY,
-        actions=_actions(request, pupil, observation) if entry["may_correct"] else _EMPTY,
+        actions=_actions(request, pupil, observation)
+        if entry["may_correct"]
+        else _restore(request, pupil, observation)
+        if entry.get("may_restore")
+        else _EMPTY,
     )
 
 

@@ -15,6 +15,13 @@ from hechtwijzer.schools.models import PupilAccessGrant
 from hechtwijzer.testing import build_world
 
 
+def logged(observation, day):
+    """Pretend the observation was logged on `day` (noon, local time)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+    type(observation).objects.filter(pk=observation.pk).update(created_at=moment)
+    observation.refresh_from_db()
+
+
 class ObservationActionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -92,22 +99,27 @@ class ObservationActionTests(TestCase):
             "fields": ["signals", "note"]
         }
 
-    def test_only_the_author_corrects_and_only_on_the_same_day(self):
-        obs = actions.log_observation(actor=self.w.carla, pupil=self.w.piet, signals=["withdrawn"])
+    def test_only_the_author_corrects_and_only_within_two_school_weeks(self):
+        obs = actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["withdrawn"])
         with pytest.raises(PermissionDenied):
             actions.correct_observation(
-                actor=self.w.anna, observation=obs, expected_version=1, signals=["impulsive"]
+                actor=self.w.bram, observation=obs, expected_version=1, signals=["impulsive"]
             )
-        type(obs).objects.filter(pk=obs.pk).update(
-            created_at=timezone.now() - datetime.timedelta(days=1)
-        )
-        obs.refresh_from_db()
+        window_start = actions.correction_window_start(timezone.localdate())
+        logged(obs, window_start)  # the Monday of last week: still correctable
+        assert actions.may_correct(self.w.anna, obs)
+        logged(obs, window_start - datetime.timedelta(days=1))  # the Sunday before: it stands
+        assert not actions.may_correct(self.w.anna, obs)
         with pytest.raises(PermissionDenied):
-            actions.withdraw_observation(actor=self.w.carla, observation=obs, expected_version=1)
+            actions.withdraw_observation(
+                actor=self.w.anna, observation=obs, expected_version=1, reason="mistake"
+            )
 
     def test_a_withdrawal_keeps_the_row_and_stops_counting(self):
         obs = actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["withdrawn"])
-        actions.withdraw_observation(actor=self.w.anna, observation=obs, expected_version=1)
+        actions.withdraw_observation(
+            actor=self.w.anna, observation=obs, expected_version=1, reason="mistake"
+        )
         obs.refresh_from_db()
         assert obs.is_withdrawn
         assert ObservationSignal.objects.filter(observation=obs, withdrawn=True).count() == 1

@@ -112,7 +112,9 @@ class SignalOverviewTests(TestCase):
         log(w.anna, w.piet, ["impulsive"], cls.start)  # disinhibited, first day of the window
         log(w.anna, w.piet, ["withdrawn"], cls.start - datetime.timedelta(days=1))  # before it
         withdrawn = log(w.anna, w.piet, ["quick_anger"], today)
-        actions.withdraw_observation(actor=w.anna, observation=withdrawn, expected_version=1)
+        actions.withdraw_observation(
+            actor=w.anna, observation=withdrawn, expected_version=1, reason="mistake"
+        )
         log(w.carla, w.piet, ["two_faces"], today, informant="parent")  # reported, not summed
         log(w.carla, w.piet, ["clings_and_angry"], today, informant="pupil")
         # Lara: three signals, but all on one day.

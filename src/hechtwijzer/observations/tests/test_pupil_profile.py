@@ -169,7 +169,9 @@ class PupilProfileTests(TestCase):
             actor=self.w.anna, pupil=self.w.piet, signals=["withdrawn"], note="Zat alleen."
         )
         assert "Zat alleen." in self.page("carla")
-        actions.withdraw_observation(actor=self.w.anna, observation=obs, expected_version=1)
+        actions.withdraw_observation(
+            actor=self.w.anna, observation=obs, expected_version=1, reason="mistake"
+        )
         assert "Zat alleen." not in self.page("carla")
 
     def test_the_page_runs_the_same_queries_for_few_and_many_observations(self):

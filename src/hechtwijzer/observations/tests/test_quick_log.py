@@ -67,11 +67,15 @@ class QuickLogTests(TestCase):
         )
         page = response.content.decode()
         assert "sloeg, woedend" in page or "woedend, sloeg" in page
-        assert '<input type="checkbox" name="signals" value="quick_anger">' in page  # unticked
+        # The suggestion points at the signal's one checkbox, which is left unticked.
+        assert '<a href="#sig-quick_anger">' in page
+        assert page.count('name="signals" value="quick_anger"') == 1
+        assert 'value="quick_anger" id="sig-quick_anger">' in page
         assert not Observation.objects.exists()
-        fragment = self.client.post("/observations/suggest/", {"note": note})
-        assert 'value="quick_anger"' in fragment.content.decode()
-        assert "<html" not in fragment.content.decode()
+        fragment = self.client.post("/observations/suggest/", {"note": note}).content.decode()
+        assert 'data-ticks="sig-quick_anger" aria-pressed="false"' in fragment
+        assert 'name="signals"' not in fragment  # a button for that checkbox, not a second one
+        assert "<html" not in fragment
 
     def test_a_teacher_of_another_group_gets_404(self):
         self.client.login(username="bram", password=PASSWORD)
@@ -115,12 +119,13 @@ class QuickLogTests(TestCase):
         obs = actions.log_observation(actor=self.w.carla, pupil=self.w.piet, signals=["withdrawn"])
         base = f"/pupils/{self.w.piet.public_id}/observations/{obs.uid}"
         assert self.client.get(f"{base}/correct/").status_code == 404
-        assert self.client.post(f"{base}/withdraw/", {"version": 1}).status_code == 404
+        withdraw = {"version": 1, "reason": "mistake"}
+        assert self.client.post(f"{base}/withdraw/", withdraw).status_code == 404
         assert not Observation.objects.get().is_withdrawn
 
     def test_the_author_withdraws_and_the_row_is_kept(self):
         obs = actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=["withdrawn"])
         url = f"/pupils/{self.w.piet.public_id}/observations/{obs.uid}/withdraw/"
-        response = self.client.post(url, {"version": 1}, follow=True)
+        response = self.client.post(url, {"version": 1, "reason": "duplicate"}, follow=True)
         assert "ingetrokken" in response.content.decode()
         assert Observation.objects.get().is_withdrawn

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evaluation',
-            name='profile_at_evaluation',
-            field=models.JSONField(blank=True, null=True, verbose_name='profile at the evaluation'),
+            model_name="evaluation",
+            name="profile_at_evaluation",
+            field=models.JSONField(blank=True, null=True, verbose_name="profile at the evaluation"),
         ),
         migrations.AddField(
-            model_name='focuscard',
-            name='profile_at_start',
-            field=models.JSONField(blank=True, null=True, verbose_name='profile at the start'),
+            model_name="focuscard",
+            name="profile_at_start",
+            field=models.JSONField(blank=True, null=True, verbose_name="profile at the start"),
         ),
     ]

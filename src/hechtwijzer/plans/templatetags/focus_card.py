@@ -58,8 +58,7 @@ _TICK_SHOWN = '<span aria-label="{}" role="img">{}</span>'
 # A checkbox in two halves around its URL (the only part that differs between pupils), so the
 # halves are made once per measure, column, state and language and each tick only adds them.
 _TICK_BEFORE_URL = (
-    '<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n'
-    '        hx-post="'
+    '<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n        hx-post="'
 )
 _TICK_AFTER_URL = (
     '" hx-trigger="change" hx-target="#row-{code}" hx-swap="outerHTML"\n'

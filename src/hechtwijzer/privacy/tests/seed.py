@@ -21,7 +21,7 @@ from hechtwijzer.plans.models import (
     OwnMeasure,
 )
 from hechtwijzer.privacy.graph import pupil_models
-from hechtwijzer.privacy.models import RetentionHold
+from hechtwijzer.privacy.models import ExportApproval, RetentionHold
 from hechtwijzer.schools.models import PupilAccessGrant
 
 
@@ -54,6 +54,8 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         observed_on=today,
         setting="free",
         note=_m(pupil, Observation, "note"),
+        # Only a withdrawn observation has one; set here so every encrypted field is covered.
+        withdraw_explanation=_m(pupil, Observation, "withdraw_explanation"),
     )
     ObservationSignal.objects.create(
         observation=observation,
@@ -140,6 +142,14 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
     )
     PupilAccessGrant.objects.create(
         pupil=pupil, user=other, capacity="gym teacher", granted_by=coordinator
+    )
+    ExportApproval.objects.create(
+        pupil=pupil,
+        approved_by=coordinator,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+        include_care=True,
+        safeguarding="withhold",
+        safeguarding_reason=_m(pupil, ExportApproval, "safeguarding_reason"),
     )
     if hold:
         RetentionHold.objects.create(

@@ -20,7 +20,7 @@ from django.db import connection, models, router
 from django.test import TestCase, TransactionTestCase
 
 from hechtwijzer.privacy import actions
-from hechtwijzer.privacy.export import build_export
+from hechtwijzer.privacy.export import Parts, as_json, build_export
 from hechtwijzer.privacy.graph import pupil_models, record_counts
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import build_world
@@ -119,9 +119,11 @@ class NewModelTests(TransactionTestCase):
             counts = record_counts(piet)
             assert counts["privacy.TestSticker"] == 2 and counts["privacy.TestStamp"] == 2
             assert counts == collected(piet)
-            sections = {s["model"]: s["rows"] for s in build_export(piet)["records"]}
-            assert len(sections["privacy.TestSticker"]) == 2
-            assert len(sections["privacy.TestStamp"]) == 2
+            # Without a rule in export.RULES: plain fields, in the care part (approval only).
+            records = as_json(build_export(piet, parts=Parts(care=True)))["records"]
+            assert sorted(r["text"] for r in records["privacy.TestSticker"]) == ["maan", "ster"]
+            assert len(records["privacy.TestStamp"]) == 2
+            assert "privacy.TestSticker" not in as_json(build_export(piet))["records"]
 
             erased = actions.erase_pupil(
                 actor=self.w.dirk, pupil=piet, reason=actions.ErasureReason.REQUEST

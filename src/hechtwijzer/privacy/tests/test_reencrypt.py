@@ -10,6 +10,7 @@ from django.db import connection
 from hechtwijzer import crypto
 from hechtwijzer.fields import _Sealed
 from hechtwijzer.observations.models import Observation
+from hechtwijzer.privacy.models import EncryptionKey
 from hechtwijzer.privacy.reencrypt import encrypted_fields
 from hechtwijzer.testing import build_world
 
@@ -17,12 +18,13 @@ from .seed import encrypted_markers, fill_pupil
 
 
 @pytest.fixture
-def own_keys(tmp_path, settings, monkeypatch):
-    monkeypatch.delenv("HECHTWIJZER_ENCRYPTION_KEYS", raising=False)
+def own_keys(tmp_path, settings, db):
+    """A key file of this test's own (its k1 is not the k1 the test database recorded)."""
+    settings.ENCRYPTION_KEYS = settings.ENCRYPTION_KEYS_FILE = ""
     settings.DATA_DIR = tmp_path
-    crypto.keyring.cache_clear()
+    EncryptionKey.objects.all().delete()
     yield tmp_path / "encryption_keys.json"
-    crypto.keyring.cache_clear()
+    crypto.forget_keyring()
 
 
 def _stored_values():
@@ -73,8 +75,7 @@ def test_rotate_and_reencrypt(own_keys):
 
 
 @pytest.mark.django_db
-def test_rotate_refused_with_keys_from_the_environment(own_keys, monkeypatch):
-    monkeypatch.setenv("HECHTWIJZER_ENCRYPTION_KEYS", f"e1:{crypto.new_key()}")
-    crypto.keyring.cache_clear()
+def test_rotate_refused_with_keys_from_the_environment(own_keys, settings):
+    settings.ENCRYPTION_KEYS = f"e1:{crypto.new_key()}"
     with pytest.raises(CommandError, match="HECHTWIJZER_ENCRYPTION_KEYS"):
         call_command("reencrypt", "--rotate", stdout=StringIO())

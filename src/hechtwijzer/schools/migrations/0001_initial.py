@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,83 +15,219 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', models.CharField(choices=[('NL', 'the Netherlands'), ('BE', 'Flanders (Belgium)')], max_length=2, verbose_name='country')),
-                ('is_demo', models.BooleanField(default=False, editable=False, verbose_name='demo school')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("NL", "the Netherlands"), ("BE", "Flanders (Belgium)")],
+                        max_length=2,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, editable=False, verbose_name="demo school"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'school',
-                'verbose_name_plural': 'schools',
-                'ordering': ['name'],
+                "verbose_name": "school",
+                "verbose_name_plural": "schools",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DemoLogin',
+            name="DemoLogin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=100)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='demo_login', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=100)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="demo_login",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.PositiveSmallIntegerField(help_text='The first calendar year, e.g. 2026 for 2026–2027.', verbose_name='school year')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='schools.school', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The first calendar year, e.g. 2026 for 2026–2027.",
+                        verbose_name="school year",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['-school_year', 'name'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["-school_year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Pupil',
+            name="Pupil",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=hechtwijzer.schools.models.new_public_id, editable=False, max_length=16, unique=True)),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('sort_name', models.CharField(default='', editable=False, max_length=100)),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('status', models.CharField(choices=[('active', 'at school'), ('left', 'left the school')], default='active', max_length=10, verbose_name='status')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pupils', to='schools.group', verbose_name='group')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pupils', to='schools.school', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=hechtwijzer.schools.models.new_public_id,
+                        editable=False,
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("sort_name", models.CharField(default="", editable=False, max_length=100)),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "at school"), ("left", "left the school")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pupils",
+                        to="schools.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pupils",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pupil',
-                'verbose_name_plural': 'pupils',
-                'ordering': ['sort_name', 'first_name'],
-                'indexes': [models.Index(fields=['school', 'group', 'status'], name='schools_pup_school__490b06_idx')],
+                "verbose_name": "pupil",
+                "verbose_name_plural": "pupils",
+                "ordering": ["sort_name", "first_name"],
+                "indexes": [
+                    models.Index(
+                        fields=["school", "group", "status"], name="schools_pup_school__490b06_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('teacher', 'teacher'), ('care_coordinator', 'care coordinator'), ('school_admin', 'school administrator')], max_length=20, verbose_name='role')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this teacher teaches.', related_name='memberships', to='schools.group', verbose_name='groups')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='schools.school', verbose_name='school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("teacher", "teacher"),
+                            ("care_coordinator", "care coordinator"),
+                            ("school_admin", "school administrator"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this teacher teaches.",
+                        related_name="memberships",
+                        to="schools.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff member',
-                'verbose_name_plural': 'staff',
-                'ordering': ['school', 'user__last_name', 'user__first_name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'school'), name='membership_one_per_school')],
+                "verbose_name": "staff member",
+                "verbose_name_plural": "staff",
+                "ordering": ["school", "user__last_name", "user__first_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "school"), name="membership_one_per_school"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(fields=('school', 'school_year', 'name'), name='group_unique_name_per_year'),
+            model_name="group",
+            constraint=models.UniqueConstraint(
+                fields=("school", "school_year", "name"), name="group_unique_name_per_year"
+            ),
         ),
     ]

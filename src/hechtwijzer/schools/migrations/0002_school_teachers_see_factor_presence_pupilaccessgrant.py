@@ -6,32 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0001_initial'),
+        ("schools", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='teachers_see_factor_presence',
-            field=models.BooleanField(default=False, verbose_name='teachers see whether factors are recorded'),
+            model_name="school",
+            name="teachers_see_factor_presence",
+            field=models.BooleanField(
+                default=False, verbose_name="teachers see whether factors are recorded"
+            ),
         ),
         migrations.CreateModel(
-            name='PupilAccessGrant',
+            name="PupilAccessGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('capacity', models.CharField(help_text='For example: gym teacher.', max_length=100, verbose_name='works with the pupil as')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_grants', to='schools.pupil')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pupil_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.CharField(
+                        help_text="For example: gym teacher.",
+                        max_length=100,
+                        verbose_name="works with the pupil as",
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_grants",
+                        to="schools.pupil",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pupil_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access to a pupil',
-                'verbose_name_plural': 'access to pupils',
-                'constraints': [models.UniqueConstraint(fields=('pupil', 'user'), name='one_grant_per_pupil_and_user')],
+                "verbose_name": "access to a pupil",
+                "verbose_name_plural": "access to pupils",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pupil", "user"), name="one_grant_per_pupil_and_user"
+                    )
+                ],
             },
         ),
     ]

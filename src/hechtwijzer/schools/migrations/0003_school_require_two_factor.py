@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_school_teachers_see_factor_presence_pupilaccessgrant'),
+        ("schools", "0002_school_teachers_see_factor_presence_pupilaccessgrant"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='school',
-            name='require_two_factor',
-            field=models.BooleanField(default=False, verbose_name='require two-step log-in for care coordinators and administrators'),
+            model_name="school",
+            name="require_two_factor",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="require two-step log-in for care coordinators and administrators",
+            ),
         ),
     ]

@@ -9,6 +9,8 @@ are in scope. The expected answer of every cell follows from one rule:
 
 and a refused request writes nothing. The safeguarding route is a section of the pupil page, so
 its cells also say "hidden": the page is in scope, the route is not (200 without the section).
+The access export says "plain" without a care coordinator's approval: 200 with the pupil record
+only (no observation note); with the approval ("approved export") the notes are in it.
 
 "Where" is seen from the teacher of group 3 at school Noord (see hechtwijzer.testing):
     own_group      Piet, group 3 of Noord
@@ -30,19 +32,25 @@ from django.utils import timezone
 
 from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.behaviour import actions as behaviour_actions
+from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, Score
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.plans.models import CardEntry, FocusCard
+from hechtwijzer.privacy.approvals import approve_export
+from hechtwijzer.privacy.models import ExportApproval
 from hechtwijzer.schools.models import Role
-from hechtwijzer.testing import PASSWORD, build_world
+from hechtwijzer.testing import build_world
+from hechtwijzer.weeks import latest_school_day
 
 L = "login"  # redirect to the log-in page
 OK = "ok"  # in scope: the action's own answer
 NO = 404  # outside scope
 HIDDEN = "hidden"  # the page is in scope, the section is not
+PLAIN = "plain"  # the export is in scope, the care and safeguarding records are not
 
 USERS = [
     "anonymous",
@@ -84,13 +92,36 @@ MATRIX = {
     ("behaviour card", "read", "own_group"):     [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
     ("behaviour card", "read", "own_school"):    [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("behaviour card", "read", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Like the focus card, the behaviour card's goals and the day programme are the class's
+    # agreements with the pupil: staff given access to one pupil see and score the card, but
+    # do not stop it or change the programme.
+    ("behaviour card", "write", "own_group"):    [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("behaviour card", "write", "own_school"):   [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("behaviour card", "write", "other_school"): [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("behaviour score", "write", "own_group"):   [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("behaviour score", "write", "own_school"):  [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("behaviour score", "write", "other_school"):[L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("day programme", "read", "own_group"):      [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
+    ("day programme", "read", "own_school"):     [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("day programme", "read", "other_school"):   [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("day programme", "write", "own_group"):     [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("day programme", "write", "own_school"):    [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("day programme", "write", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
     ("safeguarding", "read", "own_group"):       [L,  HIDDEN, NO, NO,   HIDDEN, OK, NO, NO, L],
     ("safeguarding", "read", "own_school"):      [L,  NO, HIDDEN, HIDDEN, NO,  OK, NO, NO,  L],
     ("safeguarding", "read", "other_school"):    [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
-    # The right of access is answered by the school's administrator, not by care staff.
-    ("export", "read", "own_group"):             [L,  NO,   NO,   NO,   NO,    NO, NO, OK,  L],
-    ("export", "read", "own_school"):            [L,  NO,   NO,   NO,   NO,    NO, NO, OK,  L],
-    ("export", "read", "other_school"):          [L,  NO,   NO,   NO,   NO,    NO, NO, NO,  L],
+    # The right of access: the school's administrator and the care coordinator export; without
+    # a care coordinator's approval the export holds the pupil record only.
+    ("export", "read", "own_group"):             [L,  NO,   NO,   NO,   NO,  PLAIN, NO, PLAIN, L],
+    ("export", "read", "own_school"):            [L,  NO,   NO,   NO,   NO,  PLAIN, NO, PLAIN, L],
+    ("export", "read", "other_school"):          [L,  NO,   NO,   NO,   NO,    NO, PLAIN, NO, L],
+    ("approved export", "read", "own_group"):    [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
+    ("approved export", "read", "own_school"):   [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
+    ("approved export", "read", "other_school"): [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # What an export includes is the care coordinator's decision, not the administrator's.
+    ("export approval", "write", "own_group"):   [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("export approval", "write", "own_school"):  [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("export approval", "write", "other_school"): [L, NO,   NO,   NO,   NO,    NO, OK, NO,  L],
     ("audit trail", "read", "own_group"):        [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
     ("audit trail", "read", "own_school"):       [L,  NO,   NO,   NO,   NO,    OK, NO, OK,  L],
     ("audit trail", "read", "other_school"):     [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
@@ -120,6 +151,9 @@ PERSONA = {
     "deactivated": "hugo",
 }
 SAFEGUARDING_SECTION = 'id="safeguarding-heading"'
+# Notes on each pupil's observations: the care record and the safeguarding record.
+CARE_NOTE = "Matrix: verstijfde bij de deur."
+SAFETY_NOTE = "Matrix: wilde niet naar huis."
 
 
 def today():
@@ -153,8 +187,41 @@ def send(client, record, action, pupil):
         return client.get(reverse("plans:evaluate", args=[pid])), 200
     if (record, action) == ("behaviour card", "read"):
         return client.get(reverse("behaviour:card", args=[pid])), 200
+    if (record, action) == ("behaviour card", "write"):
+        # Stop (archive) the current card: the most far-reaching change of the card.
+        card = behaviour_actions.current_card(pupil)
+        url = reverse("behaviour:card_archive", args=[pid])
+        return client.post(url, {"version": card.version}), 302
+    if (record, action) == ("behaviour score", "write"):
+        day = latest_school_day(today())
+        url = reverse("behaviour:day", args=[pid, day])
+        return client.post(url, {"s-1-morning": "2"}), 302
+    if (record, action) == ("day programme", "read"):
+        return client.get(reverse("behaviour:programme", args=[pid])), 200
+    if (record, action) == ("day programme", "write"):
+        programme = DayProgramme.objects.get(pupil=pupil)
+        data = {
+            "title": "Mijn dag",
+            "version": programme.version,
+            "blocks-TOTAL_FORMS": 1,
+            "blocks-INITIAL_FORMS": 0,
+            "blocks-MIN_NUM_FORMS": 0,
+            "blocks-MAX_NUM_FORMS": 12,
+            "blocks-0-starts_at": "09:00",
+            "blocks-0-label": "Gym",
+            "blocks-0-pictogram": "",
+        }
+        return client.post(reverse("behaviour:programme_edit", args=[pid]), data), 302
     if (record, action) == ("export", "read"):
         return client.get(reverse("privacy:export", args=[pid])), 200
+    if (record, action) == ("approved export", "read"):
+        approval = ExportApproval.objects.get(pupil=pupil)
+        data = {"approval": str(approval.uid), "format": "html"}
+        return client.post(reverse("privacy:export", args=[pid]), data), 200
+    if (record, action) == ("export approval", "write"):
+        url = reverse("privacy:approve_export", args=[pid])
+        data = {"include_care": "on", "safeguarding": "withhold", "reason": "Nog in gesprek."}
+        return client.post(url, data), 302
     if (record, action) == ("audit trail", "read"):
         return client.get(reverse("privacy:audit", args=[pid])), 200
     if (record, action) == ("concern", "write"):
@@ -176,6 +243,11 @@ def snapshot(pupil):
         ),
         sorted(FocusCard.objects.filter(pupil=pupil).values_list("number", "lock_version")),
         SafeguardingConcern.objects.filter(pupil=pupil).count(),
+        ExportApproval.objects.filter(pupil=pupil).count(),
+        sorted(BehaviourCard.objects.filter(pupil=pupil).values_list("version", "archived_at")),
+        Score.objects.filter(card__pupil=pupil).count(),
+        # The title is encrypted (bound to its row), so the version stands for the content.
+        sorted(DayProgramme.objects.filter(pupil=pupil).values_list("version", flat=True)),
     )
 
 
@@ -211,6 +283,7 @@ class AuthorizationMatrixTests(TestCase):
                 pupil=pupil,
                 signals=["freezes"],
                 observed_on=today() - datetime.timedelta(days=1),
+                note=CARE_NOTE,
             )
             # A direct safety concern that can be passed on to the care coordinator.
             observation_actions.log_observation(
@@ -218,11 +291,35 @@ class AuthorizationMatrixTests(TestCase):
                 pupil=pupil,
                 signals=["afraid_to_go_home"],
                 observed_on=today() - datetime.timedelta(days=1),
+                note=SAFETY_NOTE,
             )
             plan_actions.start_card(actor=coordinator, pupil=pupil)
+            # The care coordinator approved an export with the care and safeguarding records.
+            approve_export(
+                actor=coordinator,
+                pupil=pupil,
+                include_care=True,
+                safeguarding="include",
+                reason="Gewogen met de aandachtsfunctionaris.",
+            )
+            # A behaviour card running since last week, and a day programme.
+            behaviour_actions.start_card(
+                actor=coordinator,
+                pupil=pupil,
+                goals=["Ik vraag om hulp"],
+                starts_on=today() - datetime.timedelta(days=10),
+            )
+            behaviour_actions.save_programme(
+                actor=coordinator,
+                pupil=pupil,
+                expected_version=0,
+                title="Onze dag",
+                blocks=[behaviour_actions.BlockInput(datetime.time(8, 30), "Kring", "")],
+            )
 
     @classmethod
     def staff(cls, username, groups):
+        # No password (the administrator never sets one): the matrix logs in with force_login.
         return school_actions.create_staff_member(
             actor=cls.w.dirk,
             school=cls.w.noord,
@@ -231,7 +328,6 @@ class AuthorizationMatrixTests(TestCase):
             last_name="Test",
             email="",
             role=Role.TEACHER,
-            password=PASSWORD,
             groups=groups,
         ).user
 
@@ -247,9 +343,11 @@ class AuthorizationMatrixTests(TestCase):
             if user in ("anonymous", "deactivated"):
                 assert expected == L, (user, record, where, action)
             else:
-                assert expected in (OK, NO, HIDDEN), (user, record, where, action)
+                assert expected in (OK, NO, HIDDEN, PLAIN), (user, record, where, action)
             if expected == HIDDEN:
                 assert record == "safeguarding", (user, record, where, action)
+            if expected == PLAIN or record == "export":
+                assert expected in (PLAIN, NO, L), (user, record, where, action)
         assert {user for user, *_rest in ROWS} == set(USERS)
         assert {where for _u, _r, where, *_rest in ROWS} == set(WHERE)
 
@@ -283,10 +381,18 @@ class AuthorizationMatrixTests(TestCase):
         elif expected == HIDDEN:
             assert status == 200, (context, status)
             assert SAFEGUARDING_SECTION not in response.content.decode(), context
+        elif expected == PLAIN:
+            assert status == ok_status, (context, status)
+            body = response.content.decode()
+            assert pupil.last_name in body, context  # the pupil record
+            assert CARE_NOTE not in body and SAFETY_NOTE not in body, context
         else:
             assert status == ok_status, (context, status)
             if record == "safeguarding":
                 assert SAFEGUARDING_SECTION in response.content.decode(), context
+            if record == "approved export":
+                body = response.content.decode()
+                assert CARE_NOTE in body and SAFETY_NOTE in body, context
         changed = snapshot(pupil) != before
         if action == "write" and expected == OK:
             assert changed, ("the write did not happen", context)

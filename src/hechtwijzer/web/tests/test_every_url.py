@@ -83,6 +83,7 @@ KIND_VALUES = {
     "uuid": ["00000000-0000-0000-0000-000000000000"],
     "public_id": ["aaaaaaaaaaaaaaaa", OTHER_SCHOOL],
     "slug": ["x" * 3000],
+    "str": ["x" * 3000, "a\x00b"],
     "path": ["9" * 30, "\u0663"],
 }
 
@@ -230,6 +231,8 @@ class EveryUrlTests(TestCase):
             "code": "quick_anger",
             "content_type_id": str(ContentType.objects.get_for_model(Pupil).pk),
             "app_label": "schools",
+            "token": "an-invitation-nobody-was-sent",
+            "notice_id": "1",
             "url": "nothing-here/",
         }[name]
 

@@ -25,6 +25,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from hechtwijzer.administration import actions as school_actions
+from hechtwijzer.administration import invitations
+from hechtwijzer.administration.models import RoleNotice
 from hechtwijzer.behaviour import actions as behaviour_actions
 from hechtwijzer.care import actions as care_actions
 from hechtwijzer.observations import actions as observation_actions
@@ -93,11 +95,7 @@ class _Forms(HTMLParser):
         elif tag == "select":
             self._select = name
             fields.setdefault(name, [])
-        elif (
-            tag == "option"
-            and self._select
-            and ("selected" in a or not fields[self._select])
-        ):
+        elif tag == "option" and self._select and ("selected" in a or not fields[self._select]):
             fields[self._select] = [a.get("value", "")]
 
     def handle_endtag(self, tag):
@@ -159,6 +157,19 @@ class MalformedPostTests(TestCase):
             groups=[],
         ).user
         school_actions.grant_pupil_access(actor=w.carla, pupil=w.piet, user=gym, capacity="gym")
+        # An open invitation link, and a role notice for carla (a second care coordinator).
+        issued = invitations.reset_password(actor=w.dirk, membership=gym.memberships.get())
+        cls.invitation_token = issued.link.rstrip("/").rsplit("/", 1)[1]
+        school_actions.create_staff_member(
+            actor=w.dirk,
+            school=w.noord,
+            username="ib2",
+            first_name="Ib",
+            last_name="Twee",
+            email="",
+            role=Role.CARE_COORDINATOR,
+        )
+        cls.notice = RoleNotice.objects.get(recipient=w.carla)
         cls.today = today
 
     def url_for(self, route: str) -> str:
@@ -186,6 +197,8 @@ class MalformedPostTests(TestCase):
             "<int64:group_id>": str(w.group3.pk),
             "<slug:kind>": "signals",
             "<slug:code>": "quick_anger",
+            "<str:token>": self.invitation_token,
+            "<int:notice_id>": str(self.notice.pk),
         }
         path = route
         for placeholder, value in values.items():
@@ -194,8 +207,8 @@ class MalformedPostTests(TestCase):
         return "/" + path
 
     def user_for(self, route: str) -> str:
-        if "erase" in route or "export" in route:
-            return "dirk"  # the school administrator
+        if "erase" in route or ("export" in route and "approve" not in route):
+            return "dirk"  # the school administrator (the care coordinator approves exports)
         return "carla"  # the care coordinator: every other pupil permission
 
     def post(self, url, data):

@@ -1,5 +1,6 @@
 """Settings from the environment, the production switch, and the generated secret key."""
 
+import base64
 import os
 import secrets
 import stat
@@ -78,6 +79,7 @@ def test_production_passes_the_deploy_check(tmp_path):
         HECHTWIJZER_DATA_DIR=str(tmp_path),
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="hechtwijzer.example.org",
+        HECHTWIJZER_ENCRYPTION_KEYS=f"k1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

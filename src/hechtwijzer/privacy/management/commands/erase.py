@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hechtwijzer.privacy import actions
 from hechtwijzer.privacy.graph import record_counts
+from hechtwijzer.privacy.management.commands.retention import pending_note, report_wal_removals
 from hechtwijzer.schools.models import Pupil
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label} {n}")
             self.stdout.write(f"Would erase {sum(counts.values())} rows. Add --yes to erase.")
             return
+        report_wal_removals(self.stdout)
         try:
             counts = actions.erase_pupil(
                 actor=None, pupil=pupil, reason=actions.ErasureReason.REQUEST
@@ -37,4 +39,4 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         rows = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
-        self.stdout.write(f"erased {public_id}: {rows}")
+        self.stdout.write(f"erased {public_id}: {rows}{pending_note(pupil.public_id)}")

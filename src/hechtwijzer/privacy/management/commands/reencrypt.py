@@ -1,10 +1,15 @@
 """`hechtwijzer reencrypt [--rotate] [--dry-run] [--batch-size N]`: rewrite every encrypted
 value with the current key; `--rotate` first adds a new key to the key file and makes it
-current. Old keys stay in the key file (backups made before still need them)."""
+current. Old keys stay in the key file (backups made before still need them).
+
+The new key's check value is stored before any value is rewritten, so running servers follow
+the rotation (`privacy/keys.py`); afterwards every key no stored value uses any more is marked
+retired, and servers no longer need it to start."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from hechtwijzer import crypto
+from hechtwijzer.privacy import keys
 from hechtwijzer.privacy.reencrypt import ReencryptError, reencrypt
 
 
@@ -30,7 +35,11 @@ class Command(BaseCommand):
                     f"New key {new_id} is current ({crypto.key_file_path()}). "
                     "Back up the key file now."
                 )
+            if not dry_run:
+                ring = crypto.reload_keyring()
+                keys.record(ring, ring.current)
             report = reencrypt(batch_size=batch_size, dry_run=dry_run)
+            retired = [] if dry_run else keys.retire_unused(crypto.keyring())
         except (crypto.KeyConfigurationError, ReencryptError) as error:
             raise CommandError(str(error)) from None
         verb = "would rewrite" if dry_run else "rewritten"
@@ -40,3 +49,8 @@ class Command(BaseCommand):
                 f"{count.current}, empty {count.empty}"
             )
         self.stdout.write(f"{report.rewritten} value(s) {verb} with key {report.current_key}.")
+        for key_id in retired:
+            self.stdout.write(
+                f"Key {key_id} is no longer used by any stored note: servers no longer need it "
+                "to start. Keep a copy while backups made before today may be restored."
+            )
