@@ -198,7 +198,7 @@ class MalformedPostTests(TestCase):
             "<slug:kind>": "signals",
             "<slug:code>": "quick_anger",
             "<str:token>": self.invitation_token,
-            "<int:notice_id>": str(self.notice.pk),
+            "<int64:notice_id>": str(self.notice.pk),
         }
         path = route
         for placeholder, value in values.items():
