@@ -15,7 +15,6 @@ import hashlib
 import json
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 
 
@@ -67,14 +66,3 @@ def check_fingerprint(current: Any, expected: str | None, *, extra: dict | None 
     if fingerprint(current, extra) != expected:
         raise StaleVersion(current=current, field="fingerprint")
     return current
-
-
-class VersionForm(forms.Form):
-    """The version a page was shown, posted back with a change. A missing or malformed one can
-    match no stored version, so the change is refused as stale instead of failing."""
-
-    version = forms.IntegerField(required=False)
-
-    def seen_version(self) -> int:
-        version = self.cleaned_data.get("version") if self.is_valid() else None
-        return -1 if version is None else version

@@ -228,10 +228,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files carry the header too.
+    "hechtwijzer.web.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hechtwijzer.web.language.language_middleware",
     "django.middleware.common.CommonMiddleware",
+    "hechtwijzer.web.middleware.utf8_forms",  # before any view or CSRF check reads the form
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -301,6 +304,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = True  # templates put the token in the page; scripts never read the cookie
 CSRF_FAILURE_VIEW = "hechtwijzer.web.views.csrf_failure"
+# Messages often name a pupil ("The scores of Piet …"): keep them in the server-side session,
+# not in a (signed, but readable) cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # django-axes checks for a lock before any password is checked; ModelBackend checks passwords.
 AUTHENTICATION_BACKENDS = [
@@ -368,6 +374,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the app never uses, switched off for its pages and anything they might
+# embed (hechtwijzer.web.middleware.permissions_policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -410,6 +443,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Files served at the site's root: favicon.ico, which browsers ask for on every page, the PDFs
+# and the JSON export included.
+WHITENOISE_ROOT = PACKAGE_DIR / "web_root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

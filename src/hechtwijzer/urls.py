@@ -4,16 +4,18 @@ from django.urls import include, path, register_converter
 from hechtwijzer.accounts.views import password_change_view
 from hechtwijzer.admin_site import site
 from hechtwijzer.web import school_overview, views
-from hechtwijzer.web.converters import PublicIdConverter
+from hechtwijzer.web.converters import Int64Converter, PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
+# Ids and numbers in URLs: `int64`, never `int` (web/tests/test_every_url.py checks).
+register_converter(Int64Converter, "int64")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("groups/<int:group_id>/", views.group_page, name="group"),
+    path("groups/<int64:group_id>/", views.group_page, name="group"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
     path(
-        "schools/<int:school_id>/overview/",
+        "schools/<int64:school_id>/overview/",
         school_overview.school_overview,
         name="school_overview",
     ),
@@ -36,3 +38,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", site.urls),
 ]
+
+# Django's own 400 page renders the layout with the request's user, which a request refused
+# before the authentication middleware (a Host header outside ALLOWED_HOSTS) does not have.
+handler400 = "hechtwijzer.web.views.bad_request"

@@ -4,22 +4,26 @@ a capacity may say and what a password must be are the rules of `actions` and `i
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.forms import DomainErrorsMixin
+from hechtwijzer.forms import DomainErrorsMixin, WholeNumberField
 
 CHOOSE_STAFF = _("Choose an active staff member of this school.")
 
 
 class GrantForm(forms.Form):
-    user = forms.IntegerField(
+    user = WholeNumberField(
         required=False,
         min_value=1,
-        error_messages={"invalid": CHOOSE_STAFF, "min_value": CHOOSE_STAFF},
+        error_messages={
+            "invalid": CHOOSE_STAFF,
+            "min_value": CHOOSE_STAFF,
+            "max_value": CHOOSE_STAFF,
+        },
     )
     capacity = forms.CharField(required=False)
 
 
 class RevokeForm(forms.Form):
-    revoke = forms.IntegerField(min_value=1)
+    revoke = WholeNumberField(min_value=1)
 
 
 class ChoosePasswordForm(DomainErrorsMixin, forms.Form):

@@ -8,5 +8,5 @@ urlpatterns = [
     # The link in an invitation: checked, then moved into the session (see views.invitation).
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("invitation/", views.choose_password, name="choose_password"),
-    path("notices/<int:notice_id>/seen/", views.notice_seen, name="notice_seen"),
+    path("notices/<int64:notice_id>/seen/", views.notice_seen, name="notice_seen"),
 ]

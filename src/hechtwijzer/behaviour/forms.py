@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from hechtwijzer.forms import DomainErrorsMixin
+from hechtwijzer.forms import DayField, DomainErrorsMixin, UidField, WholeNumberField
 
 from .actions import GOAL_MAX_LENGTH, LABEL_MAX_LENGTH, MAX_BLOCKS, TITLE_MAX_LENGTH
 from .models import DEFAULT_DAY_PARTS, BehaviourCard, DayPart, Pictogram, ScoreValue
@@ -42,7 +42,7 @@ class CardForm(DomainErrorsMixin, forms.Form):
         help_text=_("Choose two to four parts of the day to score each goal in."),
         error_messages={"invalid_choice": _("Choose from the day parts offered.")},
     )
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label=_("Start date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
@@ -54,9 +54,9 @@ class CardForm(DomainErrorsMixin, forms.Form):
     def __init__(self, *args, card: BehaviourCard | None = None, replaces=None, **kwargs):
         super().__init__(*args, **kwargs)
         if card is not None:  # changing the current card
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["version"] = WholeNumberField(widget=forms.HiddenInput)
         else:  # starting a card; `replaces` is the current card the user saw, if any
-            self.fields["replaces"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
+            self.fields["replaces"] = UidField(required=False, widget=forms.HiddenInput)
             self.fields["day_parts"].initial = list(DEFAULT_DAY_PARTS)
 
     @staticmethod
@@ -122,7 +122,7 @@ class ProgrammeForm(DomainErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH, "autocomplete": "off"}),
         help_text=_("Printed large at the top, for example “My day” or “Tuesday”."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = WholeNumberField(widget=forms.HiddenInput)
 
 
 class BlockForm(forms.Form):

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
-from hechtwijzer.locking import StaleVersion, VersionForm
+from hechtwijzer.forms import VersionForm
+from hechtwijzer.locking import StaleVersion
 from hechtwijzer.weeks import (
     WEEK,
     latest_school_day,

@@ -8,13 +8,11 @@ A malformed value is a field error or a 400, never a server error.
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.locking import VersionForm
+from hechtwijzer.forms import DayField, UidField, VersionForm
 
 DATE_ERRORS = {"invalid": _("Enter a valid date.")}
 
@@ -27,26 +25,26 @@ class UUIDListField(forms.Field):
     def to_python(self, value):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         try:
-            return [uuid.UUID(str(v)) for v in values if v]
-        except ValueError:
+            return [UidField().clean(v) for v in values if v]
+        except ValidationError:
             raise ValidationError(_("Choose observations from the list."), code="invalid") from None
 
 
 class ConcernForm(forms.Form):
-    raised_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
+    raised_on = DayField(required=False, error_messages=DATE_ERRORS)
     concern = forms.CharField(required=False, strip=False)
     observations = UUIDListField(required=False)
 
 
 class StepForm(VersionForm):
     step = forms.CharField(required=False)
-    done_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
+    done_on = DayField(required=False, error_messages=DATE_ERRORS)
     consulted = forms.CharField(required=False, strip=False)
     decision = forms.CharField(required=False, strip=False)
 
 
 class CloseForm(VersionForm):
-    closed_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
+    closed_on = DayField(required=False, error_messages=DATE_ERRORS)
 
 
 class PassOnForm(forms.Form):
@@ -56,9 +54,9 @@ class PassOnForm(forms.Form):
 class FactorForm(forms.Form):
     kind = forms.CharField(required=False)
     code = forms.CharField(required=False)
-    noted_on = forms.DateField(required=False, error_messages=DATE_ERRORS)
+    noted_on = DayField(required=False, error_messages=DATE_ERRORS)
     note = forms.CharField(required=False, strip=False)
 
 
 class RemoveFactorForm(forms.Form):
-    remove = forms.UUIDField()
+    remove = UidField()

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.forms import DomainErrorsMixin
-from hechtwijzer.locking import VersionForm
+from hechtwijzer.forms import DayField, DomainErrorsMixin, VersionForm, WholeNumberField
 
 from .actions import MAX_EXPLANATION_LENGTH, MAX_NOTE_LENGTH
 from .models import Company, Informant, Moment, Setting, WithdrawReason
@@ -19,7 +18,7 @@ class ObservationForm(DomainErrorsMixin, forms.Form):
     signals = forms.MultipleChoiceField(
         label=_("Signals"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    observed_on = forms.DateField(
+    observed_on = DayField(
         label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     setting = forms.ChoiceField(
@@ -69,7 +68,7 @@ class ObservationForm(DomainErrorsMixin, forms.Form):
         if correcting:
             # The day of an observation is fixed; a different day is a new observation.
             del self.fields["observed_on"]
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["version"] = WholeNumberField(widget=forms.HiddenInput)
 
     def clean_signals(self):
         # One signal sent twice (an old page, a double tap) is one signal, in the order ticked.

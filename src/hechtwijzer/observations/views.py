@@ -17,7 +17,8 @@ from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
-from hechtwijzer.locking import StaleVersion, VersionForm
+from hechtwijzer.forms import VersionForm
+from hechtwijzer.locking import StaleVersion
 
 from . import actions
 from .forms import ObservationForm, SuggestForm, WithdrawForm

@@ -27,6 +27,7 @@ from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
+from hechtwijzer.forms import is_supported_day, supported_day_error
 from hechtwijzer.locking import StaleVersion, check_version
 from hechtwijzer.observations.models import ObservationSignal
 from hechtwijzer.observations.profiles import counted_groups
@@ -76,10 +77,19 @@ def _audit(actor: Any, card: FocusCard, action: str, **details: Any) -> None:
 
 
 def _check_period(start: datetime.date, due: datetime.date) -> None:
-    if due <= start:
-        raise ValidationError(
-            {"evaluation_due": [_("The evaluation date must lie after the start of the period.")]}
-        )
+    # A period in the school years the app works with: the evaluation compares the period with
+    # as many days before it, which leaves the calendar for a start in year 1.
+    errors = {
+        field: supported_day_error().messages
+        for field, day in (("period_start", start), ("evaluation_due", due))
+        if not is_supported_day(day)
+    }
+    if not errors and due <= start:
+        errors["evaluation_due"] = [
+            _("The evaluation date must lie after the start of the period.")
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def start_card(
@@ -200,6 +210,60 @@ def save_card(
     return current
 
 
+def _check_settings(
+    actor: Any,
+    pupil: Pupil,
+    period_start: datetime.date,
+    evaluation_due: datetime.date,
+    co_teachers: list[Any],
+    reason: str,
+) -> None:
+    _require(actor, pupil)
+    _check_period(period_start, evaluation_due)
+    allowed = set(staff_for(pupil, Perm.VIEW_PUPIL).values_list("pk", flat=True))
+    if any(u.pk not in allowed for u in co_teachers):
+        raise ValidationError(
+            {"co_teachers": [_("A co-teacher must be someone who may see this pupil.")]}
+        )
+    if len(reason or "") > MAX_NOTE:
+        raise ValidationError(
+            {"reason": [_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}]}
+        )
+
+
+def save_settings(
+    *,
+    actor: Any,
+    pupil: Pupil,
+    expected_version: int | None,
+    period_start: datetime.date,
+    evaluation_due: datetime.date,
+    co_teachers: Iterable[Any],
+    reason: str,
+) -> FocusCard:
+    """The settings page's save: the current card's settings, or, for a pupil without a card,
+    version 1 opened with them. Everything is checked before anything is written, and the
+    opening and the settings are one transaction, so a refused save (a domain error, a stale
+    version) leaves no half-made card behind. `expected_version` None: the page showed no
+    card (or no version), so the card is taken as it is. Audit `focuscard.create` (when
+    opened) and `focuscard.settings`."""
+    co_teachers = list(co_teachers)
+    _check_settings(actor, pupil, period_start, evaluation_due, co_teachers, reason)
+    with transaction.atomic():
+        card = current_card(pupil) or start_card(
+            actor=actor, pupil=pupil, period_start=period_start, evaluation_due=evaluation_due
+        )
+        return update_settings(
+            actor=actor,
+            card=card,
+            expected_version=card.lock_version if expected_version is None else expected_version,
+            period_start=period_start,
+            evaluation_due=evaluation_due,
+            co_teachers=co_teachers,
+            reason=reason,
+        )
+
+
 def update_settings(
     *,
     actor: Any,
@@ -212,18 +276,8 @@ def update_settings(
 ) -> FocusCard:
     """Change the card's period, evaluation date, co-teachers and reason. Audit
     `focuscard.settings`."""
-    _require(actor, card.pupil)
-    _check_period(period_start, evaluation_due)
     co_teachers = list(co_teachers)
-    allowed = set(staff_for(card.pupil, Perm.VIEW_PUPIL).values_list("pk", flat=True))
-    if any(u.pk not in allowed for u in co_teachers):
-        raise ValidationError(
-            {"co_teachers": [_("A co-teacher must be someone who may see this pupil.")]}
-        )
-    if len(reason or "") > MAX_NOTE:
-        raise ValidationError(
-            {"reason": [_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE}]}
-        )
+    _check_settings(actor, card.pupil, period_start, evaluation_due, co_teachers, reason)
     with transaction.atomic():
         current = FocusCard.objects.select_for_update().get(pk=card.pk)
         check_version(current, expected_version, field="lock_version", closed=not current.is_open)
@@ -345,7 +399,9 @@ def evaluate(
         errors["referrals"] = [_("Choose referral options from the list.")]
     if decision == Decision.REFER and not referral_codes:
         errors["referrals"] = [_("Choose at least one referral option.")]
-    if next_evaluation <= today:
+    if not is_supported_day(next_evaluation):
+        errors["next_evaluation"] = supported_day_error().messages
+    elif next_evaluation <= today:
         errors["next_evaluation"] = [_("The next evaluation date must lie in the future.")]
     if len(summary or "") > 2000:
         errors["summary"] = [_("Keep the note under %(max)d characters.") % {"max": 2000}]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -274,8 +277,23 @@ def _day(snapshot: dict) -> str:
     return date_format(datetime.date.fromisoformat(snapshot["as_of"]), "j F Y")
 
 
+def content_disposition(filename: str) -> str:
+    """`inline` with the file name twice (RFC 6266): `filename=` a plain ASCII fallback of
+    letters, digits, dots and dashes, `filename*=` the name itself, percent-encoded UTF-8 (RFC
+    5987). The name comes from a pupil's first name, which may hold any character: a quote, a
+    semicolon or a line break there must not end the header or start another."""
+    # Control characters (a line break, a tab) and path separators go; the rest is kept.
+    name = "".join(
+        "-" if c in "/\\" else c for c in filename if unicodedata.category(c)[0] != "C"
+    ).strip() or "document.pdf"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = re.sub(r"[^A-Za-z0-9.-]+", "-", ascii_name)
+    ascii_name = re.sub(r"-+(?=\.pdf$)", "", ascii_name).strip("-.") or "document.pdf"
+    return f"inline; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name, safe='')}"
+
+
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     # Inline: it opens in the browser's viewer; the name is the pupil's first name only.
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.forms import DomainErrorsMixin
+from hechtwijzer.forms import DayField, DomainErrorsMixin, UidField, WholeNumberField
 
 from .actions import COLUMNS, RowState, card_rows
 from .models import Decision, Outcome
@@ -22,7 +22,7 @@ class CardForm(forms.Form):
     """The whole card saved at once (the form without JavaScript): both columns and the note of
     every catalog row, both columns of every own measure, and the version the user saw."""
 
-    lock_version = forms.IntegerField(min_value=0)
+    lock_version = WholeNumberField()
 
     def __init__(self, *args, own_measures=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,11 +66,11 @@ class TickForm(forms.Form):
 
 
 class SettingsForm(DomainErrorsMixin, forms.Form):
-    period_start = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
-    evaluation_due = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
+    period_start = DayField(error_messages={"invalid": _("Enter a valid date.")})
+    evaluation_due = DayField(error_messages={"invalid": _("Enter a valid date.")})
     co_teachers = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
     reason = forms.CharField(required=False, strip=False)
-    lock_version = forms.IntegerField(min_value=0, required=False)
+    lock_version = WholeNumberField(required=False)
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +89,7 @@ class OwnMeasureForm(forms.Form):
 
 
 class RemoveOwnForm(forms.Form):
-    measure = forms.UUIDField()
+    measure = UidField()
 
 
 class EvaluationForm(DomainErrorsMixin, forms.Form):
@@ -103,7 +103,7 @@ class EvaluationForm(DomainErrorsMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose a decision.")},
     )
     referrals = forms.MultipleChoiceField(choices=(), required=False)
-    next_evaluation = forms.DateField(error_messages={"invalid": _("Enter a valid date.")})
+    next_evaluation = DayField(error_messages={"invalid": _("Enter a valid date.")})
     summary = forms.CharField(required=False, strip=False)
 
     def __init__(self, *args, keys=(), referral_codes=(), **kwargs):

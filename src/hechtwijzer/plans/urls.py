@@ -15,10 +15,12 @@ urlpatterns = [
     ),
     path("pupils/<public_id:public_id>/focuskaart/evaluate/", views.evaluate, name="evaluate"),
     path(
-        "pupils/<public_id:public_id>/focuskaart/v<int:number>/", views.card_version, name="version"
+        "pupils/<public_id:public_id>/focuskaart/v<int64:number>/",
+        views.card_version,
+        name="version",
     ),
     path(
-        "pupils/<public_id:public_id>/focuskaart/v<int:number>/evaluation.pdf",
+        "pupils/<public_id:public_id>/focuskaart/v<int64:number>/evaluation.pdf",
         views.evaluation_pdf,
         name="evaluation_pdf",
     ),

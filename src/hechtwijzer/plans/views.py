@@ -358,23 +358,20 @@ def card_settings(request, pupil):
     errors = {}
     if request.method == "POST":
         form = SettingsForm(request.POST, candidates=candidates)
+        if not form.is_valid() and "lock_version" in form.errors:
+            # The page sends the version it showed, or none: only a tampered request gets here.
+            return HttpResponseBadRequest(_("The card could not be read. Nothing was saved."))
         if not form.is_valid():
             errors = form.errors
         else:
             data = form.cleaned_data
-            start, due = data["period_start"], data["evaluation_due"]
             try:
-                if card is None:
-                    card = actions.start_card(
-                        actor=request.user, pupil=pupil, period_start=start, evaluation_due=due
-                    )
-                version = data["lock_version"]
-                actions.update_settings(
+                actions.save_settings(
                     actor=request.user,
-                    card=card,
-                    expected_version=card.lock_version if version is None else version,
-                    period_start=start,
-                    evaluation_due=due,
+                    pupil=pupil,
+                    expected_version=data["lock_version"],
+                    period_start=data["period_start"],
+                    evaluation_due=data["evaluation_due"],
                     co_teachers=form.chosen(),
                     reason=data["reason"],
                 )

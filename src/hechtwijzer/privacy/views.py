@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.door import pupil_view
+from hechtwijzer.forms import UidField
 from hechtwijzer.schools.models import Pupil
 
 from . import actions, approvals
@@ -71,7 +72,7 @@ def export_json(request, pupil):
 
 
 class UseApprovalForm(forms.Form):
-    approval = forms.UUIDField()
+    approval = UidField()
     format = forms.ChoiceField(choices=[(f, f) for f in approvals.FORMATS])
 
 

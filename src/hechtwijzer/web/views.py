@@ -2,7 +2,9 @@
 pupil page: each puts together what several apps hold."""
 
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -116,6 +118,15 @@ def pupil_detail(request, pupil):
         **pupil_context(request, pupil),
     }
     return render(request, "web/pupil_detail.html", context)
+
+
+def bad_request(request, exception=None):
+    """The 400 page (`handler400`): a request Django refuses as malformed or suspicious (a Host
+    header outside ALLOWED_HOSTS, a form body that is not UTF-8, a malformed multipart body).
+    Some of these stop the request before the session and the user are attached, where
+    Django's own handler would render the layout (which asks for the user) and fail with a
+    500; so the page is rendered without the request."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))
 
 
 def csrf_failure(request, reason=""):

@@ -191,14 +191,14 @@ class MalformedPostTests(TestCase):
             "<uuid:uid>": str(uid),
             "<isoday:day>": school_day.isoformat(),
             "<slug:part>": "morning",
-            "<int:goal>": "1",
-            "<int:number>": "1",
-            "<int:school_id>": str(w.noord.pk),
-            "<int:group_id>": str(w.group3.pk),
+            "<int64:goal>": "1",
+            "<int64:number>": "1",
+            "<int64:school_id>": str(w.noord.pk),
+            "<int64:group_id>": str(w.group3.pk),
             "<slug:kind>": "signals",
             "<slug:code>": "quick_anger",
             "<str:token>": self.invitation_token,
-            "<int:notice_id>": str(self.notice.pk),
+            "<int64:notice_id>": str(self.notice.pk),
         }
         path = route
         for placeholder, value in values.items():
