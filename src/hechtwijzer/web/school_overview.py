@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from hechtwijzer.schools.models import Group
 
 WEEK_CHOICES = (4, 8, 12)
+# Up to this many pupils the page shows every group's table at once. A larger school (a few
+# hundred pupils: about 1.1 KB of HTML per pupil row) shows each group's table when it is
+# opened: loaded with htmx, or, without JavaScript, by following the group's link.
+INLINE_ROWS = 150
 
 
 # --- the care coordinator's school overview ---------------------------------------------------
@@ -49,6 +53,23 @@ class Section:
 
     group: Group | None
     overview: Overview
+    shown: bool = True  # the table is in the page; otherwise loaded when the group is opened
+
+    @property
+    def key(self) -> str:
+        """The section's name in URLs and ids: the group's id, or "none"."""
+        return str(self.group.pk) if self.group else NO_GROUP
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.overview.rows)
+
+    @property
+    def with_signals(self) -> int:
+        return sum(1 for row in self.overview.rows if row.total)
+
+
+NO_GROUP = "none"
 
 
 def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
@@ -61,6 +82,15 @@ def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
     if unplaced:
         sections.append(Section(None, overview.only(unplaced)))
     return sections
+
+
+def _shown(sections: list[Section], opened: str) -> list[Section]:
+    """Every table in the page for a small school; for a larger one only the opened group's."""
+    small = sum(len(section.overview.rows) for section in sections) <= INLINE_ROWS
+    return [
+        Section(section.group, section.overview, shown=small or section.key == opened)
+        for section in sections
+    ]
 
 
 @require_safe
@@ -97,13 +127,29 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         .order_by("name")
     )
     overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+    opened = request.GET.get("group", "")
+    sections = _shown(_sections(overview, groups), opened)
+    if request.headers.get("HX-Request") and opened:
+        # One group's table, asked for by opening its section (htmx).
+        section = next((s for s in sections if s.key == opened), None)
+        if section is None:
+            raise Http404
+        record(
+            action="school.overview",
+            request=request,
+            school_id=school_id,
+            object_type="school",
+            object_id=school_id,
+            details={"weeks": weeks, "group": opened},
+        )
+        return render(request, "web/_overview_section.html", {"section": section})
     record(
         action="school.overview",
         request=request,
         school_id=school_id,
         object_type="school",
         object_id=school_id,
-        details={"weeks": weeks},
+        details={"weeks": weeks, **({"group": opened} if opened else {})},
     )
     today = timezone.localdate()
     holders = card_holders(pupils)
@@ -117,7 +163,8 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         },
         "school": membership.school,
         "overview": overview,
-        "sections": _sections(overview, groups),
+        "sections": sections,
+        "all_shown": all(section.shown for section in sections),
         "most_signals": most_signals(overview),
         "card_holders": holders,
         "overdue": list(overdue_cards(pupils, today)),

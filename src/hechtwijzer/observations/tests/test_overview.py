@@ -376,16 +376,34 @@ class QueryCountTests(TestCase):
 
     def test_the_school_overview_page_runs_the_same_queries_for_few_and_many(self):
         few, page = self.page_queries()
-        assert page.count('scope="row"') == 5
+        assert page.count('scope="row"') == 5  # a small school: every table in the page
         self.add_many()
         many, page = self.page_queries()
-        assert page.count('scope="row"') == 500
+        assert page.count('scope="row"') == 0  # a large one: each table when it is opened
+        assert page.count('hx-trigger="toggle once"') == 4  # groups 3, 5, 8 and no group
         assert few == many
         # session, user, memberships and their groups, groups, pupils, counts, audit entry,
         # the focus cards (who has one, whose evaluation is overdue), and the safeguarding
         # list: two for concerns waiting for a decision, three for the engine's candidates
         # (their signals, factors and names)
         assert many <= 15
+
+    def test_a_groups_table_loads_with_the_same_queries_for_few_and_many(self):
+        self.client.login(username="carla", password=PASSWORD)
+        url = f"/schools/{self.w.noord.pk}/overview/?group={self.w.group3.pk}"
+
+        def partial():
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url, headers={"HX-Request": "true"})
+            assert response.status_code == 200
+            return len(queries), response.content.decode()
+
+        few, html = partial()
+        assert html.count('scope="row"') == 2 and "<html" not in html
+        self.add_many()
+        many, html = partial()
+        assert html.count('scope="row"') == 2 + 99
+        assert few == many <= 9
 
     def test_signal_overview_runs_two_queries_for_few_and_many(self):
         few, overview, html = self.group_queries()
