@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 from django.utils import translation
 
+from hechtwijzer.catalog import get_catalog
 from hechtwijzer.schools.models import Country, Membership
 
 SESSION_KEY = "hechtwijzer_school_country"
@@ -70,6 +71,18 @@ def support_scheme() -> str:
     Also the name of the catalog vocabulary with its category labels.
     """
     return "redicodis" if is_flemish() else "sticordi"
+
+
+def support_category(measure) -> tuple[str, str] | None:
+    """A card measure's category in the scheme the reader's school knows, as (scheme, label):
+    ("STICORDI", "Stimuleren") for a Dutch school, ("REDICODIS", "Differentiëren") for a
+    Flemish one; None for a measure without one. The catalog files every measure under both."""
+    scheme = support_scheme()
+    code = measure.redicodis if scheme == "redicodis" else measure.category
+    if not code:
+        return None
+    label = get_catalog().vocabularies[scheme].get(code)
+    return scheme.upper(), label.get(translation.get_language()) if label else code
 
 
 @contextmanager
