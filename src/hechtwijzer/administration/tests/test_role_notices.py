@@ -4,8 +4,7 @@ a notice on their home page until they mark it seen, and a mail where they have 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase, override_settings
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from hechtwijzer.administration import actions

@@ -60,9 +60,7 @@ def visible_text(page: str) -> str:
     """What a reader sees or hears: text and the attributes read aloud, not markup or URLs
     (and not the sources' population groups, see POPULATION)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    spoken = " ".join(
-        re.findall(r'\b(?:aria-label|title|alt|placeholder|content)="([^"]*)"', page)
-    )
+    spoken = " ".join(re.findall(r'\b(?:aria-label|title|alt|placeholder|content)="([^"]*)"', page))
     return POPULATION.sub("…", html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + spoken))
 
 
