@@ -14,7 +14,7 @@ TEXT = {
         "disclosure": "Vertelt over geweld, mishandeling of misbruik",
         "save": "Opslaan",
         "talk_today": "Bespreek dit vandaag nog met de aandachtsfunctionaris of intern begeleider",
-        "pass_on": "Doorgeven aan de intern begeleider of zorgcoördinator",
+        "pass_on": "Doorgeven aan de intern begeleider",
         "passed_on": "Doorgegeven op",
         "waiting": "Wacht op uw besluit",
     },

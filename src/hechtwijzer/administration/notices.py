@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hechtwijzer import words
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Membership, Role
 
@@ -73,7 +74,15 @@ def role_granted(*, actor: Any, membership: Membership) -> list[RoleNotice]:
             "told": [user.get_username() for user in recipients],
         },
     )
-    mails = [
+    with words.for_school(membership.school):  # the recipients' school words, whoever acts
+        mails = _mails(membership, member, granted_by, now, recipients)
+    if mails:
+        transaction.on_commit(lambda: _send(mails))
+    return created
+
+
+def _mails(membership, member, granted_by, now, recipients) -> list[tuple]:
+    return [
         (
             _("Hechtwijzer: a new care coordinator at %(school)s")
             % {"school": membership.school.name},
@@ -90,9 +99,6 @@ def role_granted(*, actor: Any, membership: Membership) -> list[RoleNotice]:
         for user in recipients
         if user.email
     ]
-    if mails:
-        transaction.on_commit(lambda: _send(mails))
-    return created
 
 
 def _send(mails) -> None:

@@ -58,7 +58,8 @@ def _item(item: Item) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Text):
-        return {"nl": value.nl, "en": value.en}
+        flemish = {"nl_be": value.nl_be} if value.nl_be else {}  # only where Flanders differs
+        return {"nl": value.nl, "en": value.en, **flemish}
     if isinstance(value, Terms):
         return {"nl": list(value.nl), "en": list(value.en)}
     if isinstance(value, Source):

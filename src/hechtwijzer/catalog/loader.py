@@ -207,7 +207,9 @@ class _Loader:
         self.file_order = {name: i for i, name in enumerate([META_FILE, *_kind_files()])}
         self.contents: dict[str, Any] = {}  # file -> its parsed data, for the content hash
 
-        text = self._table(Text, {"nl": (_string, REQUIRED), "en": (_string, REQUIRED)})
+        text = self._table(
+            Text, {"nl": (_string, REQUIRED), "en": (_string, REQUIRED), "nl_be": (_string, None)}
+        )
         words = self._array(_string)
         terms = self._table(Terms, {"nl": (words, ()), "en": (words, ())})
         source = self._source

@@ -31,16 +31,24 @@ KINDS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Text:
-    """A short or long text in Dutch (the product's default language) and English."""
+    """A short or long text in Dutch (the product's default language) and English.
+
+    `nl_be` is the Dutch text as a Flemish school reads it, only where the school words differ
+    (zorgcoördinator for intern begeleider, speeltijd for pauze; hechtwijzer.words).
+    """
 
     nl: str
     en: str
+    nl_be: str | None = None
 
     def get(self, lang: str | None) -> str:
-        """The text for a language code such as "en" or "en-gb"; Dutch for any other code
-        (Django's get_language() may also give None)."""
-        if (lang or "").lower().startswith("en") and self.en:
+        """The text for a language code such as "en", "en-gb" or "nl-be"; Dutch for any other
+        code (Django's get_language() may also give None)."""
+        code = (lang or "").lower().replace("_", "-")
+        if code.startswith("en") and self.en:
             return self.en
+        if code == "nl-be" and self.nl_be:
+            return self.nl_be
         return self.nl
 
 
@@ -155,8 +163,10 @@ class Item:
 
 def _texts(value: object, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, Text | Terms):
-        for lang in ("nl", "en"):
-            words = getattr(value, lang)
+        for lang in ("nl", "en", "nl_be"):
+            words = getattr(value, lang, None)
+            if words is None:
+                continue
             if isinstance(words, str):
                 yield f"{path}.{lang}", words
             else:

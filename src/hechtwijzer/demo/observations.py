@@ -360,6 +360,27 @@ def school_days(today: datetime.date, count: int = SCHOOL_DAYS) -> list[datetime
     return days
 
 
+# The shared scenes are written in a Dutch school's words; a Flemish school's staff would write
+# them in theirs (hechtwijzer.words), so its copy of the fictional notes says them so.
+FLEMISH_NOTES = (
+    ("de hele pauze", "de hele speeltijd"),
+    ("elke pauze", "elke speeltijd"),
+    ("in de pauze", "tijdens de speeltijd"),
+    ("na de pauze", "na de speeltijd"),
+    ("het pauze was", "het speeltijd was"),
+    ("de invaljuf", "de interimaris"),
+    ("de invaller", "de interimaris"),
+)
+
+
+def in_school_words(note: str, country: str) -> str:
+    """A demo note as the school's own staff would write it."""
+    if country == "BE":
+        for dutch, flemish in FLEMISH_NOTES:
+            note = note.replace(dutch, flemish)
+    return note
+
+
 def add_observations(
     school: School, key: str, *, today: datetime.date, rng: random.Random
 ) -> dict[str, Pupil]:
@@ -407,7 +428,7 @@ def add_observations(
             setting=scene.setting,
             company=scene.company,
             moment=scene.moment,
-            note=scene.note.format(naam=pupil.first_name),
+            note=in_school_words(scene.note, school.country).format(naam=pupil.first_name),
             informant=Informant.PARENT if scene.by == PARENT else None,
         )
         _as_if_logged_on(observation, day)

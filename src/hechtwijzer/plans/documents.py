@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from hechtwijzer import words
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
@@ -101,7 +102,6 @@ def card_document(pupil, card, lang: str) -> CardDocument:
                 r.code: tuple(catalog.get("signals", c).label.get(lang) for c in r.addresses)
                 for r in profile.recommended_measures
             }
-        sticordi = catalog.vocabularies["sticordi"]
         rows = []
         for measure in actions.card_rows():
             entry = entries.get(measure.code)
@@ -109,7 +109,8 @@ def card_document(pupil, card, lang: str) -> CardDocument:
                 MeasureRow(
                     number=measure.number if measure.type == "card" else None,
                     title=measure.label.get(lang),
-                    category=sticordi[measure.category].get(lang) if measure.category else "",
+                    # The school's own scheme: REDICODIS in Flanders (hechtwijzer.words).
+                    category=(words.support_category(measure) or ("", ""))[1],
                     doing=bool(entry and entry.doing),
                     trying=bool(entry and entry.trying),
                     note=entry.note if entry else "",
@@ -138,7 +139,7 @@ def card_document(pupil, card, lang: str) -> CardDocument:
         if card and card.reason:
             sections.insert(0, CardSection(_("Reason"), (card.reason,)))
         return CardDocument(
-            language=lang,
+            language=words.base_language(lang),  # nl-be: Dutch dates, hyphenation
             title=_("Focus card for %(name)s") % {"name": pupil.first_name},
             subtitle=_("Pupils with attachment problems in class"),
             pupil_first_name=pupil.first_name,
@@ -180,7 +181,7 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             if code in groups
         )
         return EvaluationDocument(
-            language=lang,
+            language=words.base_language(lang),  # nl-be: Dutch dates, hyphenation
             title=_("Evaluation of the focus card for %(name)s") % {"name": pupil.first_name},
             pupil_first_name=pupil.first_name,
             school_name=pupil.school.name,

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hechtwijzer import words
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.door import pupil_view
 from hechtwijzer.forms import UidField
@@ -44,7 +45,9 @@ def _json_response(pupil: Pupil, export: dict) -> HttpResponse:
 
 
 def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "nl"
+    # Keeps a Flemish school's variant ("nl-be"): the export speaks the school's words too.
+    language = (get_language() or "nl").lower()
+    return language if words.base_language(language) in ("nl", "en") else "nl"
 
 
 def _export_page(request, pupil, *, approval=None, use_form=None, status=200):

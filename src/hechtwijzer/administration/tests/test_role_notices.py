@@ -4,7 +4,7 @@ a notice on their home page until they mark it seen, and a mail where they have 
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase, override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from hechtwijzer.administration import actions
@@ -113,3 +113,24 @@ class RoleNoticeTests(TestCase):
         )
         assert not RoleNotice.objects.exists()
         assert not AuditEntry.objects.filter(action="staff.role_granted", username="dirk").exists()
+
+
+class RoleNoticeWordsTests(TestCase):
+    def test_the_mail_speaks_the_recipients_school_words_whoever_acts(self):
+        # The operator (no school, Dutch) gives the role at a Flemish school: its care
+        # coordinator reads "zorgcoördinator", never the Dutch "intern begeleider".
+        w = build_world()
+        User.objects.filter(pk=w.fien.pk).update(email="fien@zuid.example")
+        with translation.override("nl"), self.captureOnCommitCallbacks(execute=True):
+            actions.create_staff_member(
+                actor=None,
+                school=w.zuid,
+                username="zoco2",
+                first_name="Zoë",
+                last_name="Twee",
+                email="",
+                role=Role.CARE_COORDINATOR,
+            )
+        (sent,) = mail.outbox
+        assert sent.subject == "Hechtwijzer: een nieuwe zorgcoördinator op Zuid"
+        assert "intern begeleider" not in sent.subject + sent.body

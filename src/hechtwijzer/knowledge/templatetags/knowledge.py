@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from hechtwijzer import words
 from hechtwijzer.catalog import Item, get_catalog
 
 register = template.Library()
@@ -66,3 +67,9 @@ def _item_url(kind: str, code: str, prefix: str) -> str:
 def seed_of(source):
     """The seed document a source names, or None for a literature reference."""
     return get_catalog().seed(source.seed) if source.seed else None
+
+
+@register.simple_tag
+def support_category(measure):
+    """(scheme, label) of a card measure in the scheme the reader's school knows, or None."""
+    return words.support_category(measure)
