@@ -14,7 +14,7 @@ from django.utils.html import escape
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care.models import FactorKind, PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.demo.observations import PLAN
+from hechtwijzer.demo.observations import PLAN, in_school_words
 from hechtwijzer.engine import Profile
 from hechtwijzer.observations.models import Informant
 from hechtwijzer.observations.models import Observation as ObservationRow
@@ -53,7 +53,10 @@ def pictured(school: School) -> dict[str, Pupil]:
         (pupil,) = (
             p
             for p in Pupil.objects.filter(school=school)
-            if {scene.note.format(naam=p.first_name) for scene in picture.scenes}
+            if {
+                in_school_words(scene.note.format(naam=p.first_name), school.country)
+                for scene in picture.scenes
+            }
             <= notes.get(p.pk, set())
         )
         found[picture.key] = pupil
