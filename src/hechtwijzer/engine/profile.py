@@ -33,10 +33,11 @@ rules.toml; docs/safeguarding.md says the same in words for a care coordinator):
   least the rule's `min_days` days, and either one of an indication's signals or persistent on
   its own by the indication's measure (on at least `min_days` days whose first and last lie
   at least `min_span_days` apart: seen again in another school week). Otherwise offered as
-  ideas: two days of a general classroom signal mark no rows. Best coverage first: more distinct signals
-  answered, then their higher total count, then catalog order (the card's own order, then the
-  tips). A tip that duplicates a listed card measure is left out. Attitude principles are not
-  measures to pick; the ones linked to observed signals are listed separately.
+  ideas: two days of a general classroom signal mark no rows. Best coverage first: more
+  distinct signals answered, then their higher total count, then catalog order (the card's own
+  order, then the tips). A tip that duplicates a listed card measure is left out. Attitude
+  principles are not measures to pick; the ones linked to observed signals are listed
+  separately.
 - Emotional age: the sources' advice to address the child emotionally at about a third of its
   age is given for children with an attachment disorder, so it is offered only beside an
   indication, never for every pupil.

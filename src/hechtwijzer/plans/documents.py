@@ -13,6 +13,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions, snapshots
+from .marks import recommendation_marks
 from .models import Outcome
 from .pdf import (
     CardDocument,
@@ -95,8 +96,8 @@ def card_document(pupil, card, lang: str) -> CardDocument:
         if card is None or card.is_open:
             profile = build_profile(pupil, timezone.localdate())
             recommended = {
-                r.code: tuple(catalog.get("signals", c).label.get(lang) for c in r.addresses)
-                for r in profile.recommended_measures
+                code: mark.signal_texts(lang)
+                for code, mark in recommendation_marks(profile).items()
             }
         sticordi = catalog.vocabularies["sticordi"]
         rows = []
@@ -105,6 +106,7 @@ def card_document(pupil, card, lang: str) -> CardDocument:
             rows.append(
                 MeasureRow(
                     number=measure.number if measure.type == "card" else None,
+                    label=measure.number_label,
                     title=measure.label.get(lang),
                     category=sticordi[measure.category].get(lang) if measure.category else "",
                     doing=bool(entry and entry.doing),

@@ -82,9 +82,7 @@ def home(request):
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
                 "worklist": worklist,
-                "role_notices": [
-                    n for n in role_notices if n.school_id == membership.school_id
-                ],
+                "role_notices": [n for n in role_notices if n.school_id == membership.school_id],
             }
         )
         record(

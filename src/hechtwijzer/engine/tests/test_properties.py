@@ -201,9 +201,7 @@ def test_indications_safeguarding_and_measures_are_consistent(obs, risks, limits
     for measure in result.recommended_measures:
         assert all(observed[c].days >= recurring for c in measure.addresses)
         # Part of an indication, or persistent by the indication's own measure.
-        assert all(
-            c in indicated or observed[c].days >= limits.min_days for c in measure.addresses
-        )
+        assert all(c in indicated or observed[c].days >= limits.min_days for c in measure.addresses)
     assert not {m.code for m in result.recommended_measures} & {
         m.code for m in result.measure_ideas
     }
