@@ -28,7 +28,8 @@ class Mark:
     def signal_texts(self, lang: str | None) -> tuple[str, ...]:
         """("snel boos (4×)", "druk (2×)"): plain text; the caller escapes it."""
         return tuple(
-            _("%(signal)s (%(count)d×)") % {"signal": signal.label.get(lang), "count": count}
+            _("%(signal)s (%(count)d×)")
+            % {"signal": _lower_first(signal.label.get(lang)), "count": count}
             for signal, count in self.signals
         )
 
@@ -37,6 +38,13 @@ class Mark:
 
     def text(self, lang: str | None) -> str:
         return _("recommended for: %(signals)s") % {"signals": self.signal_list(lang)}
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "snel boos", but "ADHD" stays as it is."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def recommendation_marks(profile: Profile) -> dict[str, Mark]:

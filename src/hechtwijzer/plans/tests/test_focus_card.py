@@ -120,7 +120,7 @@ class FocusCardTests(TestCase):
         assert 'class="recommended"' in page
         # The mark names the signal and how often it was seen (issue 15).
         label = get_catalog().get("signals", "restless_chaotic").label.nl
-        assert f"aanbevolen bij: {label} (3×)" in page
+        assert f"aanbevolen bij: {label[0].lower()}{label[1:]} (3×)" in page
         assert page.count('class="recommended"') == page.count("aanbevolen bij: ")
 
     def evaluate_card(self, card, **changes):

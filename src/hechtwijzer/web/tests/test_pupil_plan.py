@@ -94,6 +94,21 @@ class PlanTests(TestCase):
         assert CATALOG.get("measures", "tip_07").how_to_line.nl in doing
         assert "Laatste observaties" in plan and "impulsief" in plan.lower()
 
+    def test_own_measures_and_notes_are_escaped(self):
+        hostile = '<script>alert(1)</script>"'
+        plans.add_own_measure(actor=self.w.anna, pupil=self.w.piet, text=hostile)
+        own = self.w.piet.focus_cards.get().own_measures.get()
+        plans.save_card(
+            actor=self.w.anna,
+            card=own.card,
+            expected_version=own.card.lock_version,
+            rows={"sticordi_01": plans.RowState(True, False, hostile)},
+            own={str(own.uid): plans.RowState(True, False)},
+        )
+        plan = section(self.page(), "plan")
+        assert "<script>" not in plan
+        assert plan.count("&lt;script&gt;alert(1)&lt;/script&gt;&quot;") == 2
+
     def test_the_query_count_does_not_grow_with_the_plan(self):
         def count():
             self.client.login(username="carla", password=PASSWORD)
