@@ -4,6 +4,7 @@ say which signals a recommended measure answers; tips numbered T1–T17."""
 
 import datetime
 import io
+import re
 
 from django.core.management import call_command
 from django.db import connection
@@ -16,6 +17,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observe
 from hechtwijzer.observations.profiles import build_profile
 from hechtwijzer.plans import actions as plans
+from hechtwijzer.plans.tests.test_pdf import text_of
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
 from hechtwijzer.testing import PASSWORD, build_world
 
@@ -189,3 +191,8 @@ class DemoPlanTests(TestCase):
         assert 0 < rows <= 12 and marked == 39
         assert card.count("aanbevolen bij: ") == rows
         assert "×)" in card
+        # The PDF prints the same reasons, with their counts.
+        self.client.force_login(self.coordinator[pictured.school_id])
+        pdf = self.client.get(f"/pupils/{pictured.public_id}/focuskaart.pdf")
+        text = " ".join(text_of(pdf.content).split())
+        assert re.search(r"grensoverschrijdend gedrag \(\d×\)", text), text[:2000]
