@@ -51,7 +51,7 @@ def test_teacher_flow_on_a_phone(phone_page, server, lang):
     check_axe(page, f"pupil-{lang}")
 
     # The focus card: tick a column with one tap (htmx), and it is still ticked after reload.
-    page.locator(".card-status a").tap()
+    page.locator(".plan .plan__card").tap()
     page.wait_for_url("**/focuskaart/")
     assert page.locator("h1").inner_text().startswith(TEXT[lang]["focus_card_for"])
     check_axe(page, f"focus-card-{lang}")

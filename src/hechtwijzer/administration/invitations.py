@@ -71,9 +71,7 @@ def link_for(token: str, base_url: str | None = None) -> str:
     return f"{base.rstrip('/')}{reverse('administration:invitation', args=[token])}"
 
 
-def _issue(
-    *, actor: Any, user: Any, school: School | None, reason: str
-) -> tuple[Invitation, str]:
+def _issue(*, actor: Any, user: Any, school: School | None, reason: str) -> tuple[Invitation, str]:
     """Close the account's open invitations and make a new one. Call inside a transaction."""
     now = timezone.now()
     Invitation.objects.filter(user=user, used_at__isnull=True, closed_at__isnull=True).update(
@@ -179,9 +177,7 @@ def invite_new_staff_member(
     return membership, Issued(invitation, link, _mail(invitation, link))
 
 
-def reset_password(
-    *, actor: Any, membership: Membership, base_url: str | None = None
-) -> Issued:
+def reset_password(*, actor: Any, membership: Membership, base_url: str | None = None) -> Issued:
     """The administrator's password reset: the account's password stops working now (and its
     sessions with it) and its owner gets a new invitation to choose another.
 

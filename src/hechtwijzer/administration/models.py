@@ -63,7 +63,7 @@ class Invitation(models.Model):
         return f"invitation {self.pk}"
 
     def state(self, now=None) -> str:
-        """"open", "used", "closed" or "expired"."""
+        """ "open", "used", "closed" or "expired"."""
         now = now or timezone.now()
         if self.used_at is not None:
             return "used"

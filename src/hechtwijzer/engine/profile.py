@@ -29,11 +29,15 @@ rules.toml; docs/safeguarding.md says the same in words for a care coordinator):
   count, then catalog order (which makes the order fully deterministic).
 - Safeguarding: see `safeguarding`.
 - Measures (`recommendation_recurring`): card measures and tips that answer an observed signal.
-  Recommended, once there is enough data, when they answer a signal seen on at least
-  `min_days` days; otherwise offered as ideas. Best coverage first: more distinct signals
-  answered, then their higher total count, then catalog order (the card's own order, then the
-  tips). A tip that duplicates a listed card measure is left out. Attitude principles are not
-  measures to pick; the ones linked to observed signals are listed separately.
+  Recommended, once there is enough data, when they answer a signal that counts: seen on at
+  least the rule's `min_days` days, and either one of an indication's signals or persistent on
+  its own by the indication's measure (on at least `min_days` days whose first and last lie
+  at least `min_span_days` apart: seen again in another school week). Otherwise offered as
+  ideas: two days of a general classroom signal mark no rows. Best coverage first: more
+  distinct signals answered, then their higher total count, then catalog order (the card's own
+  order, then the tips). A tip that duplicates a listed card measure is left out. Attitude
+  principles are not measures to pick; the ones linked to observed signals are listed
+  separately.
 - Emotional age: the sources' advice to address the child emotionally at about a third of its
   age is given for children with an attachment disorder, so it is offered only beside an
   indication, never for every pupil.
@@ -259,7 +263,10 @@ def build_profile(
     enough = len(all_days) >= thresholds.min_days and (
         bool(all_days) and (all_days[-1] - all_days[0]).days >= thresholds.min_span_days
     )
-    recommended, ideas = _measures(signals, catalog, enough) if measures else ((), ())
+    indicated = {code for m in indications for code in m.matched}
+    recommended, ideas = (
+        _measures(signals, own, catalog, enough, thresholds, indicated) if measures else ((), ())
+    )
     seen = Seen(
         own=own,
         anyone=anyone,
@@ -347,15 +354,48 @@ def _match(
 
 
 def _measures(
-    signals: tuple[SignalCount, ...], catalog: Catalog, enough: bool
+    signals: tuple[SignalCount, ...],
+    dates: dict[str, list[date]],
+    catalog: Catalog,
+    enough: bool,
+    thresholds: Thresholds,
+    indicated: set[str],
 ) -> tuple[tuple[Recommendation, ...], tuple[Recommendation, ...]]:
-    """(recommended, ideas): recommended only with enough data, for recurring signals."""
-    min_days = rules.recurring_min_days(catalog)
-    recurring = tuple(s for s in signals if s.days >= min_days) if enough else ()
+    """(recommended, ideas): recommended only with enough data, for signals that count."""
+    recurring = (
+        tuple(
+            s
+            for s in signals
+            if counts_for_recommendation(s, dates[s.code], catalog, thresholds, indicated)
+        )
+        if enough
+        else ()
+    )
     recommended = _rank(recurring, catalog, ("card", "tip"))
     taken = {r.code for r in recommended}
     ideas = _rank(signals, catalog, ("card", "tip"), exclude=taken)
     return recommended, ideas
+
+
+def counts_for_recommendation(
+    signal: SignalCount,
+    dates: list[date],
+    catalog: Catalog,
+    thresholds: Thresholds,
+    indicated: set[str] | frozenset[str],
+) -> bool:
+    """Whether the measures answering this signal are recommended (given enough data): seen
+    on the recommendation rule's number of days, and part of an indication or persistent by
+    the indication's own measure (days, and the stretch between the first and the last).
+    Both numbers are the catalog's; no new one is made up here."""
+    if signal.days < rules.recurring_min_days(catalog):
+        return False
+    if signal.code in indicated:
+        return True
+    return (
+        signal.days >= thresholds.min_days
+        and (max(dates) - min(dates)).days >= thresholds.min_span_days
+    )
 
 
 def _rank(

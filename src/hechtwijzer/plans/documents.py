@@ -17,6 +17,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions, snapshots
+from .marks import recommendation_marks
 from .models import Outcome
 from .pdf import (
     CardDocument,
@@ -99,8 +100,8 @@ def card_document(pupil, card, lang: str) -> CardDocument:
         if card is None or card.is_open:
             profile = build_profile(pupil, timezone.localdate())
             recommended = {
-                r.code: tuple(catalog.get("signals", c).label.get(lang) for c in r.addresses)
-                for r in profile.recommended_measures
+                code: mark.signal_texts(lang)
+                for code, mark in recommendation_marks(profile).items()
             }
         rows = []
         for measure in actions.card_rows():
@@ -108,6 +109,7 @@ def card_document(pupil, card, lang: str) -> CardDocument:
             rows.append(
                 MeasureRow(
                     number=measure.number if measure.type == "card" else None,
+                    label=measure.number_label,
                     title=measure.label.get(lang),
                     # The school's own scheme: REDICODIS in Flanders (hechtwijzer.words).
                     category=(words.support_category(measure) or ("", ""))[1],

@@ -97,12 +97,13 @@ class MeasureRow:
 
     number: int | None
     title: str
+    label: str = ""  # how the row is numbered everywhere: "7", or "T7" for tip 7
     category: str = ""  # the STICORDI category's label, or ""
     doing: bool = False  # column 1, "wat ik al doe"
     trying: bool = False  # column 2, "ga ik uitproberen"
     note: str = ""  # the teacher's personal note
     recommended: bool = False
-    signals: Sequence[str] = ()  # labels of the observed signals that led to the recommendation
+    signals: Sequence[str] = ()  # the signals that led to the recommendation, "label (n×)"
     description: str = ""  # optional: the measure's full text, printed small under the title
 
 
@@ -340,7 +341,8 @@ def _card_data(doc: CardDocument) -> dict:
             because = _sub(lab.recommended, signals=signals) if signals else lab.recommended_plain
         rows.append(
             {
-                "no": lab.tip if m.number is None else f"{m.number}.",
+                # A tip is "T7", never a bare number that the card's row 7 also has.
+                "no": f"{m.number}." if m.number is not None else (m.label or lab.tip),
                 "title": m.title,
                 "category": m.category,
                 "description": m.description,

@@ -23,17 +23,13 @@ from hechtwijzer.observations.profiles import build_profile, counted_groups
 from . import actions, snapshots
 from .documents import card_document, evaluation_document, pdf_response
 from .forms import CardForm, EvaluationForm, OwnMeasureForm, RemoveOwnForm, SettingsForm, TickForm
+from .marks import Mark, recommendation_marks
 from .models import Decision, Outcome, OwnMeasure
 
 
-def _recommendations(pupil) -> dict[str, list]:
-    """Measure code -> the observed signals that led the engine to recommend it."""
-    catalog = get_catalog()
-    profile = build_profile(pupil, timezone.localdate())
-    return {
-        r.code: [catalog.get("signals", code) for code in r.addresses]
-        for r in profile.recommended_measures
-    }
+def _recommendations(pupil) -> dict[str, Mark]:
+    """Measure code -> the observed signals (with counts) that led the engine to recommend it."""
+    return recommendation_marks(build_profile(pupil, timezone.localdate()))
 
 
 def _rows(card, recommended):
@@ -271,7 +267,7 @@ def evaluate(request, pupil):
         {
             "key": e.measure_code,
             "title": catalog.get("measures", e.measure_code).label.get(lang),
-            "number": catalog.get("measures", e.measure_code).number,
+            "number": catalog.get("measures", e.measure_code).number_label,
         }
         for e in entries
     ] + [{"key": f"own:{m.uid}", "title": m.text, "number": None} for m in own]

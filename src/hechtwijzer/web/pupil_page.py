@@ -1,5 +1,9 @@
 """The pupil page: the pupil's record put together from every app that holds a part of it.
 
+It opens with the plan, what a teacher does tomorrow: the current focus card's measures the
+teacher already does or will try, each with one line of how-to, the evaluation date and the
+last few observations. The profile and the charts follow.
+
 Observations (timeline, charts), the engine's profile, the care coordinator's factors and
 safeguarding section, the focus card: each app answers for its own part with its own read
 queries; this module only composes them for one user, who may see some parts and not others.
@@ -8,7 +12,9 @@ Every figure is computed with a fixed number of queries, whatever the number of 
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows, may_see_factor_presence
@@ -29,7 +35,8 @@ from hechtwijzer.observations.profiles import (
     counted_groups,
     window_start,
 )
-from hechtwijzer.plans.actions import current_card
+from hechtwijzer.plans.actions import card_rows, current_card
+from hechtwijzer.plans.marks import recommendation_marks
 from hechtwijzer.schools.models import Pupil
 
 
@@ -67,11 +74,14 @@ def pupil_context(request, pupil) -> dict:
         for m in profile.indications
     ]
 
-    def measure_list(found):
+    marks = recommendation_marks(profile)
+
+    def measure_list(found, marked=False):
         return [
             {
                 "measure": catalog.get("measures", r.code),
                 "addresses": [catalog.get("signals", c) for c in r.addresses],
+                "mark": marks.get(r.code) if marked else None,
             }
             for r in found[:6]
         ]
@@ -83,13 +93,17 @@ def pupil_context(request, pupil) -> dict:
     if allows(user, Perm.RAISE_CONCERN, pupil) and safeguarding is None:
         # Staff who do not keep the safeguarding record see what they can pass on.
         concerns = concern_observations(pupil, start)
+    focus_card = current_card(pupil)
     return {
-        "focus_card": current_card(pupil),
+        "focus_card": focus_card,
+        "plan": plan_context(focus_card, marks),
+        "latest": latest_observations(timeline, entries),
+        "may_keep_card": allows(user, Perm.KEEP_FOCUS_CARD, pupil),
         "today": today,
         "profile": profile,
         "indications": indications,
         "signals_seen": [(catalog.get("signals", s.code), s) for s in profile.signals],
-        "measures": measure_list(profile.recommended_measures),
+        "measures": measure_list(profile.recommended_measures, marked=True),
         "measure_ideas": measure_list(profile.measure_ideas),
         "recurring_days": engine.rules.recurring_min_days(catalog),
         "emotional_age_item": (
@@ -149,3 +163,52 @@ def safeguarding_context(pupil, profile) -> dict:
         "awaiting": waiting[0] if waiting else None,
         "country": pupil.school.country,
     }
+
+
+# How many of the newest observations the plan repeats above the profile.
+LATEST = 3
+
+
+def plan_context(card, marks) -> dict | None:
+    """The current card's chosen measures, in the card's order (catalog rows, then the
+    teacher's own): two queries for a card, none without one, however much is ticked."""
+    if card is None:
+        return None
+    lang = get_language()
+    entries = {
+        e.measure_code: e
+        for e in card.entries.filter(Q(doing=True) | Q(trying=True)).only(
+            "measure_code", "doing", "trying", "note", "card_id"
+        )
+    }
+    rows = [
+        {
+            "number": measure.number_label,
+            "title": measure.label.get(lang),
+            "how_to": measure.how_to_line.get(lang),
+            "measure": measure,
+            "note": entries[measure.code].note,
+            "mark": marks.get(measure.code),
+            "doing": entries[measure.code].doing,
+            "trying": entries[measure.code].trying,
+        }
+        for measure in card_rows()
+        if measure.code in entries
+    ]
+    rows += [
+        {"own": True, "title": own.text, "doing": own.doing, "trying": own.trying}
+        for own in card.own_measures.filter(Q(doing=True) | Q(trying=True))
+    ]
+    return {
+        "trying": [row for row in rows if row["trying"]],
+        "doing": [row for row in rows if row["doing"]],
+        "overdue": card.evaluation_due < timezone.localdate(),
+    }
+
+
+def latest_observations(timeline, entries) -> list[dict] | None:
+    """The newest few observations that still count, from the timeline's first page (no
+    query of its own); None on the timeline's later pages, which do not hold them."""
+    if timeline.number != 1:
+        return None
+    return [e for e in entries if not e["observation"].is_withdrawn][:LATEST]

@@ -465,17 +465,57 @@ def test_recommendations_answer_what_recurs() -> None:
     assert not {m.code for m in recommended} & {m.code for m in result.measure_ideas}
 
 
+def test_two_days_of_two_learning_signals_mark_nothing() -> None:
+    """Issue 15: a pupil once had trouble with planning and fear of failure on two days each,
+    over a fortnight. The rule used to recommend twelve of the card's 39 rows for that (nine
+    from these two school-list signals); two days of a general signal are no pattern, so they
+    are ideas now. Seen again in a third day, two school weeks apart, they count."""
+    seen = [
+        obs(0, "fear_of_failure", "math_difficulties"),
+        obs(3, "planning_time"),
+        obs(7, "fear_of_failure", "cause_effect"),
+        obs(12, "planning_time", "variable_motivation"),
+    ]
+    result = profile(*seen)
+    assert not result.insufficient_data and result.indications == ()
+    assert result.recommended_measures == ()
+    ideas = {m.code for m in result.measure_ideas}
+    assert {"sticordi_05", "sticordi_13", "sticordi_21", "tip_12"} <= ideas
+    again = profile(*seen, obs(14, "planning_time"))
+    assert again.recommended_measures
+    assert all(m.addresses == ("planning_time",) for m in again.recommended_measures)
+    assert {m.code for m in again.recommended_measures} >= {"sticordi_13", "sticordi_21"}
+
+
+def test_an_indications_signals_count_from_two_days() -> None:
+    """The signals of a picture that meets the persistence rule count for recommendations from
+    two days on; a signal of that picture seen once, or a general signal seen twice, does
+    not."""
+    result = profile(
+        obs(0, "boundary_crossing"),
+        obs(7, "boundary_crossing", "impulsive", "quick_anger"),
+        obs(12, "impulsive", "quick_anger"),
+        obs(14, "easily_frustrated"),
+    )
+    assert [m.code for m in result.indications] == ["disinhibited"]
+    answered = {code for m in result.recommended_measures for code in m.addresses}
+    assert answered == {"boundary_crossing", "impulsive"}
+    assert any("easily_frustrated" in m.addresses for m in result.measure_ideas)
+    assert any("quick_anger" in m.addresses for m in result.measure_ideas)
+
+
 def test_measure_order_and_duplicate_tips() -> None:
     """Coverage first, then how often the answered signals were seen, then the card's order; a
     tip that repeats a listed card measure is left out; attitudes are listed apart."""
     catalog = tiny_catalog()
-    seen = [obs(0, "a", "b"), obs(5, "a"), obs(10, "b"), obs(12, "a")]
+    # Both signals persist (three days or more, ten days apart), so both count.
+    seen = [obs(0, "a", "b"), obs(5, "a"), obs(7, "b"), obs(10, "b"), obs(11, "a"), obs(12, "a")]
     result = build_profile(seen, catalog=catalog, as_of=day(12), window_weeks=2)
     assert [(m.code, m.addresses) for m in result.recommended_measures] == [
         ("card_2", ("a", "b")),  # two signals
-        ("card_4", ("a",)),  # one signal seen three times, card order
+        ("card_4", ("a",)),  # one signal seen four times, card order
         ("tip_2", ("a",)),  # same, a tip comes after the cards
-        ("card_3", ("b",)),  # one signal seen twice
+        ("card_3", ("b",)),  # one signal seen three times
     ]
     assert result.measure_ideas == ()
     assert [a.code for a in result.attitudes] == ["attitude_calm"]

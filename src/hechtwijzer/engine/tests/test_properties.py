@@ -197,8 +197,11 @@ def test_indications_safeguarding_and_measures_are_consistent(obs, risks, limits
     assert result.observations + result.reports + result.outside_window == len(obs)
     # Recommended measures answer recurring signals only; ideas the rest; never both.
     recurring = rules.recurring_min_days(CATALOG)
+    indicated = {code for m in result.indications for code in m.matched}
     for measure in result.recommended_measures:
         assert all(observed[c].days >= recurring for c in measure.addresses)
+        # Part of an indication, or persistent by the indication's own measure.
+        assert all(c in indicated or observed[c].days >= limits.min_days for c in measure.addresses)
     assert not {m.code for m in result.recommended_measures} & {
         m.code for m in result.measure_ideas
     }

@@ -63,7 +63,7 @@ class PupilProfileTests(TestCase):
         assert "Er is te weinig geobserveerd" not in page
         assert "Er is genoeg geobserveerd" in page
         assert "lijkt op geen enkel patroon" in page
-        assert "Aanbevolen: ze passen bij signalen die op minstens 2" in page
+        assert "Aanbevolen: ze passen bij signalen die terugkomen" in page
 
     def test_it_shows_the_disinhibited_description_with_its_adhd_caution(self):
         self.log_disinhibited_weeks()

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ register = template.Library()
 
 _ROW = (
     '<tr id="row-{code}"{recommended}>\n'
-    "{head}{badge}{explain}{because}\n"
+    "{head}{badge}{explain}\n"
     '      <p><a href="{more_url}">{more}</a></p>\n'
     "    </details>{note}{stale}\n"
     "  </td>\n"
@@ -39,14 +39,14 @@ _HEAD = (
     '  <td class="card-measure">\n'
     '    <span class="card-measure__title">{}</span>'
 )
-_TIP = '<span class="tag">{}</span>'
+# A tip is numbered T1–T17 (`Measure.number_label`), apart from the card's rows 1–29.
+_TIP = '{}<span class="visually-hidden"> ({})</span>'
 _EXPLAIN = (
     '\n    <details class="explain"><summary>{}'
     '<span class="visually-hidden">: {}</span></summary>\n'
     "      {}"
 )
 _BADGE = '\n    <span class="badge">{}</span>'
-_BECAUSE = "\n      <p><strong>{}</strong> {}</p>"
 _NOTE_FIELD = (
     '\n    <label class="visually-hidden" for="note_{code}">{label}</label>'
     '\n    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
@@ -84,9 +84,7 @@ def _texts(language: str) -> dict[str | bool, SafeString]:
     the active language)."""
     texts = {
         "tip": escape(_("tip")),
-        "recommended": escape(_("recommended")),
         "why": escape(_("Why and how")),
-        "because": escape(_("Recommended because of the observed signals:")),
         "more": escape(_("More in the knowledge base")),
         "placeholder": escape(_("note (optional)")),
         "stale": escape(_("Someone else changed this row in the meantime; this is how it is now.")),
@@ -119,7 +117,11 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
     if made is None or made.item is not measure:
         label = measure.label.get(language)
         title = escape(label)
-        number = measure.number if measure.type == "card" else format_html(_TIP, texts["tip"])
+        number = (
+            measure.number_label
+            if measure.type == "card"
+            else format_html(_TIP, measure.number_label, texts["tip"])
+        )
         made = _measures[measure.code, language] = _Measure(
             item=measure,
             code=escape(measure.code),
@@ -163,7 +165,7 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
     texts = _texts(language)
     measure = _measure(row["measure"], language, texts)
     url = conditional_escape(tick_url) if editable else None
-    because = row["because"]
+    mark = row["because"]  # a plans.marks.Mark, or None
     if editable:
         note = format_html(
             _NOTE_FIELD,
@@ -176,19 +178,14 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
         note = format_html(_NOTE, row["note"])
     else:
         note = _EMPTY
-    if because:
-        signals = format_html_join(", ", "{}", ((s.label.get(language),) for s in because))
-        reasons = format_html(_BECAUSE, texts["because"], signals)
-    else:
-        reasons = _EMPTY
     return format_html(
         _ROW,
         code=measure.code,
-        recommended=_RECOMMENDED if because else _EMPTY,
+        recommended=_RECOMMENDED if mark else _EMPTY,
         head=measure.head,
-        badge=format_html(_BADGE, texts["recommended"]) if because else _EMPTY,
+        # The mark names its signals and how often each was seen (plans/marks.py).
+        badge=format_html(_BADGE, mark.text(language)) if mark else _EMPTY,
         explain=measure.explain,
-        because=reasons,
         more_url=item_url(row["measure"]),
         more=texts["more"],
         note=note,

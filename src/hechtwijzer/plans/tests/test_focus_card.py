@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.catalog import get_catalog
 from hechtwijzer.plans import actions
 from hechtwijzer.plans.models import CardEntry, Evaluation, FocusCard, OwnMeasure
 from hechtwijzer.testing import PASSWORD, build_world
@@ -117,7 +118,10 @@ class FocusCardTests(TestCase):
             )
         page = self.client.get(self.url).content.decode()
         assert 'class="recommended"' in page
-        assert "Aanbevolen vanwege de geobserveerde signalen" in page
+        # The mark names the signal and how often it was seen (issue 15).
+        label = get_catalog().get("signals", "restless_chaotic").label.nl
+        assert f"aanbevolen bij: {label[0].lower()}{label[1:]} (3×)" in page
+        assert page.count('class="recommended"') == page.count("aanbevolen bij: ")
 
     def evaluate_card(self, card, **changes):
         data = {

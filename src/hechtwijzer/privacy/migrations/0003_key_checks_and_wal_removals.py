@@ -4,36 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0002_export_approval'),
+        ("privacy", "0002_export_approval"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EncryptionKey',
+            name="EncryptionKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_id', models.CharField(max_length=64, unique=True)),
-                ('check_value', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_id", models.CharField(max_length=64, unique=True)),
+                ("check_value", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PendingWalRemoval',
+            name="PendingWalRemoval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(max_length=32)),
-                ('erased_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(max_length=200)),
-                ('attempts', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.CharField(max_length=32)),
+                ("erased_at", models.DateTimeField(auto_now_add=True)),
+                ("reason", models.CharField(max_length=200)),
+                ("attempts", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'ordering': ['erased_at', 'pk'],
+                "ordering": ["erased_at", "pk"],
             },
         ),
     ]

@@ -24,6 +24,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.knowledge.templatetags.knowledge import as_paragraphs
 from hechtwijzer.observations.templatetags.heatmap import heatmap_rows
 from hechtwijzer.observations.templatetags.timeline import timeline_entries
+from hechtwijzer.plans.marks import Mark
 from hechtwijzer.plans.templatetags.focus_card import render_row
 
 PACKAGE = Path(hechtwijzer.__file__).resolve().parent
@@ -176,7 +177,7 @@ def test_a_focus_card_row_escapes_the_note_and_the_signal_labels(editable):
     signal = SimpleNamespace(label=SimpleNamespace(get=lambda language: HOSTILE))
     row = {
         "measure": card_measure(),
-        "because": [signal],
+        "because": Mark(((signal, 2),)),
         "note": HOSTILE,
         "doing": True,
         "trying": False,
@@ -189,7 +190,7 @@ def test_a_focus_card_row_escapes_the_note_and_the_signal_labels(editable):
 
 
 def test_a_read_only_focus_card_row_without_a_note_holds_no_note():
-    row = {"measure": card_measure(), "because": [], "note": "", "doing": False, "trying": True}
+    row = {"measure": card_measure(), "because": None, "note": "", "doing": False, "trying": True}
     html = render_row(row, editable=False, stale=False, tick_url="/x/")
     assert 'class="note"' not in html and "<input" not in html
     assert html.count('role="img"') == 2 and "☐" in html and "☑" in html
