@@ -322,7 +322,12 @@ class Measure(Item):
         (most descriptions open with the instruction)."""
         if self.how_to is not None:
             return self.how_to
-        return Text(nl=first_sentence(self.description.nl), en=first_sentence(self.description.en))
+        flemish = self.description.nl_be
+        return Text(
+            nl=first_sentence(self.description.nl),
+            en=first_sentence(self.description.en),
+            nl_be=first_sentence(flemish) if flemish else None,
+        )
 
 
 # A sentence ends at . ! or ? (after a closing quote or bracket, if any) followed by white space
