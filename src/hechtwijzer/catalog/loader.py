@@ -315,6 +315,7 @@ class _Loader:
                 "category_why": (_string, None),
                 "addresses": (self._links("signals"), ()),
                 "matches": (self._link("measures", card_only=True), None),
+                "how_to": (text, None),
             },
             "referrals": {
                 **common,

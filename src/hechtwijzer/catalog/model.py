@@ -8,6 +8,7 @@ which keeps the loader, the export and the format document easy to compare.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -288,11 +289,42 @@ class Measure(Item):
     category_why: str | None = None
     addresses: tuple[Link, ...] = ()
     matches: Link | None = None
+    how_to: Text | None = None  # one line of what to do, where the description's first isn't
 
     @cached_property
     def signal_codes(self) -> tuple[str, ...]:
         # Cached: the engine asks this for every measure and observed signal of every profile.
         return tuple(link.code for link in self.addresses)
+
+    @property
+    def number_label(self) -> str:
+        """How the measure is numbered wherever it is shown: "7" for card measure 7, "T7" for
+        teacher tip 7, "" for an attitude. Tips and card measures are numbered apart (both
+        from 1), so a tip's number never stands bare: "7" always means the card's row 7."""
+        if self.number is None or self.type not in ("card", "tip"):
+            return ""
+        return f"T{self.number}" if self.type == "tip" else str(self.number)
+
+    @cached_property
+    def how_to_line(self) -> Text:
+        """One line of how-to, for lists that have no room for the whole description: the
+        item's own `how_to` where the data gives one, else the description's first sentence
+        (most descriptions open with the instruction)."""
+        if self.how_to is not None:
+            return self.how_to
+        return Text(nl=first_sentence(self.description.nl), en=first_sentence(self.description.en))
+
+
+# A sentence ends at . ! or ? (after a closing quote or bracket, if any) followed by white space
+# and a capital, a quote or a bracket; "bijv. de" or "o.a. een" does not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(['\"”’)]?)\s+(?=[A-Z'‘\"“(])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text's first paragraph."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    match = _SENTENCE_END.search(paragraph)
+    return " ".join((paragraph[: match.end(1)] if match else paragraph).split())
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -157,6 +157,31 @@ def test_focus_card_measures_and_tips_in_order(catalog: Catalog) -> None:
     assert any(m.type == "attitude" for m in catalog.measures), "no teacher-attitude principles"
 
 
+def test_tips_are_numbered_apart_from_the_card(catalog: Catalog) -> None:
+    """Card measure 7 and tip 7 are different measures: a tip's number never stands bare."""
+    labels = {m.code: m.number_label for m in catalog.measures}
+    assert labels["sticordi_07"] == "7" and labels["tip_07"] == "T7"
+    assert [labels[f"tip_{n:02}"] for n in range(1, 18)] == [f"T{n}" for n in range(1, 18)]
+    assert labels["attitude_warm_neutral"] == ""
+    shown = [label for label in labels.values() if label]
+    assert len(shown) == len(set(shown)) == 29 + 17
+
+
+def test_every_card_measure_and_tip_has_one_line_of_how_to(catalog: Catalog) -> None:
+    for measure in catalog.measures:
+        if measure.type == "attitude":
+            continue
+        for lang in ("nl", "en"):
+            line = measure.how_to_line.get(lang)
+            assert 20 <= len(line) <= 240 and "\n" not in line, (measure.code, lang, line)
+            assert line[-1] in ".?!'’)", (measure.code, lang, line)
+    # The first sentence, with a quotation closed where the sentence ends inside it.
+    welcome = catalog.get("measures", "sticordi_03").how_to_line.nl
+    assert welcome.startswith("Ontvang de leerling") and welcome.endswith("weer bent.'")
+    # Where the description opens with an observation, the data gives the instruction.
+    assert catalog.get("measures", "sticordi_22").how_to_line.en.startswith("Cut the work")
+
+
 def test_early_signs_for_every_stage(catalog: Catalog) -> None:
     stages = {r.stage for r in catalog.referrals if r.type == "early_signs"}
     assert stages >= {"pregnancy", "baby", "child", "adult"}, stages
