@@ -47,30 +47,53 @@ _EXPLAIN = (
 )
 _BADGE = '\n    <span class="badge">{}</span>'
 _BECAUSE = "\n      <p><strong>{}</strong> {}</p>"
+# The note is saved on its own as it is typed (htmx, plans.views.note), like a tick: after a
+# pause in typing and when the field is left. `seen_note_` is the note as the page showed it
+# (optimistic locking, as a tick's `seen`); the answer updates it. Closed unless there is a
+# note, so an empty row stays one line high on a phone.
 _NOTE_FIELD = (
+    '\n    <details class="row-note-box"{open}><summary>{summary}'
+    '<span class="visually-hidden">: {title}</span></summary>'
     '\n    <label class="visually-hidden" for="note_{code}">{label}</label>'
     '\n    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
-    'value="{note}" maxlength="500" placeholder="{placeholder}">'
+    'value="{note}" maxlength="500" placeholder="{placeholder}" autocomplete="off"\n'
+    '        hx-post="{url}" hx-trigger="input changed delay:700ms, change" hx-swap="none"\n'
+    '        hx-params="measure,note_{code},seen_note_{code}" '
+    'hx-vals=\'{{"measure": "{code}"}}\'>'
+    '\n    <input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}">'
+    '\n    <span class="note-status" id="note-status-{code}" aria-live="polite"></span>'
+    "\n    </details>"
 )
+# What the server answers to a saved note: the note as it now is, the card's version, and a
+# word that it was saved; nothing else on the page changes (the field keeps the focus).
+_NOTE_SAVED = (
+    '<input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}" '
+    'hx-swap-oob="true">\n'
+    '<span class="note-status" id="note-status-{code}" aria-live="polite" '
+    'hx-swap-oob="true">{saved}</span>\n'
+)
+_UNSAVED = '\n    <p class="errorlist" role="alert">{} <q class="unsaved">{}</q></p>'
 _NOTE = '\n    <p class="note">{}</p>'
 _STALE = '\n    <p class="errorlist" role="alert">{}</p>'
 _TICK_SHOWN = '<span aria-label="{}" role="img">{}</span>'
 # A checkbox in two halves around its URL (the only part that differs between pupils), so the
 # halves are made once per measure, column, state and language and each tick only adds them.
+# The label holds the box, so the whole cell (at least 44 by 44 px) is the tap target.
 _TICK_BEFORE_URL = (
+    '<label class="tick" for="{column}_{code}">'
     '<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n        hx-post="'
 )
 _TICK_AFTER_URL = (
     '" hx-trigger="change" hx-target="#row-{code}" hx-swap="outerHTML"\n'
     '        hx-params="measure,column,seen" hx-vals=\'{{"measure": "{code}", '
     '"column": "{column}", "seen": "{seen}"}}\'>\n'
-    '      <label for="{column}_{code}"><span class="visually-hidden">{label}: '
-    "{title}</span></label>"
+    '<span class="visually-hidden">{label}: {title}</span></label>'
 )
 
 # Values that `format_html` would otherwise escape again on every row: escaped once here.
 _EMPTY = SafeString()
 _RECOMMENDED = format_html(' class="{}"', "recommended")
+_OPEN = SafeString(" open")
 _COLUMNS = {column: escape(column) for column in ("doing", "trying")}
 _CHECKED = {True: escape(" checked"), False: _EMPTY}
 _SEEN = {True: escape("1"), False: escape("0")}
@@ -89,6 +112,11 @@ def _texts(language: str) -> dict[str | bool, SafeString]:
         "because": escape(_("Recommended because of the observed signals:")),
         "more": escape(_("More in the knowledge base")),
         "placeholder": escape(_("note (optional)")),
+        "note": escape(_("Note")),
+        "saved": escape(_("Saved")),
+        "unsaved": escape(
+            _("Someone else changed this note in the meantime. Your text was not saved:")
+        ),
         "stale": escape(_("Someone else changed this row in the meantime; this is how it is now.")),
         "doing": escape(_("What I already do")),
         "trying": escape(_("What I will try")),
@@ -157,8 +185,11 @@ def _tick(ticked: bool, column: str, measure: _Measure, texts: dict, url: SafeSt
     return halves[0] + url + halves[1]
 
 
-def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> SafeString:
-    """One row of the card: `row` as plans.views._rows makes it."""
+def render_row(
+    row: dict, *, editable: bool, stale: bool, tick_url: str, note_url: str = "", unsaved=None
+) -> SafeString:
+    """One row of the card: `row` as plans.views._rows makes it. `unsaved` is a note that could
+    not be saved (someone else changed it): shown with the row as it now is, to copy."""
     language = get_language()
     texts = _texts(language)
     measure = _measure(row["measure"], language, texts)
@@ -168,9 +199,13 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
         note = format_html(
             _NOTE_FIELD,
             code=measure.code,
+            open=_OPEN if row["note"] else _EMPTY,
+            summary=texts["note"],
+            title=measure.title,
             label=measure.note_label,
             note=row["note"],
             placeholder=texts["placeholder"],
+            url=note_url,
         )
     elif row["note"]:
         note = format_html(_NOTE, row["note"])
@@ -192,7 +227,11 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
         more_url=item_url(row["measure"]),
         more=texts["more"],
         note=note,
-        stale=format_html(_STALE, texts["stale"]) if stale else _EMPTY,
+        stale=format_html(_UNSAVED, texts["unsaved"], unsaved)
+        if unsaved is not None
+        else format_html(_STALE, texts["stale"])
+        if stale
+        else _EMPTY,
         doing=_tick(bool(row["doing"]), "doing", measure, texts, url),
         trying=_tick(bool(row["trying"]), "trying", measure, texts, url),
     )
@@ -203,10 +242,20 @@ def card_row(context, row) -> SafeString:
     # The tick URL is the same for every row of one card: reversed once per rendering.
     cache = context.render_context
     if "card_tick_url" not in cache:
-        cache["card_tick_url"] = reverse("plans:tick", args=[context["pupil"].public_id])
+        public_id = context["pupil"].public_id
+        cache["card_tick_url"] = reverse("plans:tick", args=[public_id])
+        cache["card_note_url"] = escape(reverse("plans:note", args=[public_id]))
     return render_row(
         row,
         editable=bool(context.get("editable")),
         stale=bool(context.get("stale")),
         tick_url=cache["card_tick_url"],
+        note_url=cache["card_note_url"],
+        unsaved=context.get("unsaved"),
     )
+
+
+@register.simple_tag
+def note_saved(code: str, note: str) -> SafeString:
+    """The answer to a saved note (plans/_note_saved.html)."""
+    return format_html(_NOTE_SAVED, code=code, note=note, saved=_("Saved"))
