@@ -34,26 +34,23 @@ _ROW = (
     '  <td class="card-tick">\n    {trying}\n  </td>\n'
     "</tr>"
 )
+# The measure's title opens its explanation (and, below it, the note field): on a phone an
+# untouched row is one line of title next to its two ticks.
 _HEAD = (
     '  <th scope="row" class="card-number">{}</th>\n'
     '  <td class="card-measure">\n'
-    '    <span class="card-measure__title">{}</span>'
+    '    <details class="explain"><summary><span class="card-measure__title">{}</span>'
 )
 _TIP = '<span class="tag">{}</span>'
-_EXPLAIN = (
-    '\n    <details class="explain"><summary>{}'
-    '<span class="visually-hidden">: {}</span></summary>\n'
-    "      {}"
-)
-_BADGE = '\n    <span class="badge">{}</span>'
+_EXPLAIN = '<span class="visually-hidden"> ({})</span></summary>\n      {}'
+_BADGE = ' <span class="badge">{}</span>'
 _BECAUSE = "\n      <p><strong>{}</strong> {}</p>"
 # The note is saved on its own as it is typed (htmx, plans.views.note), like a tick: after a
 # pause in typing and when the field is left. `seen_note_` is the note as the page showed it
-# (optimistic locking, as a tick's `seen`); the answer updates it. Closed unless there is a
-# note, so an empty row stays one line high on a phone.
+# (optimistic locking, as a tick's `seen`); the answer updates it. The field shows when the
+# row is open or holds a note (CSS), so an untouched row stays one line high on a phone.
 _NOTE_FIELD = (
-    '\n    <details class="row-note-box"{open}><summary>{summary}'
-    '<span class="visually-hidden">: {title}</span></summary>'
+    '\n    <div class="row-note-box">'
     '\n    <label class="visually-hidden" for="note_{code}">{label}</label>'
     '\n    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
     'value="{note}" maxlength="500" placeholder="{placeholder}" autocomplete="off"\n'
@@ -62,7 +59,7 @@ _NOTE_FIELD = (
     'hx-vals=\'{{"measure": "{code}"}}\'>'
     '\n    <input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}">'
     '\n    <span class="note-status" id="note-status-{code}" aria-live="polite"></span>'
-    "\n    </details>"
+    "\n    </div>"
 )
 # What the server answers to a saved note: the note as it now is, the card's version, and a
 # word that it was saved; nothing else on the page changes (the field keeps the focus).
@@ -93,7 +90,6 @@ _TICK_AFTER_URL = (
 # Values that `format_html` would otherwise escape again on every row: escaped once here.
 _EMPTY = SafeString()
 _RECOMMENDED = format_html(' class="{}"', "recommended")
-_OPEN = SafeString(" open")
 _COLUMNS = {column: escape(column) for column in ("doing", "trying")}
 _CHECKED = {True: escape(" checked"), False: _EMPTY}
 _SEEN = {True: escape("1"), False: escape("0")}
@@ -112,7 +108,6 @@ def _texts(language: str) -> dict[str | bool, SafeString]:
         "because": escape(_("Recommended because of the observed signals:")),
         "more": escape(_("More in the knowledge base")),
         "placeholder": escape(_("note (optional)")),
-        "note": escape(_("Note")),
         "saved": escape(_("Saved")),
         "unsaved": escape(
             _("Someone else changed this note in the meantime. Your text was not saved:")
@@ -154,7 +149,7 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
             title=title,
             head=format_html(_HEAD, number, title),
             explain=format_html(
-                _EXPLAIN, texts["why"], title, as_paragraphs(measure.description.get(language))
+                _EXPLAIN, texts["why"], as_paragraphs(measure.description.get(language))
             ),
             note_label=escape(_("Note on %(title)s") % {"title": label}),
         )
@@ -199,9 +194,6 @@ def render_row(
         note = format_html(
             _NOTE_FIELD,
             code=measure.code,
-            open=_OPEN if row["note"] else _EMPTY,
-            summary=texts["note"],
-            title=measure.title,
             label=measure.note_label,
             note=row["note"],
             placeholder=texts["placeholder"],
