@@ -51,7 +51,7 @@ def test_the_card_fits_a_phone_and_keeps_its_labels_in_view(phone_page, server):
     (ARTIFACTS / "focus-card-phone.json").write_text(
         json.dumps({"viewport": metrics["viewport"], "height": metrics["height"]}, indent=2)
     )
-    print(f"focus card at 375 px: {metrics['height']} px high")  # noqa: T201
+    print(f"focus card at 375 px: {metrics['height']} px high")
     screenshot(page, "focus-card-phone-375")
     assert metrics["height"] < MAX_HEIGHT, metrics["height"]
     assert metrics["width"] <= metrics["viewport"]  # no sideways scrolling

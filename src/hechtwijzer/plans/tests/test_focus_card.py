@@ -81,7 +81,9 @@ class FocusCardTests(TestCase):
         answer = response.content.decode()
         # The page learns the note as saved (its next `seen`) and the card's version, out of
         # band; the row is not swapped, so the field keeps the focus while typing.
-        assert 'id="seen_note_sticordi_03"' in answer and 'value="elke ochtend bij de deur"' in answer
+        assert (
+            'id="seen_note_sticordi_03"' in answer and 'value="elke ochtend bij de deur"' in answer
+        )
         assert 'id="row-sticordi_03"' not in answer
         card = FocusCard.objects.get()
         assert f'id="card-lock-version" value="{card.lock_version}"' in answer
