@@ -16,7 +16,8 @@ How the two tick columns read: each column cell is a drawn box, with a drawn tic
 Its text layer is one character, "☑" (ticked) or "☐" (not ticked), set invisibly inside the
 box, so copy and paste, screen readers and text extraction read the state. In extracted text a
 row reads in the card's order: number, title, category, how-to, description, note,
-recommendation, then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik uitproberen").
+recommendation, then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik
+uitproberen").
 `TICKED` and `NOT_TICKED` are those characters; `column_states` finds them for a test.
 
 The layout is typst markup in `typst/` next to this module (`card.typ`, `evaluation.typ`, and
