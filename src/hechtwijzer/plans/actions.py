@@ -152,6 +152,39 @@ def set_column(
     return card
 
 
+def set_note(*, actor: Any, pupil: Pupil, measure_code: str, note: str, seen: str) -> FocusCard:
+    """Save the note of one catalog row (typed on the card, saved as the ticks are). `seen` is
+    the note the user saw before typing; if the row holds another note now, StaleVersion and
+    nothing is written. A note equal to the stored one changes nothing (a second trigger of
+    the same text). Starts the card when the pupil has none yet. Audit `focuscard.note`, without
+    the text (it is free text about a pupil; the row keeps it encrypted)."""
+    _require(actor, pupil)
+    if measure_code not in _row_codes():
+        raise ValidationError(_("This row or column is not on the focus card."))
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationError(_("Keep the note under %(max)d characters.") % {"max": MAX_NOTE})
+    card = current_card(pupil) or start_card(actor=actor, pupil=pupil)
+    with transaction.atomic():
+        card = FocusCard.objects.select_for_update().get(pk=card.pk)
+        if not card.is_open:
+            raise StaleVersion(current=card, field="note")
+        entry = card.entries.filter(measure_code=measure_code).first()
+        stored = entry.note if entry else ""
+        if stored == note:
+            return card
+        if stored != (seen or "").strip():
+            raise StaleVersion(current=card, field="note")
+        if entry is None:
+            entry = CardEntry(card=card, measure_code=measure_code)
+        entry.note = note
+        entry.save()
+        card.lock_version += 1
+        card.save(update_fields=["lock_version", "updated_at"])
+        _audit(actor, card, "focuscard.note", measure=measure_code, length=len(note))
+    return card
+
+
 @dataclass(frozen=True)
 class RowState:
     doing: bool = False

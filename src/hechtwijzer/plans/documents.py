@@ -91,6 +91,21 @@ def evaluation_labels() -> EvaluationLabels:
     )
 
 
+# The paper card the PDF follows (seed 003, docs/focus-card-pdf.md), and its section of
+# classroom signals: the catalog's signals that cite that section are the ones it lists.
+CARD_SEED = "003_b814f3f481a7acf9.txt"
+CARD_SIGNALS_SECTION = "2. Mogelijke signalen in de klas"
+
+
+def card_signals() -> tuple:
+    """The classroom signals of the paper card, in the catalog's order."""
+    return tuple(
+        signal
+        for signal in get_catalog().signals
+        if any(s.seed == CARD_SEED and s.section == CARD_SIGNALS_SECTION for s in signal.sources)
+    )
+
+
 def card_document(pupil, card, lang: str) -> CardDocument:
     """The card (or the empty card, for a pupil without one) in the reader's language."""
     catalog = get_catalog()
@@ -116,6 +131,7 @@ def card_document(pupil, card, lang: str) -> CardDocument:
                     doing=bool(entry and entry.doing),
                     trying=bool(entry and entry.trying),
                     note=entry.note if entry else "",
+                    how_to=measure.how_to_line.get(lang),
                     recommended=measure.code in recommended,
                     signals=recommended.get(measure.code, ()),
                 )
@@ -127,6 +143,13 @@ def card_document(pupil, card, lang: str) -> CardDocument:
         topic = catalog.get("topics", "what_is_attachment")
         sections = [
             CardSection(_("What is the problem"), (topic.description.get(lang).split("\n\n")[0],)),
+            CardSection(
+                _("Possible signals in class"),
+                bullets=tuple(signal.label.get(lang) for signal in card_signals()),
+                columns=2,
+                source=_("Source: %(title)s (%(year)s)")
+                % {"title": catalog.seed(CARD_SEED).title, "year": catalog.seed(CARD_SEED).year},
+            ),
             CardSection(
                 _("How to use this card"),
                 (

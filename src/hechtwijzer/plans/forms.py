@@ -65,6 +65,30 @@ class TickForm(forms.Form):
         self.fields["measure"].choices = [(m.code, m.code) for m in card_rows()]
 
 
+class NoteForm(forms.Form):
+    """The note of one catalog row, saved on its own (htmx). The page posts the row's fields
+    under their whole-card names, `note_<code>` and `seen_note_<code>` (the note as the page
+    showed it), so the same inputs also work in the whole-card form."""
+
+    measure = forms.ChoiceField(choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.code, m.code) for m in card_rows()]
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("measure")
+        if code:
+            note, seen = self.data.get(f"note_{code}"), self.data.get(f"seen_note_{code}")
+            if note is None or seen is None:
+                raise forms.ValidationError(_("The note could not be read. Nothing was saved."))
+            if "\x00" in note or "\x00" in seen:
+                raise forms.ValidationError(_("The note could not be read. Nothing was saved."))
+            data["note"], data["seen"] = note, seen
+        return data
+
+
 class SettingsForm(DomainErrorsMixin, forms.Form):
     period_start = DayField(error_messages={"invalid": _("Enter a valid date.")})
     evaluation_due = DayField(error_messages={"invalid": _("Enter a valid date.")})

@@ -15,8 +15,9 @@ caller translates); dates are printed as "7 september 2026" / "7 September 2026"
 How the two tick columns read: each column cell is a drawn box, with a drawn tick when set.
 Its text layer is one character, "☑" (ticked) or "☐" (not ticked), set invisibly inside the
 box, so copy and paste, screen readers and text extraction read the state. In extracted text a
-row reads in the card's order: number, title, category, description, note, recommendation,
-then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik uitproberen").
+row reads in the card's order: number, title, category, how-to, description, note,
+recommendation, then the box of column 1 ("wat ik al doe") and the box of column 2 ("ga ik
+uitproberen").
 `TICKED` and `NOT_TICKED` are those characters; `column_states` finds them for a test.
 
 The layout is typst markup in `typst/` next to this module (`card.typ`, `evaluation.typ`, and
@@ -105,6 +106,7 @@ class MeasureRow:
     recommended: bool = False
     signals: Sequence[str] = ()  # the signals that led to the recommendation, "label (n×)"
     description: str = ""  # optional: the measure's full text, printed small under the title
+    how_to: str = ""  # one line of what to do (the catalog's `how_to_line`), under the title
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class CardSection:
     heading: str
     paragraphs: Sequence[str] = ()
     bullets: Sequence[str] = ()  # printed as a list after the paragraphs
+    columns: int = 1  # the list in this many columns (the paper card's classroom signals: 2)
+    source: str = ""  # where the section's items come from, printed small under it
 
 
 @dataclass(frozen=True)
@@ -323,10 +327,12 @@ def _card_data(doc: CardDocument) -> dict:
         period = (
             f"{format_date(doc.period_start, lang) or '…'} – {format_date(doc.period_end, lang)}"
         )
+    # The period has a line of its own (a third element: the whole width), so its two dates
+    # never wrap, whatever the length of the school's name or the months.
     facts = [
         fact(lab.school, doc.school_name),
         fact(lab.group, doc.group_name),
-        fact(lab.period, period),
+        [*fact(lab.period, period), True],
         fact(lab.evaluation, format_date(doc.evaluation_date, lang)),
         fact(lab.author, doc.author_name),
         fact(lab.co_teachers, ", ".join(doc.co_teacher_names)),
@@ -346,6 +352,7 @@ def _card_data(doc: CardDocument) -> dict:
                 "title": m.title,
                 "category": m.category,
                 "description": m.description,
+                "how_to": m.how_to,
                 "note": m.note,
                 "because": because,
                 "doing": m.doing,
@@ -364,7 +371,13 @@ def _card_data(doc: CardDocument) -> dict:
         "subtitle": doc.subtitle,
         "facts": facts,
         "sections": [
-            {"heading": s.heading, "paragraphs": list(s.paragraphs), "bullets": list(s.bullets)}
+            {
+                "heading": s.heading,
+                "paragraphs": list(s.paragraphs),
+                "bullets": list(s.bullets),
+                "columns": s.columns,
+                "source": s.source,
+            }
             for s in doc.sections
         ],
         "measures_heading": _sub(lab.measures_heading, name=doc.pupil_first_name),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("pupils/<public_id:public_id>/focuskaart/", views.focus_card, name="card"),
     path("pupils/<public_id:public_id>/focuskaart.pdf", views.card_pdf, name="pdf"),
     path("pupils/<public_id:public_id>/focuskaart/tick/", views.tick, name="tick"),
+    path("pupils/<public_id:public_id>/focuskaart/note/", views.note, name="note"),
     path("pupils/<public_id:public_id>/focuskaart/settings/", views.card_settings, name="settings"),
     path("pupils/<public_id:public_id>/focuskaart/own/", views.add_own, name="add_own"),
     path(

@@ -22,7 +22,15 @@ from hechtwijzer.observations.profiles import build_profile, counted_groups
 
 from . import actions, snapshots
 from .documents import card_document, evaluation_document, pdf_response
-from .forms import CardForm, EvaluationForm, OwnMeasureForm, RemoveOwnForm, SettingsForm, TickForm
+from .forms import (
+    CardForm,
+    EvaluationForm,
+    NoteForm,
+    OwnMeasureForm,
+    RemoveOwnForm,
+    SettingsForm,
+    TickForm,
+)
 from .marks import Mark, recommendation_marks
 from .models import Decision, Outcome, OwnMeasure
 
@@ -142,6 +150,48 @@ def tick(request, pupil):
         "oob": True,
     }
     return render(request, "plans/_row.html", context)
+
+
+@require_POST
+@pupil_view(Perm.KEEP_FOCUS_CARD, action=None)  # the note itself is recorded by the domain
+def note(request, pupil):
+    """A row's note, saved as it is typed (htmx), so leaving the page loses nothing. Answers
+    the note as saved and the card's new version; the row itself is not swapped, so the field
+    keeps the focus and the caret. A note someone else changed meanwhile is not saved: the
+    answer replaces the row with the current note and shows the unsaved text to copy."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(m for e in form.errors.values() for m in e))
+    code = form.cleaned_data["measure"]
+    try:
+        card = actions.set_note(
+            actor=request.user,
+            pupil=pupil,
+            measure_code=code,
+            note=form.cleaned_data["note"],
+            seen=form.cleaned_data["seen"],
+        )
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    except StaleVersion as error:
+        card = error.current
+        row = next(r for r in _rows(card, {}) if r["measure"].code == code)
+        context = {
+            "pupil": pupil,
+            "card": card,
+            "row": row,
+            "editable": True,
+            "unsaved": form.cleaned_data["note"],
+            "oob": True,
+        }
+        response = render(request, "plans/_row.html", context)
+        # The field posts without swapping anything; this answer replaces its row.
+        response["HX-Retarget"] = f"#row-{code}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    row = next(r for r in _rows(card, {}) if r["measure"].code == code)
+    context = {"card": card, "code": code, "note": row["note"]}
+    return render(request, "plans/_note_saved.html", context)
 
 
 @require_safe

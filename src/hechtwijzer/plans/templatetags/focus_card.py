@@ -34,38 +34,57 @@ _ROW = (
     '  <td class="card-tick">\n    {trying}\n  </td>\n'
     "</tr>"
 )
+# The measure's title opens its explanation (and, below it, the note field): on a phone an
+# untouched row is one line of title next to its two ticks.
 _HEAD = (
     '  <th scope="row" class="card-number">{}</th>\n'
     '  <td class="card-measure">\n'
-    '    <span class="card-measure__title">{}</span>'
+    '    <details class="explain"><summary><span class="card-measure__title">{}</span>'
 )
 # A tip is numbered T1–T17 (`Measure.number_label`), apart from the card's rows 1–29.
 _TIP = '{}<span class="visually-hidden"> ({})</span>'
-_EXPLAIN = (
-    '\n    <details class="explain"><summary>{}'
-    '<span class="visually-hidden">: {}</span></summary>\n'
-    "      {}"
-)
-_BADGE = '\n    <span class="badge">{}</span>'
+_EXPLAIN = '<span class="visually-hidden"> ({})</span></summary>\n      {}'
+_BADGE = ' <span class="badge">{}</span>'
+# The note is saved on its own as it is typed (htmx, plans.views.note), like a tick: after a
+# pause in typing and when the field is left. `seen_note_` is the note as the page showed it
+# (optimistic locking, as a tick's `seen`); the answer updates it. The field shows when the
+# row is open or holds a note (CSS), so an untouched row stays one line high on a phone.
 _NOTE_FIELD = (
+    '\n    <div class="row-note-box">'
     '\n    <label class="visually-hidden" for="note_{code}">{label}</label>'
     '\n    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
-    'value="{note}" maxlength="500" placeholder="{placeholder}">'
+    'value="{note}" maxlength="500" placeholder="{placeholder}" autocomplete="off"\n'
+    '        hx-post="{url}" hx-trigger="input changed delay:700ms, change" hx-swap="none"\n'
+    '        hx-params="measure,note_{code},seen_note_{code}" '
+    'hx-vals=\'{{"measure": "{code}"}}\'>'
+    '\n    <input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}">'
+    '\n    <span class="note-status" id="note-status-{code}" aria-live="polite"></span>'
+    "\n    </div>"
 )
+# What the server answers to a saved note: the note as it now is, the card's version, and a
+# word that it was saved; nothing else on the page changes (the field keeps the focus).
+_NOTE_SAVED = (
+    '<input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}" '
+    'hx-swap-oob="true">\n'
+    '<span class="note-status" id="note-status-{code}" aria-live="polite" '
+    'hx-swap-oob="true">{saved}</span>\n'
+)
+_UNSAVED = '\n    <p class="errorlist" role="alert">{} <q class="unsaved">{}</q></p>'
 _NOTE = '\n    <p class="note">{}</p>'
 _STALE = '\n    <p class="errorlist" role="alert">{}</p>'
 _TICK_SHOWN = '<span aria-label="{}" role="img">{}</span>'
 # A checkbox in two halves around its URL (the only part that differs between pupils), so the
 # halves are made once per measure, column, state and language and each tick only adds them.
+# The label holds the box, so the whole cell (at least 44 by 44 px) is the tap target.
 _TICK_BEFORE_URL = (
+    '<label class="tick" for="{column}_{code}">'
     '<input type="checkbox" id="{column}_{code}" name="{column}_{code}"{checked}\n        hx-post="'
 )
 _TICK_AFTER_URL = (
     '" hx-trigger="change" hx-target="#row-{code}" hx-swap="outerHTML"\n'
     '        hx-params="measure,column,seen" hx-vals=\'{{"measure": "{code}", '
     '"column": "{column}", "seen": "{seen}"}}\'>\n'
-    '      <label for="{column}_{code}"><span class="visually-hidden">{label}: '
-    "{title}</span></label>"
+    '<span class="visually-hidden">{label}: {title}</span></label>'
 )
 
 # Values that `format_html` would otherwise escape again on every row: escaped once here.
@@ -87,6 +106,10 @@ def _texts(language: str) -> dict[str | bool, SafeString]:
         "why": escape(_("Why and how")),
         "more": escape(_("More in the knowledge base")),
         "placeholder": escape(_("note (optional)")),
+        "saved": escape(_("Saved")),
+        "unsaved": escape(
+            _("Someone else changed this note in the meantime. Your text was not saved:")
+        ),
         "stale": escape(_("Someone else changed this row in the meantime; this is how it is now.")),
         "doing": escape(_("What I already do")),
         "trying": escape(_("What I will try")),
@@ -128,7 +151,7 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
             title=title,
             head=format_html(_HEAD, number, title),
             explain=format_html(
-                _EXPLAIN, texts["why"], title, as_paragraphs(measure.description.get(language))
+                _EXPLAIN, texts["why"], as_paragraphs(measure.description.get(language))
             ),
             note_label=escape(_("Note on %(title)s") % {"title": label}),
         )
@@ -159,8 +182,11 @@ def _tick(ticked: bool, column: str, measure: _Measure, texts: dict, url: SafeSt
     return halves[0] + url + halves[1]
 
 
-def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> SafeString:
-    """One row of the card: `row` as plans.views._rows makes it."""
+def render_row(
+    row: dict, *, editable: bool, stale: bool, tick_url: str, note_url: str = "", unsaved=None
+) -> SafeString:
+    """One row of the card: `row` as plans.views._rows makes it. `unsaved` is a note that could
+    not be saved (someone else changed it): shown with the row as it now is, to copy."""
     language = get_language()
     texts = _texts(language)
     measure = _measure(row["measure"], language, texts)
@@ -173,6 +199,7 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
             label=measure.note_label,
             note=row["note"],
             placeholder=texts["placeholder"],
+            url=note_url,
         )
     elif row["note"]:
         note = format_html(_NOTE, row["note"])
@@ -189,7 +216,11 @@ def render_row(row: dict, *, editable: bool, stale: bool, tick_url: str) -> Safe
         more_url=item_url(row["measure"]),
         more=texts["more"],
         note=note,
-        stale=format_html(_STALE, texts["stale"]) if stale else _EMPTY,
+        stale=format_html(_UNSAVED, texts["unsaved"], unsaved)
+        if unsaved is not None
+        else format_html(_STALE, texts["stale"])
+        if stale
+        else _EMPTY,
         doing=_tick(bool(row["doing"]), "doing", measure, texts, url),
         trying=_tick(bool(row["trying"]), "trying", measure, texts, url),
     )
@@ -200,10 +231,20 @@ def card_row(context, row) -> SafeString:
     # The tick URL is the same for every row of one card: reversed once per rendering.
     cache = context.render_context
     if "card_tick_url" not in cache:
-        cache["card_tick_url"] = reverse("plans:tick", args=[context["pupil"].public_id])
+        public_id = context["pupil"].public_id
+        cache["card_tick_url"] = reverse("plans:tick", args=[public_id])
+        cache["card_note_url"] = escape(reverse("plans:note", args=[public_id]))
     return render_row(
         row,
         editable=bool(context.get("editable")),
         stale=bool(context.get("stale")),
         tick_url=cache["card_tick_url"],
+        note_url=cache["card_note_url"],
+        unsaved=context.get("unsaved"),
     )
+
+
+@register.simple_tag
+def note_saved(code: str, note: str) -> SafeString:
+    """The answer to a saved note (plans/_note_saved.html)."""
+    return format_html(_NOTE_SAVED, code=code, note=note, saved=_("Saved"))

@@ -72,6 +72,68 @@ class FocusCardTests(TestCase):
         assert 'name="doing_sticordi_07" checked' in fragment  # the current state is shown
         assert CardEntry.objects.get().doing is True
 
+    def note(self, code, text, seen="", **extra):
+        data = {"measure": code, f"note_{code}": text, f"seen_note_{code}": seen, **extra}
+        return self.client.post(f"{self.url}note/", data, HTTP_HX_REQUEST="true")
+
+    def test_a_note_saves_on_its_own_as_a_tick_does(self):
+        response = self.note("sticordi_03", "  elke ochtend bij de deur ")
+        assert response.status_code == 200
+        answer = response.content.decode()
+        # The page learns the note as saved (its next `seen`) and the card's version, out of
+        # band; the row is not swapped, so the field keeps the focus while typing.
+        assert (
+            'id="seen_note_sticordi_03"' in answer and 'value="elke ochtend bij de deur"' in answer
+        )
+        assert 'id="row-sticordi_03"' not in answer
+        card = FocusCard.objects.get()
+        assert f'id="card-lock-version" value="{card.lock_version}"' in answer
+        assert "Opgeslagen" in answer
+        assert CardEntry.objects.get().note == "elke ochtend bij de deur"
+        audit = AuditEntry.objects.get(action="focuscard.note")
+        assert audit.details["measure"] == "sticordi_03"
+        assert "ochtend" not in str(audit.details)  # free text stays out of the audit trail
+        # The same text again (the field's second trigger) changes nothing and is no conflict.
+        again = self.note("sticordi_03", "elke ochtend bij de deur", seen="")
+        assert again.status_code == 200 and "HX-Retarget" not in again
+        assert AuditEntry.objects.filter(action="focuscard.note").count() == 1
+        page = self.client.get(self.url).content.decode()
+        assert 'name="seen_note_sticordi_03" value="elke ochtend bij de deur"' in page
+
+    def test_a_note_changed_by_someone_else_meanwhile_is_not_overwritten(self):
+        self.note("sticordi_03", "anna's notitie")
+        self.client.login(username="carla", password=PASSWORD)
+        response = self.note("sticordi_03", "carla's notitie", seen="")  # carla saw it empty
+        assert response.status_code == 200
+        assert response["HX-Retarget"] == "#row-sticordi_03"
+        assert response["HX-Reswap"] == "outerHTML"
+        row = response.content.decode()
+        assert 'value="anna&#x27;s notitie"' in row  # the row as it now is
+        assert "carla&#x27;s notitie" in row and "niet opgeslagen" in row  # her text, to copy
+        assert CardEntry.objects.get().note == "anna's notitie"
+        assert AuditEntry.objects.filter(action="focuscard.note").count() == 1
+
+    def test_a_malformed_note_is_refused_with_400_and_nothing_is_written(self):
+        too_long = "x" * (actions.MAX_NOTE + 1)
+        for data in (
+            {"measure": "sticordi_03"},  # no note field at all
+            {"measure": "sticordi_03", "note_sticordi_03": "a"},  # no seen
+            {"measure": "no_such_row", "note_no_such_row": "a", "seen_note_no_such_row": ""},
+            {"note_sticordi_03": "a", "seen_note_sticordi_03": ""},  # no row named
+            {"measure": "sticordi_03", "note_sticordi_03": "a\x00", "seen_note_sticordi_03": ""},
+            {"measure": "sticordi_03", "note_sticordi_03": too_long, "seen_note_sticordi_03": ""},
+        ):
+            response = self.client.post(f"{self.url}note/", data, HTTP_HX_REQUEST="true")
+            assert response.status_code == 400, data
+            assert response.content.decode().strip(), data  # says what is wrong
+        assert not CardEntry.objects.exists() and not FocusCard.objects.exists()
+
+    def test_a_note_on_a_card_someone_may_only_read_is_refused(self):
+        for username in ("bram", "fien"):
+            self.client.login(username=username, password=PASSWORD)
+            assert self.note("sticordi_03", "x").status_code == 404
+        assert not FocusCard.objects.exists()
+
     def test_the_plain_form_saves_the_whole_card_and_a_stale_save_is_refused(self):
         self.tick("sticordi_01", "doing", seen=False)
         card = FocusCard.objects.get()

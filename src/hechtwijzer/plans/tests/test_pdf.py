@@ -10,7 +10,11 @@ import dataclasses
 import datetime
 import io
 import re
+import shutil
+import subprocess
+import tempfile
 import threading
+from pathlib import Path
 
 import pypdf
 from django.test import TestCase
@@ -70,6 +74,23 @@ def pages_of(content: bytes) -> list[str]:
 
 def text_of(content: bytes) -> str:
     return "\n".join(pages_of(content))
+
+
+def layout_text(content: bytes) -> str:
+    """The text as laid out on the page, line by line: `pdftotext -layout` (poppler) where it
+    is installed, else pypdf's layout mode, which keeps lines the same way."""
+    if shutil.which("pdftotext"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "card.pdf"
+            path.write_bytes(content)
+            return subprocess.run(
+                ["pdftotext", "-layout", str(path), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text(extraction_mode="layout") for page in reader.pages)
 
 
 def catalog_rows() -> list[MeasureRow]:
@@ -168,6 +189,25 @@ def test_the_card_holds_the_name_every_measure_with_its_columns_own_measures_and
     # Own measures continue the card's numbering; the empty rows up to 36 are there to write in.
     assert "30. Een vaste" in flat and "36." in flat and "37." not in flat
     assert text.count(TICKED) + text.count(NOT_TICKED) == 2 * (32 + 7)
+
+
+def test_the_period_stays_on_one_line_whatever_the_names_and_months():
+    # The app's own labels (the longest, "Collega-leerkrachten", makes the value columns
+    # narrowest) and the longest months.
+    dutch = dataclasses.replace(NL, evaluation="Evaluatiedatum", co_teachers="Collega-leerkrachten")
+    document = card(
+        school_name="Katholieke Basisschool De Wereldreiziger, locatie Oost-Vlaanderen",
+        group_name="Groep 5b en 6a (combinatiegroep)",
+        period_start=D(2026, 9, 28),
+        period_end=D(2026, 12, 18),
+        co_teacher_names=("Jeroen Smet-Vandenbroucke", "Zoë Aerts-Verhaegen"),
+    )
+    for lang, labels in (("nl", dutch), ("en", CardLabels())):
+        content = render_card(dataclasses.replace(document, language=lang, labels=labels))
+        lines = layout_text(content).splitlines()
+        period = f"{format_date(D(2026, 9, 28), lang)} – {format_date(D(2026, 12, 18), lang)}"
+        line = next(line for line in lines if line.strip().startswith(labels.period))
+        assert period in line, line  # both dates on the line of the label
 
 
 def test_the_card_has_the_confidential_footer_and_page_numbers_on_every_page():
@@ -365,6 +405,25 @@ class FocusCardPdfViewTests(TestCase):
         for day in (card.period_start, card.evaluation_due):
             assert formats.date_format(day, "j F Y") in flat
         assert "Vertrouwelijk" in text
+
+    def test_it_is_like_the_paper_card_signals_how_to_lines_and_rows_1_to_36(self):
+        from hechtwijzer.plans.documents import card_signals
+
+        text = " ".join(text_of(self.client.get(self.url).content).split())
+        # The paper card's section of classroom signals (seed 003 §2), from the catalog.
+        signals = card_signals()
+        assert len(signals) >= 17  # the paper's 17 bullets; the catalog splits a few in two
+        assert "Mogelijke signalen in de klas" in text
+        for signal in signals:
+            assert signal.label.nl in text, signal.code
+        assert "Bron: Focuskaart voor leerlingen met hechtingsproblemen in de klas" in text
+        assert text.index("Mogelijke signalen") < text.index("maatregelen voor Piet")  # paper order
+        # Each measure: its title, then its one line of how-to.
+        for measure in actions.card_rows():
+            line = " ".join(measure.how_to_line.nl.split())
+            assert f"{measure.label.nl} " in text and line in text, measure.code
+            assert text.index(line) > text.index(measure.label.nl), measure.code
+        assert "29." in text and "30." in text and "36." in text and "37." not in text
 
     def test_a_pupil_without_a_card_gets_the_blank_card_with_the_name(self):
         text = text_of(self.client.get(self.url).content)
