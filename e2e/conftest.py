@@ -202,8 +202,18 @@ def log_in(page: Page, server: Server, username: str, lang: str = "nl") -> None:
     assert page.locator("h1").first.inner_text() == TEXT[lang]["my_pupils"]
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the header's menu and language switch sit behind the Menu button: open it
+    (on a wider screen the button is hidden and the menu always shown)."""
+    button = page.locator(".menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+        assert button.get_attribute("aria-expanded") == "true"
+
+
 def switch_language(page: Page, lang: str) -> None:
     """Use the language form in the header; the page reloads in the chosen language."""
+    open_menu(page)
     page.locator("#language-select").select_option(lang)
     with page.expect_navigation():
         page.locator(".language-form button[type=submit]").click()

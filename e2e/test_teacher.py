@@ -3,7 +3,16 @@ open the pupil's profile, tick the focus card, print it, switch the language, lo
 on the way is checked with axe-core, in Dutch and in English."""
 
 import pytest
-from conftest import ARTIFACTS, OTHER, TEXT, check_axe, log_in, screenshot, switch_language
+from conftest import (
+    ARTIFACTS,
+    OTHER,
+    TEXT,
+    check_axe,
+    log_in,
+    open_menu,
+    screenshot,
+    switch_language,
+)
 
 TEACHER = "fluitekruid.groep3"
 
@@ -77,6 +86,7 @@ def test_teacher_flow_on_a_phone(phone_page, server, lang):
     assert page.locator("h1").inner_text().startswith(TEXT[other]["focus_card_for"])
     assert page.locator(f"#{box_id}").is_checked()
     check_axe(page, f"focus-card-switched-{other}")
+    open_menu(page)  # on a phone, log out sits in the header's menu
     with page.expect_navigation():
         page.get_by_role("button", name=TEXT[other]["log_out"], exact=True).tap()
     assert page.locator("#id_username").is_visible()
