@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -73,9 +73,23 @@ class Server:
     base_url: str
     passwords: dict[str, str]
     groups: list[dict]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    cli: tuple[str, ...] = ()
 
     def pupils(self, group: str) -> list[dict]:
         return next(g["pupils"] for g in self.groups if g["name"] == group)
+
+    def command(self, *args: str) -> str:
+        """Run a `hechtwijzer` command against the served database (for what a test cannot do
+        through the pages, such as letting a day pass); returns its output."""
+        return subprocess.run(  # noqa: S603
+            [*self.cli, *args],
+            env=self.env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        ).stdout
 
 
 def _free_port() -> int:
@@ -142,6 +156,8 @@ def server(tmp_path_factory) -> Server:
             base_url=base_url,
             passwords={a["username"]: a["password"] for a in demo["accounts"]},
             groups=demo["groups"],
+            env=env,
+            cli=tuple(cli),
         )
     finally:
         process.terminate()

@@ -332,7 +332,7 @@ def test_the_two_step_pages_on_a_phone(new_page, phone_page, server):
     page.locator("input[name=code]").fill(_totp(secret, step))
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    check_axe(page, "two-step-on")
+    check_axe(page, "two-step-backup-codes")  # set-up answers with the backup codes
     open_menu(page)
     with page.expect_navigation():
         page.get_by_role("button", name=TEXT["nl"]["log_out"], exact=True).tap()
@@ -352,6 +352,9 @@ def test_the_two_step_pages_on_a_phone(new_page, phone_page, server):
         narrow.locator("main form button[type=submit]").click()
     assert narrow.locator("h1").first.inner_text() == TEXT["nl"]["my_pupils"]
     narrow.goto("/accounts/two-step/")
+    check_axe(narrow, "two-step-on")
+    # Switching it off asks for the password (or a current code).
+    narrow.locator("input[name=confirmation]").fill(server.passwords[user])
     with narrow.expect_navigation():
-        narrow.locator("main form button[name=remove]").click()
+        narrow.locator("main form button[value=remove]").click()
     assert narrow.locator("code.secret").count() == 1, "switched off: the set-up page again"

@@ -85,3 +85,39 @@ def test_withdraw_asks_why_and_can_be_undone_the_same_day(phone_page, server):
     assert "telt weer mee" in page.get_by_role("status").inner_text()
     assert "ingetrokken" not in page.locator(".observation").first.inner_text()
     check_axe(page, "pupil-after-restore-nl")
+
+
+def test_yesterdays_observation_can_be_corrected_on_a_phone(phone_page, server):
+    page = phone_page
+    pupil = server.pupils("Groep 5")[-1]  # no other e2e test logs for this pupil
+    teacher = "fluitekruid.groep5"
+    page.goto("/")
+    log_in(page, server, teacher, "nl")
+    page.goto(f"/pupils/{pupil['public_id']}/observe/")
+    tap_tile(page, "impulsive")
+    tap_tile(page, "withdrawn")
+    page.get_by_role("button", name=TEXT["nl"]["save"], exact=True).tap()
+    page.wait_for_url(f"**/pupils/{pupil['public_id']}/")
+    correct_url = page.locator(".observation").first.get_by_role("link", name="Corrigeren")
+    uid = correct_url.get_attribute("href").split("/observations/")[1].split("/")[0]
+
+    # A day passes: the observation was logged yesterday.
+    server.command(
+        "shell",
+        "-c",
+        "import datetime; from django.utils import timezone; "
+        "from hechtwijzer.observations.models import Observation; "
+        f"Observation.objects.filter(uid='{uid}').update("
+        "created_at=timezone.now() - datetime.timedelta(days=1))",
+    )
+    page.reload()
+    entry = page.locator(".observation").first
+    entry.get_by_role("link", name="Corrigeren").tap()
+    page.wait_for_url("**/correct/")
+    check_axe(page, "correct-yesterday-nl")
+    tap_tile(page, "impulsive")  # untick it
+    page.get_by_role("button", name=TEXT["nl"]["save"], exact=True).tap()
+    page.wait_for_url(f"**/pupils/{pupil['public_id']}/")
+    assert "gecorrigeerd" in page.get_by_role("status").inner_text()
+    text = page.locator(".observation").first.inner_text().lower()
+    assert "teruggetrokken" in text and "impulsief" not in text
