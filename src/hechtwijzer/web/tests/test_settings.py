@@ -80,6 +80,9 @@ def test_production_passes_the_deploy_check(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="hechtwijzer.example.org",
         HECHTWIJZER_ENCRYPTION_KEYS=f"k1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        # A database of its own: the key check (hw.W201) reads it, and the suite's DATABASE_URL
+        # (PostgreSQL in CI) names a database only the test runner creates, as test_….
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
