@@ -33,9 +33,10 @@ from hechtwijzer.schools.models import PupilStatus, current_school_year
 from hechtwijzer.weeks import weeks_choice
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest, HttpResponse
 
-    from hechtwijzer.schools.models import Group
+    from hechtwijzer.schools.models import Group, Pupil
 
 WEEK_CHOICES = (4, 8, 12)
 # Up to this many pupils the page shows every group's table at once. A larger school (a few
@@ -84,6 +85,16 @@ def _sections(overview: Overview, groups: list[Group]) -> list[Section]:
     return sections
 
 
+def _section_pupils(pupils: QuerySet[Pupil], groups: list[Group], key: str) -> QuerySet[Pupil]:
+    """The pupils of one section: a group of this school year, or "none" (the rest)."""
+    if key == NO_GROUP:
+        return pupils.exclude(group_id__in=[group.pk for group in groups])
+    group = next((group for group in groups if str(group.pk) == key), None)
+    if group is None:
+        raise Http404
+    return pupils.filter(group_id=group.pk)
+
+
 def _shown(sections: list[Section], opened: str) -> list[Section]:
     """Every table in the page for a small school; for a larger one only the opened group's."""
     small = sum(len(section.overview.rows) for section in sections) <= INLINE_ROWS
@@ -126,23 +137,13 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         .filter(school_id=school_id, school_year=year)
         .order_by("name")
     )
-    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
     opened = request.GET.get("group", "")
+    # Opening a group's section asks for that group's table alone (htmx): count its pupils only.
+    partial = bool(request.headers.get("HX-Request") and opened)
+    if partial:
+        pupils = _section_pupils(pupils, groups, opened)
+    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
     sections = _shown(_sections(overview, groups), opened)
-    if request.headers.get("HX-Request") and opened:
-        # One group's table, asked for by opening its section (htmx).
-        section = next((s for s in sections if s.key == opened), None)
-        if section is None:
-            raise Http404
-        record(
-            action="school.overview",
-            request=request,
-            school_id=school_id,
-            object_type="school",
-            object_id=school_id,
-            details={"weeks": weeks, "group": opened},
-        )
-        return render(request, "web/_overview_section.html", {"section": section})
     record(
         action="school.overview",
         request=request,
@@ -151,6 +152,11 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         object_id=school_id,
         details={"weeks": weeks, **({"group": opened} if opened else {})},
     )
+    if partial:
+        section = next((s for s in sections if s.key == opened), None)
+        if section is None:
+            raise Http404
+        return render(request, "web/_overview_section.html", {"section": section})
     today = timezone.localdate()
     holders = card_holders(pupils)
     in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(school_id=school_id)

@@ -44,6 +44,10 @@ class LargeSchoolOverviewTests(TestCase):
         entry = AuditEntry.objects.filter(action="school.overview").latest("pk")
         assert entry.details == {"weeks": DEFAULT_WEEKS, "group": str(self.w.group3.pk)}
 
+    def test_opening_the_pupils_without_a_group_loads_only_theirs(self):
+        response = self.client.get(self.url, {"group": "none"}, headers={"HX-Request": "true"})
+        assert response.content.decode().count('scope="row"') == 100
+
     def test_without_javascript_the_link_opens_the_page_with_that_table(self):
         page = self.client.get(self.url, {"group": "none"}).content.decode()
         assert page.count('scope="row"') == 100  # the bulk third without a group
