@@ -96,7 +96,7 @@ class EvaluationKindsTests(TestCase):
         mails = planned()
         overdue = mails[("bram", "evaluation_overdue")]
         assert overdue.public_ids == [self.w.mo.public_id]
-        subject, body = sending.render(overdue)
+        _subject, body = sending.render(overdue)
         assert "Mo T.: the evaluation was due on maandag 7 december 2026" in body
         assert f"/pupils/{self.w.mo.public_id}/focuskaart/" in body
         assert "/accounts/reminders/" in body
