@@ -58,9 +58,9 @@ class RegistryTests(TestCase):
             assert "test_decision_due" in {k.code for k in kinds.kinds_for(w.anna)}
             assert "test_decision_due" not in {k.code for k in kinds.kinds_for(w.carla)}
             with self.assertRaises(ValueError):
-                register(
-                    "test_decision_due", label="", help="", roles=(), subject="", intro=""
-                )(decision_due)
+                register("test_decision_due", label="", help="", roles=(), subject="", intro="")(
+                    decision_due
+                )
         finally:
             del KINDS["test_decision_due"]
 
@@ -97,7 +97,7 @@ class EvaluationKindsTests(TestCase):
         overdue = mails[("bram", "evaluation_overdue")]
         assert overdue.public_ids == [self.w.mo.public_id]
         _subject, body = sending.render(overdue)
-        assert "Mo T.: the evaluation was due on maandag 7 december 2026" in body
+        assert "Mo T.: de evaluatie stond gepland op maandag 7 december 2026" in body
         assert f"/pupils/{self.w.mo.public_id}/focuskaart/" in body
         assert "/accounts/reminders/" in body
 
@@ -120,7 +120,7 @@ class EvaluationKindsTests(TestCase):
         with override_settings(REMINDER_PUPIL_NAMES="none"):
             _subject, body = sending.render(planned()[("bram", "evaluation_overdue")])
         assert "Mo" not in body
-        assert "A focus card: the evaluation was due on maandag 7 december 2026" in body
+        assert "Een focuskaart: de evaluatie stond gepland op maandag 7 december 2026" in body
 
     def test_a_pupil_is_named_by_first_name_and_the_initial_of_the_last_name(self):
         pupil = self.w.piet
@@ -154,9 +154,9 @@ class WeeklyDigestTests(TestCase):
         assert digest.public_ids == sorted([w.piet.public_id, w.mo.public_id])
         assert [e.key for e in digest.entries] == [f"{w.noord.pk}:2026-W50"]
         subject, body = sending.render(digest)
-        assert "2 focus cards whose evaluation is overdue" in body
-        assert "1 pupil awaiting a decision about their safety" in body
-        assert "1 open safeguarding record" in body
+        assert "2 focuskaarten waarvan de evaluatiedatum is verstreken" in body
+        assert "1 leerling wacht op een besluit over de veiligheid" in body
+        assert "1 open veiligheidsdossier" in body
         assert f"/schools/{w.noord.pk}/overview/" in body
         for secret in ("Piet", "Mo", SECRET_NOTE, "discloses", w.piet.public_id, "Testkind"):
             assert secret not in body, secret

@@ -48,17 +48,25 @@ class SettingsPageTests(TestCase):
         page = self.client.get(URL).content.decode()
         assert 'value="weekly_digest"' in page
 
+    def test_each_school_reads_its_own_word_for_the_care_coordinator(self):
+        self.login("carla")
+        assert "Weekoverzicht voor de intern begeleider" in self.client.get(URL).content.decode()
+        self.login("fien")
+        page = self.client.get(URL).content.decode()
+        assert "Weekoverzicht voor de zorgcoördinator" in page
+        assert "intern begeleider" not in page
+
     def test_a_school_administrator_has_no_reminders(self):
         self.login("dirk")
         page = self.client.get(URL).content.decode()
-        assert "There are no reminders for your role." in page
+        assert "Voor uw rol zijn er geen herinneringen." in page
         assert 'name="receive"' not in page
 
     def test_no_address_is_said(self):
         self.w.anna.email = ""
         self.w.anna.save(update_fields=["email"])
         self.login("anna")
-        assert "has no e-mail address" in self.client.get(URL).content.decode()
+        assert "Uw account heeft geen e-mailadres" in self.client.get(URL).content.decode()
 
     def test_switching_a_kind_off_and_on_again(self):
         self.login("anna")
@@ -84,7 +92,7 @@ class SettingsPageTests(TestCase):
         self.login("anna")
         response = self.client.post(URL, {"receive": ["weekly_digest", "x" * 5000]})
         assert response.status_code == 200
-        assert "Choose from the reminders offered." in response.content.decode()
+        assert "Kies uit de herinneringen die worden aangeboden." in response.content.decode()
         assert not ReminderOptOut.objects.exists()
         assert not AuditEntry.objects.filter(action="reminders.settings").exists()
 
