@@ -184,7 +184,9 @@ def _staff(school, username, first, last, role, groups=()):
         username=username,
         first_name=first,
         last_name=last,
-        email="",
+        # A reserved domain (RFC 2606): the demo's reminders and notices go nowhere real; in
+        # development the console shows them (`hechtwijzer daily`).
+        email=f"{username}@demo.example",
         role=role,
         password=password,
         groups=groups,
