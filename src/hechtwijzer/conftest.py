@@ -30,3 +30,13 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages kept per school version (audit.SchoolVersion)
+    must not outlive the test database's rollback, which can give a later test the same ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

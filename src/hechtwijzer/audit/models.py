@@ -7,9 +7,10 @@ the entry that it happened). Details never hold free text about a pupil.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,62 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("audit entries cannot be deleted")
 
 
+class SchoolVersion(models.Model):
+    """A school's records as one value that changes, in the change's own transaction, with
+    every audit entry of that school that is not a read (`is_read`).
+
+    Pages computed from much of a school's data (the care coordinator's school overview) keep
+    their result per server process under this value and compute it again when it has moved:
+    every change goes through a domain function that writes its audit entry, so no change can
+    leave such a copy stale, on one server or several. An action wrongly taken for a change
+    only costs a computation; that is why reads are the named exception. The value is random,
+    not a count: after a database is restored from a backup, a count would repeat numbers that
+    stood for other data, a random value does not."""
+
+    school_id = models.BigIntegerField(primary_key=True)
+    version = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("version of a school's records")
+        verbose_name_plural = _("versions of schools' records")
+
+    def __str__(self) -> str:
+        return f"school {self.school_id}: {self.version}"
+
+
+# Audit actions that only read, by the last word of their last part: "pupil.view",
+# "pupil.view_admin", "focuscard.evaluation_pdf", "observation.correct_form",
+# "pupil.erase_preview", "school.overview"; and "access.denied" and every "auth." entry (log-ins
+# change no school data). Anything else is a change: an unknown name costs a recomputation of a
+# kept page, never a stale one. The pupil's audit trail page labels entries by the same rule.
+READ_WORDS = frozenset({"view", "list", "print", "pdf", "form", "overview", "preview"})
+
+
+def is_read(action: str) -> bool:
+    if action == "access.denied" or action.startswith("auth."):
+        return True
+    last = action.rsplit(".", 1)[-1]
+    return last == "view_admin" or last.rsplit("_", 1)[-1] in READ_WORDS
+
+
+def school_version(school_id: int) -> str:
+    """The school's records' current version (one query); "" before the first change."""
+    found = SchoolVersion.objects.filter(school_id=school_id).values_list("version", flat=True)
+    return str(next(iter(found), ""))
+
+
+def _new_version(school_id: int) -> None:
+    # The UPDATE locks the school's row until the change commits, so a reader never sees the
+    # new value before the change itself.
+    if SchoolVersion.objects.filter(school_id=school_id).update(version=uuid.uuid4()):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not break the caller's
+            SchoolVersion.objects.create(school_id=school_id)
+    except IntegrityError:
+        SchoolVersion.objects.filter(school_id=school_id).update(version=uuid.uuid4())
+
+
 def record(
     *,
     action: str,
@@ -75,12 +132,19 @@ def record(
     object_id: str = "",
     pupil_public_id: str = "",
     details: dict[str, Any] | None = None,
+    change: bool | None = None,
 ) -> AuditEntry:
     """Write one audit entry. Call it inside the transaction of the change it records.
 
     The actor is `actor` or else the request's user; the role is the actor's role at the school
-    concerned (the pupil's school unless `school_id` is given).
+    concerned (the pupil's school unless `school_id` is given). `change`: whether the entry
+    records a change of the school's records, which moves its version (`SchoolVersion`);
+    by default every action but the reads `is_read` names. The door passes False: its entry
+    records a lookup under the page's name ("behaviour_card.cell"), and the change a POST
+    makes is recorded by the domain function that makes it.
     """
+    if change is None:
+        change = not is_read(action)
     if actor is None and request is not None:
         actor = request.user
     if pupil is not None:
@@ -89,6 +153,8 @@ def record(
         object_type = object_type or "pupil"
         object_id = object_id or pupil.public_id
     authenticated = actor is not None and actor.is_authenticated
+    if change and school_id is not None:
+        _new_version(school_id)
     return AuditEntry.objects.create(
         user_id=actor.pk if authenticated else None,
         username=actor.get_username() if authenticated else "",

@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hechtwijzer import engine
-from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.audit.models import AuditEntry, is_read
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.fields import EncryptedTextField
 from hechtwijzer.schools.models import Pupil, Role
@@ -50,7 +50,7 @@ from hechtwijzer.schools.models import Pupil, Role
 from .actions import erase_after
 from .graph import pupil_models
 from .models import ExportApproval
-from .trail import READ_SUFFIXES, SAFEGUARDING_ACTIONS
+from .trail import SAFEGUARDING_ACTIONS
 
 FORMAT = "hechtwijzer.access-export"
 FORMAT_VERSION = 2
@@ -630,7 +630,7 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
             {"first": entry.at, "last": entry.at, "read": 0, "changed": 0},
         )
         row["last"] = entry.at
-        reads = action.rsplit(".", 1)[-1].endswith(READ_SUFFIXES)
+        reads = is_read(action)
         row["read" if reads else "changed"] += 1
     names = {
         user.pk: _person(user)

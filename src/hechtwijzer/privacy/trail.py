@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from hechtwijzer.access import Perm, allows
-from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.audit.models import AuditEntry, is_read
 from hechtwijzer.door import pupil_view
 from hechtwijzer.schools.models import Role
 
@@ -29,8 +29,6 @@ SUBJECTS = {
 # Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
 # only, on this page and in the access export.
 SAFEGUARDING_ACTIONS = ("safeguarding.", "concern.")
-# Actions that only read; every other action (except a refusal) changed something.
-READ_SUFFIXES = ("view", "view_admin", "list", "print", "pdf", "evaluation_pdf", "form")
 
 
 def describe(entry: AuditEntry) -> dict:
@@ -39,7 +37,7 @@ def describe(entry: AuditEntry) -> dict:
     if action == "access.denied":
         action = str(entry.details.get("wanted", "")) if isinstance(entry.details, dict) else ""
         kind = _("refused")
-    elif action.rsplit(".", 1)[-1].endswith(READ_SUFFIXES):
+    elif is_read(action):  # the audit trail's own rule: every other action changed something
         kind = _("read")
     else:
         kind = _("changed")

@@ -7,16 +7,20 @@ the safety lists, plans for the cards); this page puts them together for one sch
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
-from hechtwijzer.audit.models import record
+from hechtwijzer.audit.models import record, school_version
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy
 from hechtwijzer.observations.overview import (
@@ -143,10 +147,6 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
     opened = request.GET.get("group", "")
     # Opening a group's section asks for that group's table alone (htmx): count its pupils only.
     partial = bool(request.headers.get("HX-Request") and opened)
-    if partial:
-        pupils = _section_pupils(pupils, groups, opened)
-    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
-    sections = _shown(_sections(overview, groups), opened)
     record(
         action="school.overview",
         request=request,
@@ -156,15 +156,65 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         details={"weeks": weeks, **({"group": opened} if opened else {})},
     )
     if partial:
+        pupils = _section_pupils(pupils, groups, opened)
+        overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+        sections = _shown(_sections(overview, groups), opened)
         section = next((s for s in sections if s.key == opened), None)
         if section is None:
             raise Http404
         return render(request, "web/_overview_section.html", {"section": section})
+    body = _body(request, membership, pupils, groups, opened, weeks)
+    return render(request, "web/school_overview.html", {"school": membership.school, "body": body})
+
+
+# How long a rendered overview is kept at most; a change of the school's records, the next day
+# or another period replaces it sooner.
+CACHE_SECONDS = 15 * 60
+
+
+def _body(request, membership, pupils, groups, opened, weeks) -> str:
+    """The page's content for this user, school, day, period, opened group and language,
+    rendered once per change of the school's records and kept in this process.
+
+    audit.SchoolVersion says why that cannot show stale data: the version is read before
+    anything it stands for, and every change moves it. The signal counts, the safety lists
+    and the engine's profiles behind them are most of the page's cost, and a care coordinator
+    opens the page again and again between changes (BENCHMARKS.md)."""
     today = timezone.localdate()
+    school_id = membership.school_id
+    keys = {NO_GROUP, *(str(group.pk) for group in groups)}
+    key = (
+        "school-overview:"
+        + hashlib.sha256(
+            repr(
+                (
+                    school_id,
+                    request.user.pk,
+                    school_version(school_id),  # first: what is computed below is at least this new
+                    today,
+                    weeks,
+                    opened if opened in keys else "",
+                    get_language(),
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:
+        overview = signal_overview(pupils, as_of=today, weeks=weeks)
+        sections = _shown(_sections(overview, groups), opened)
+        context = _context(request, membership, pupils, sections, overview, today)
+        body = render_to_string("web/_school_overview_body.html", context, request)
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def _context(request, membership, pupils, sections, overview, today) -> dict:
+    school_id = membership.school_id
     holders = card_holders(pupils)
     in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(school_id=school_id)
     to_map, to_watch = signal_lists(in_scope, today)
-    context = {
+    return {
         "worklist": {
             "awaiting": awaiting_decision(in_scope),
             "to_map": to_map,
@@ -179,7 +229,6 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         "overdue": list(overdue_cards(pupils, today)),
         "minimum": MOST_SIGNALS_MINIMUM,
         "min_days": MOST_SIGNALS_MIN_DAYS,
-        "weeks": weeks,
+        "weeks": len(overview.weeks),
         "week_choices": WEEK_CHOICES,
     }
-    return render(request, "web/school_overview.html", context)

@@ -88,13 +88,13 @@ class QueryBudgetTests(TestCase):
         self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart.pdf", FRAME + 7)
 
     def test_the_quick_log(self):
-        # + the pupil; then one transaction: the observation, its signals, the audit entry
-        # (BEGIN and COMMIT count); then the session, which carries the saved message
-        # (BEGIN, UPDATE, COMMIT)
+        # + the pupil; then one transaction: the observation, its signals, the school's
+        # version (audit.SchoolVersion), the audit entry (BEGIN and COMMIT count); then the
+        # session, which carries the saved message (BEGIN, UPDATE, COMMIT)
         form = {
             "signals": ["concentration", "restless_chaotic"],
             "observed_on": timezone.localdate().isoformat(),
             "setting": "structured",
             "company": "peers",
         }
-        self.assert_budget("post", f"/pupils/{self.w.piet.public_id}/observe/", FRAME + 9, form)
+        self.assert_budget("post", f"/pupils/{self.w.piet.public_id}/observe/", FRAME + 10, form)
