@@ -143,3 +143,38 @@ class MeasureOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.measure_code or f"own measure {self.own_measure_id}"
+
+
+class VoiceKind(models.TextChoices):
+    HELPS = "helps", _("what helps me")
+    HINDERS = "hinders", _("what makes it hard for me")
+
+
+class PupilVoice(models.Model):
+    """The pupil's voice: what the pupil says helps or makes it hard ("wat helpt mij", "wat
+    maakt het moeilijk"), in the pupil's own words, with the day it was said and who wrote it
+    down, per version of the focus card. Offered from about 8 years (plans/voice.py); never
+    required. The words are encrypted at rest; `at_evaluation` marks what the pupil said when
+    the version was evaluated ("what does the pupil say now?")."""
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    card = models.ForeignKey(FocusCard, on_delete=models.CASCADE, related_name="voices")
+    kind = models.CharField(_("kind"), max_length=10, choices=VoiceKind.choices)
+    text = EncryptedTextField(_("in the pupil's own words"))
+    said_on = models.DateField(_("said on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at_evaluation = models.BooleanField(_("said at the evaluation"), default=False)
+    # Optimistic locking for edits (hechtwijzer.locking).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pupil's voice")
+        verbose_name_plural = _("pupil's voice")
+        ordering = ["said_on", "id"]
+
+    def __str__(self) -> str:
+        return f"pupil's voice {self.pk} on card {self.card_id}"
