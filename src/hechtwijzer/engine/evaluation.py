@@ -193,7 +193,8 @@ def signal_figures(
         "min_days": min_days,
         "comparable": comparable,
         "holidays": {
-            "before": within(before_first, before_last),
+            # Up to the start: a holiday just before the plan is left out too.
+            "before": within(before_first, start - ONE_DAY),
             "during": within(start, end),
         },
         "holidays_known": covered is not None and covered[0] <= before_first and end <= covered[1],

@@ -227,7 +227,7 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
                 labels_,
                 before_column=_("Before: per observed day (signals)"),
                 after_column=_("During the plan: per observed day (signals)"),
-                change_column=_("Change"),
+                change_column=_("Difference"),
             )
             notes = (fig["caption"] + ".", fig["days_line"], fig["verdict"])
         else:

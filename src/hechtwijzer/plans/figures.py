@@ -152,7 +152,7 @@ def figures_context(figures: dict, lang: str | None = None) -> dict:
             },
             "verdict": (
                 _(
-                    "Rates within 20 % of each other count as about the same. A rate is not a "
+                    "Rates that differ by less than a fifth count as about the same. A rate is not a "
                     "score: read it beside what the team saw."
                 )
                 if figures["comparable"]

@@ -122,7 +122,7 @@ def test_rows_on_holidays_weekends_and_outside_the_periods_are_not_counted():
     assert (figures["before"], figures["during"]) == (3, 4)
     assert figures["observed_days"] == {"before": 2, "during": 3}
     assert figures["left_out"] == 11
-    assert figures["holidays"] == {"before": [], "during": []}
+    assert figures["holidays"] == {"before": [["autumn", "2026-10-17", "2026-10-25"]], "during": []}
     assert figures["holidays_known"] is True
 
 
