@@ -152,8 +152,8 @@ def figures_context(figures: dict, lang: str | None = None) -> dict:
             },
             "verdict": (
                 _(
-                    "Rates that differ by less than a fifth count as about the same. A rate is not a "
-                    "score: read it beside what the team saw."
+                    "Rates that differ by less than a fifth count as about the same. A rate is "
+                    "not a score: read it beside what the team saw."
                 )
                 if figures["comparable"]
                 else _(
