@@ -20,8 +20,11 @@ Sources:
   weeks at Easter, summer from 1 July to 31 August) and the free days (11 November, 1 May,
   Ascension Day and the Friday after, Whit Monday).
 
-Compiled by hand in December 2026 and checked against published school calendars of each
-region; check the table against the sources before relying on a date for anything else.
+Compiled by hand in December 2026 from these sources' published dates and rules, cross-checked
+with school calendars of each region. To check against rijksoverheid.nl when it is next at
+hand: the north region's autumn holiday 2026, the north region's spring holiday 2027, the
+south region's summer holiday 2027 and the May holidays (the ministry advises one week; many
+schools take two, which this table does not assume). A school's own study days are not here.
 """
 
 from __future__ import annotations
