@@ -118,8 +118,11 @@ class Evaluation(models.Model):
     referrals = models.JSONField(_("referral options"), default=list, blank=True)
     next_evaluation = models.DateField(_("next evaluation date"))
     summary = EncryptedTextField(_("summary"), blank=True)
-    # The signal counts of the plan period and of the same length of time before it, as they
-    # were when evaluated (later corrections to observations do not rewrite the evaluation).
+    # The signals of the plan period and of the period before it, as they were when evaluated
+    # (later corrections to observations do not rewrite the evaluation): version 2 (with
+    # "version": 2) rates per observed school day over as many school days before the plan;
+    # version 1 (no "version" key, before December 2026) counts over as many calendar days.
+    # engine/evaluation.py has both shapes; plans/figures.py shows both.
     figures = models.JSONField(default=dict)
     # The profile on the evaluation day, as the start's (plans/snapshots.py); None for
     # evaluations made before snapshots were kept.
