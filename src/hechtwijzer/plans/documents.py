@@ -164,6 +164,17 @@ def card_document(pupil, card, lang: str) -> CardDocument:
                 ),
             ),
         ]
+        said = voice_lines(card, lang)[-VOICE_ON_CARD:] if card else ()
+        if said:
+            # The pupil's voice, printed when the card still fits its three pages.
+            sections.insert(
+                0,
+                CardSection(
+                    _("The pupil's voice"),
+                    bullets=tuple(f"{label} {text}" for label, text in said),
+                    optional=True,
+                ),
+            )
         if card and card.reason:
             sections.insert(0, CardSection(_("Reason"), (card.reason,)))
         return CardDocument(
@@ -265,6 +276,9 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             labels=labels_,
             intent=evaluation_snapshot(card, evaluation, lang),
         )
+
+
+VOICE_ON_CARD = 4  # the latest statements on the card PDF
 
 
 def voice_lines(card, lang: str) -> tuple[tuple[str, str], ...]:

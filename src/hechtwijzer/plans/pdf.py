@@ -36,7 +36,7 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import typst
@@ -141,6 +141,8 @@ class CardSection:
     bullets: Sequence[str] = ()  # printed as a list after the paragraphs
     columns: int = 1  # the list in this many columns (the paper card's classroom signals: 2)
     source: str = ""  # where the section's items come from, printed small under it
+    # Printed only when the card still fits its pages with it (`render_card_fitting`).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,24 @@ class EvaluationDocument:
 def render_card(doc: CardDocument) -> bytes:
     """The focus card as A4 PDF bytes."""
     return _render("card.typ", doc.title, doc.generated_on, _card_data(doc))
+
+
+CARD_PAGES = 3  # the card is three A4 pages (docs/focus-card-pdf.md)
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF typst made (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def render_card_fitting(doc: CardDocument, max_pages: int = CARD_PAGES) -> bytes:
+    """The card with its optional sections (the pupil's voice) when it still fits `max_pages`,
+    else without them: a few lines are not worth a fourth page. A second render only when the
+    first did not fit."""
+    pdf = render_card(doc)
+    if page_count(pdf) <= max_pages or not any(s.optional for s in doc.sections):
+        return pdf
+    return render_card(replace(doc, sections=tuple(s for s in doc.sections if not s.optional)))
 
 
 def render_evaluation(doc: EvaluationDocument) -> bytes:

@@ -486,11 +486,11 @@ def remove_own(request, pupil):
 @pupil_view(Perm.VIEW_PUPIL, action="focuscard.pdf")
 def card_pdf(request, pupil):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
-    from .pdf import render_card  # typst, a native module, loads with the first PDF
+    from .pdf import render_card_fitting  # typst, a native module, loads with the first PDF
 
     card = actions.current_card(pupil)
     document = card_document(pupil, card, get_language())
-    return pdf_response(render_card(document), f"focuskaart-{pupil.first_name}.pdf")
+    return pdf_response(render_card_fitting(document), f"focuskaart-{pupil.first_name}.pdf")
 
 
 @require_safe

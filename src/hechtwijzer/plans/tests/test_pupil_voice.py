@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.plans import actions
+from hechtwijzer.plans.documents import card_document
 from hechtwijzer.plans.models import FocusCard, PupilVoice
+from hechtwijzer.plans.pdf import CARD_PAGES, page_count, render_card_fitting
 from hechtwijzer.schools.models import Pupil
 from hechtwijzer.testing import PASSWORD, build_world
 
@@ -120,6 +122,20 @@ class PupilVoiceTests(TestCase):
         report = self.client.get(f"{self.url}v1/evaluation.pdf")
         text = " ".join(text_of(report.content).split())
         assert "Stem van de leerling" in text and "Een eigen plekje." in text and WORDS in text
+
+    def test_the_card_pdf_prints_the_voice_when_it_fits_its_three_pages(self):
+        self.add()
+        response = self.client.get(f"/pupils/{self.w.piet.public_id}/focuskaart.pdf")
+        assert response.status_code == 200
+        assert page_count(response.content) == CARD_PAGES
+        text = " ".join(text_of(response.content).split())
+        assert "Stem van de leerling" in text and WORDS in text
+        # A card that would need another page for it is printed without it.
+        card = FocusCard.objects.get(pupil=self.w.piet)
+        document = card_document(self.w.piet, card, "nl")
+        squeezed = render_card_fitting(document, max_pages=1)
+        assert WORDS not in " ".join(text_of(squeezed).split())
+        assert page_count(squeezed) == page_count(render_card_fitting(document)) == 3
 
     def test_the_card_page_runs_the_same_queries_for_one_or_many_statements(self):
         self.add()
