@@ -9,6 +9,8 @@ from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from hechtwijzer import holidays
+from hechtwijzer.administration import actions as school_actions
+from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.plans import actions
 from hechtwijzer.plans.models import Evaluation, FocusCard
@@ -193,3 +195,18 @@ class EvaluationFiguresPageTests(TestCase):
             self.client.login(username=name, password=PASSWORD)
             assert self.client.get(self.url).status_code == 404
             assert self.client.get(f"{self.url}evaluation.pdf").status_code == 404
+
+
+class HolidayRegionSettingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def test_the_school_administrator_sets_the_region_and_it_is_audited(self):
+        school_actions.update_school(actor=self.w.dirk, school=self.w.noord, holiday_region="south")
+        self.w.noord.refresh_from_db()
+        assert self.w.noord.holiday_region == "south"
+        entry = AuditEntry.objects.filter(action="school.change").latest("id")
+        assert entry.details == {"fields": ["holiday_region"]}
+        calendar = holidays.for_school(self.w.noord.country, self.w.noord.holiday_region)
+        assert ("spring", D(2027, 2, 6), D(2027, 2, 14)) in calendar
