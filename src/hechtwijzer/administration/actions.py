@@ -34,7 +34,7 @@ def _require_admin(actor: Any, school_id: int) -> None:
 
 # --- schools ----------------------------------------------------------------------------------
 
-SCHOOL_SETTINGS = ("require_two_factor", "teachers_see_factor_presence")
+SCHOOL_SETTINGS = ("require_two_factor", "teachers_see_factor_presence", "holiday_region")
 
 
 def update_school(*, actor: Any, school: School, **changes: Any) -> School:

@@ -60,7 +60,13 @@ class SchoolScopedAdmin(ScopedModelAdmin):
 @admin.register(School, site=site)
 class SchoolAdmin(ScopedModelAdmin):
     list_display = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
-    fields = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
+    fields = [
+        "name",
+        "country",
+        "holiday_region",
+        "require_two_factor",
+        "teachers_see_factor_presence",
+    ]
 
     def get_queryset(self, request):
         return _schools(request)

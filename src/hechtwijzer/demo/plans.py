@@ -4,9 +4,10 @@ Per school: the disinhibited pupil's card was evaluated once (version 2 is runni
 evaluated within a week), the inhibited pupil's card is overdue for evaluation, and the
 ambivalent pupil's card started two weeks ago. So `hechtwijzer daily` has an "evaluation due"
 and an "evaluation overdue" reminder to send per school, and the care coordinator's digest.
-Ticks follow what the engine recommended for the pupil's signals when the card started, as a
-teacher would; each card also has one measure of the teacher's own. All through the domain
-functions, as the group's teacher.
+Where the pupil is 8 or older, the card holds what the pupil said helps or makes it hard (the
+pupil's voice), and the evaluation asked again. Ticks follow what the engine recommended for
+the pupil's signals when the card started, as a teacher would; each card also has one measure
+of the teacher's own. All through the domain functions, as the group's teacher.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from hechtwijzer.observations.profiles import build_profile
 from hechtwijzer.plans import actions
+from hechtwijzer.plans import voice as pupil_voice
 from hechtwijzer.plans.models import FocusCard
 from hechtwijzer.schools.models import Membership, Pupil, Role
 
@@ -24,6 +26,21 @@ OWN_MEASURES = {
     "disinhibited": "Vaste plek naast mij bij het in de rij staan; ik geef een hand bij de deur.",
     "inhibited": "Elke ochtend een klein klusje samen met mij, zonder dat het moet.",
     "ambivalent": "Bij het afscheid van de ouder een vast ritueel: zwaaien bij het raam.",
+}
+
+
+# What the pupil said, in a child's words (fictional): on the card, and at the evaluation.
+VOICE = {
+    "disinhibited": [
+        ("helps", "Als ik weet wat we gaan doen."),
+        ("hinders", "In de rij, als het druk is."),
+    ],
+    "inhibited": [("helps", "Dat ik mag tekenen als het te veel wordt.")],
+    "ambivalent": [("helps", "Dat juf zwaait bij het raam.")],
+}
+VOICE_AT_EVALUATION = {
+    "helps": "Het kaartje op mijn tafel.",
+    "hinders": "Buiten spelen, dan gaat het mis.",
 }
 
 
@@ -81,6 +98,15 @@ def add_focus_cards(chosen: dict[str, Pupil], *, today: datetime.date | None = N
         )
         codes = _tick_recommended(card, teacher, pupil, today)
         actions.add_own_measure(actor=teacher, pupil=pupil, text=OWN_MEASURES[key])
+        if pupil_voice.offered(pupil, today):
+            for kind, words in VOICE[key]:
+                actions.add_voice(
+                    actor=teacher,
+                    pupil=pupil,
+                    kind=kind,
+                    text=words,
+                    said_on=min(today, start + datetime.timedelta(days=3)),
+                )
         if key == "disinhibited" and codes:
             # Evaluated two weeks ago, on its evaluation date; version 2 is running now.
             card.refresh_from_db()
@@ -98,4 +124,5 @@ def add_focus_cards(chosen: dict[str, Pupil], *, today: datetime.date | None = N
                 next_evaluation=_school_day_within_a_week(today),
                 summary="Minder grensoverschrijdend gedrag in de klas; op het plein nog lastig.",
                 today=evaluated_on,
+                voice=VOICE_AT_EVALUATION,
             )

@@ -214,7 +214,13 @@ def load() -> None:
     with translation.override("nl"), transaction.atomic():
         for spec in DEMO_SCHOOLS:
             rng = random.Random(spec.key)  # noqa: S311  (names only; ids and passwords use secrets)
-            school = School.objects.create(name=spec.name, country=spec.country, is_demo=True)
+            school = School.objects.create(
+                name=spec.name,
+                country=spec.country,
+                # The Dutch demo school lies in the middle region (school holidays).
+                holiday_region="middle" if spec.country == "NL" else "",
+                is_demo=True,
+            )
             groups = []
             for (group_name, turns), (first, last) in zip(spec.groups, spec.teachers, strict=True):
                 group = actions.create_group(

@@ -40,6 +40,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from hechtwijzer import engine, holidays
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care.models import (
     ROUTE_STEPS,
@@ -945,32 +946,23 @@ class _SchoolBuilder:
         PupilFactor.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
     def _figures(self, plan: _PupilPlan, start: datetime.date, end: datetime.date) -> dict:
-        """plans.actions.signal_figures, computed from the drawn observations."""
-        length = (end - start).days + 1
-        before_start = start - datetime.timedelta(days=length)
-        counted: Counter[tuple[str, str]] = Counter()
+        """plans.actions.signal_figures, computed from the drawn observations (the engine's
+        version 2 figures with the school's holidays; the school has no region: every
+        region's holidays count)."""
+        counted: Counter[tuple[datetime.date, str]] = Counter()
         for obs in plan.observations:
             if obs.withdrawn or obs.informant not in SCHOOL_INFORMANTS:
                 continue
-            if not before_start <= obs.day <= end:
-                continue
-            when = "during" if obs.day >= start else "before"
             for code in obs.codes:
-                counted[(when, self.v.signal_group[code])] += 1
-        groups = self.v.groups
-        return {
-            "period": [start.isoformat(), end.isoformat()],
-            "before_period": [
-                before_start.isoformat(),
-                (start - datetime.timedelta(days=1)).isoformat(),
-            ],
-            "groups": {
-                g: {"before": counted[("before", g)], "during": counted[("during", g)]}
-                for g in groups
-            },
-            "before": sum(counted[("before", g)] for g in groups),
-            "during": sum(counted[("during", g)] for g in groups),
-        }
+                counted[(obs.day, self.v.signal_group[code])] += 1
+        return engine.signal_figures(
+            [(day, group, n) for (day, group), n in counted.items()],
+            start=start,
+            end=end,
+            groups=list(self.v.groups),
+            holidays=holidays.for_school(self.country),
+            covered=holidays.COVERED,
+        )
 
     def _card_measures(self, plan: _PupilPlan) -> list[str]:
         """3–10 card measures, most of them answering the pupil's own signals."""

@@ -8,7 +8,13 @@ holding codes of the catalog; `output.profile_to_json` turns a profile into the 
 `risk`; their numbers live in the catalog (`rules`).
 """
 
-from .evaluation import before_period, signal_figures
+from .evaluation import (
+    FIGURES_VERSION,
+    MIN_OBSERVED_DAYS,
+    before_period,
+    comparison_periods,
+    signal_figures,
+)
 from .inputs import InputError, ProfileInput, parse_data, parse_json
 from .output import profile_to_json, risk_to_json
 from .profile import (
@@ -37,8 +43,10 @@ from .safeguarding import Safeguarding, SafeguardingReason, WatchSignal
 
 __all__ = [
     "CONSULT_NOW",
+    "FIGURES_VERSION",
     "LEVELS",
     "MAP_SIGNALS",
+    "MIN_OBSERVED_DAYS",
     "REPORT_INFORMANTS",
     "EmotionalAge",
     "InputError",
@@ -58,6 +66,7 @@ __all__ = [
     "assess_risk",
     "before_period",
     "build_profile",
+    "comparison_periods",
     "consult_now_signals",
     "map_signal_candidates",
     "missing_rules",

@@ -23,7 +23,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hechtwijzer import engine
+from hechtwijzer import engine, holidays
 from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import Measure, get_catalog
@@ -34,6 +34,7 @@ from hechtwijzer.observations.profiles import counted_groups
 from hechtwijzer.schools.models import Pupil
 
 from . import snapshots
+from . import voice as pupil_voice
 from .models import CardEntry, Decision, Evaluation, FocusCard, MeasureOutcome, Outcome, OwnMeasure
 
 DEFAULT_PERIOD_WEEKS = 6
@@ -364,13 +365,29 @@ def remove_own_measure(*, actor: Any, measure: OwnMeasure) -> None:
         _audit(actor, card, "focuscard.own_measure.remove")
 
 
+def add_voice(*, actor: Any, pupil: Pupil, kind: str, text: str, said_on: datetime.date | None):
+    """Write down what the pupil said (plans/voice.py) on the current card, which it opens when
+    the pupil has none yet: one transaction. Audit `focuscard.voice.add`."""
+    _require(actor, pupil)
+    text = pupil_voice.clean(pupil, kind, text, said_on)
+    with transaction.atomic():
+        card = current_card(pupil) or start_card(actor=actor, pupil=pupil)
+        return pupil_voice.add_to_card(
+            actor=actor, card=card, kind=kind, text=text, said_on=said_on
+        )
+
+
 # --- evaluation --------------------------------------------------------------------------------
 
 
 def signal_figures(pupil: Pupil, start: datetime.date, end: datetime.date) -> dict:
-    """Signals per signal group in the plan period [start, end] and in the same number of days
-    just before it (engine.evaluation), from one query over the school's own observations."""
-    before_start, _before_end = engine.before_period(start, end)
+    """Signals per signal group in the plan period [start, end] and in as many school days just
+    before it, with their rates per observed school day (engine.evaluation, version 2), from
+    one query over the school's own observations. The school's holidays (its country and, in
+    the Netherlands, its region: hechtwijzer.holidays) are no school days."""
+    school = pupil.school
+    calendar = holidays.for_school(school.country, school.holiday_region)
+    before_start, _before_end = engine.comparison_periods(start, end, calendar)
     rows = (
         ObservationSignal.objects.counted(before_start, end)
         .filter(pupil=pupil)
@@ -378,7 +395,14 @@ def signal_figures(pupil: Pupil, start: datetime.date, end: datetime.date) -> di
         .annotate(n=Count("id"))
         .order_by()
     )
-    return engine.signal_figures(rows, start=start, end=end, groups=list(counted_groups()))
+    return engine.signal_figures(
+        rows,
+        start=start,
+        end=end,
+        groups=list(counted_groups()),
+        holidays=calendar,
+        covered=holidays.COVERED,
+    )
 
 
 def measures_tried(card: FocusCard) -> tuple[list[CardEntry], list[OwnMeasure]]:
@@ -400,13 +424,15 @@ def evaluate(
     next_evaluation: datetime.date,
     summary: str = "",
     today: datetime.date | None = None,
+    voice: dict[str, str] | None = None,
 ) -> tuple[Evaluation, FocusCard]:
     """Evaluate the card on or after its evaluation date, then open the next version.
 
     `outcomes` maps a catalog measure code, or "own:<uid>" for an own measure, to (outcome,
     note) for every measure tried; an error about one measure is keyed by that code. The card
     closes and stays readable; the next version starts today with the same rows and own
-    measures, and is evaluated on `next_evaluation`.
+    measures, and is evaluated on `next_evaluation`. `voice` is what the pupil says now
+    (kind -> the pupil's words, plans/voice.py), kept on the evaluated version; optional.
     Side effects: Evaluation, MeasureOutcome rows, the next FocusCard, audit
     `focuscard.evaluate`. The profile on `today` is kept twice (plans/snapshots.py): as the
     evaluation's `profile_at_evaluation` and as the next version's `profile_at_start`.
@@ -443,6 +469,11 @@ def evaluate(
         errors["next_evaluation"] = [_("The next evaluation date must lie in the future.")]
     if len(summary or "") > 2000:
         errors["summary"] = [_("Keep the note under %(max)d characters.") % {"max": 2000}]
+    for kind, said in (voice or {}).items():
+        if len((said or "").strip()) > pupil_voice.MAX_TEXT:
+            errors[f"voice_{kind}"] = [
+                _("Keep the note under %(max)d characters.") % {"max": pupil_voice.MAX_TEXT}
+            ]
     if errors:
         raise ValidationError(errors)
     own_by_uid = {str(m.uid): m for m in own}
@@ -472,6 +503,8 @@ def evaluate(
                 outcome=outcome,
                 note=note.strip(),
             )
+        if voice and pupil_voice.offered(current.pupil, today):
+            pupil_voice.at_evaluation(actor=actor, card=current, said=voice, today=today)
         current.closed_at = timezone.now()
         current.save(update_fields=["closed_at", "updated_at"])
         following = FocusCard.objects.create(

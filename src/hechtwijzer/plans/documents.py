@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from dataclasses import replace
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from hechtwijzer import words
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.observations.profiles import build_profile, counted_groups
+from hechtwijzer.observations.profiles import build_profile
 
 from . import actions, snapshots
+from . import voice as pupil_voice
+from .figures import figures_context
 from .marks import recommendation_marks
 from .models import Outcome
 from .pdf import (
@@ -161,6 +164,17 @@ def card_document(pupil, card, lang: str) -> CardDocument:
                 ),
             ),
         ]
+        said = voice_lines(card, lang)[-VOICE_ON_CARD:] if card else ()
+        if said:
+            # The pupil's voice, printed when the card still fits its three pages.
+            sections.insert(
+                0,
+                CardSection(
+                    _("The pupil's voice"),
+                    bullets=tuple(f"{label} {text}" for label, text in said),
+                    optional=True,
+                ),
+            )
         if card and card.reason:
             sections.insert(0, CardSection(_("Reason"), (card.reason,)))
         return CardDocument(
@@ -198,13 +212,42 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
                 else catalog.get("measures", outcome.measure_code).label.get(lang)
             )
             outcomes.append(MeasureOutcomeRow(title, str(labels[outcome.outcome]), outcome.note))
-        groups = counted_groups()
-        figures = evaluation.figures
-        counts = tuple(
-            SignalCountRow(groups[code].get(lang), c["before"], c["during"])
-            for code, c in figures.get("groups", {}).items()
-            if code in groups
-        )
+        fig = figures_context(evaluation.figures, lang)
+        labels_ = evaluation_labels()
+        if fig["version"] >= 2:
+            counts = tuple(
+                SignalCountRow(
+                    r["label"],
+                    r["before"],
+                    r["during"],
+                    f"{r['before_rate']} ({r['before']})",
+                    f"{r['during_rate']} ({r['during']})",
+                    r["direction"],
+                )
+                for r in fig["rows"]
+            )
+            totals = SignalCountRow(
+                _("Total"),
+                fig["before"],
+                fig["during"],
+                f"{fig['before_rate']} ({fig['before']})",
+                f"{fig['during_rate']} ({fig['during']})",
+                fig["direction"],
+            )
+            labels_ = replace(
+                labels_,
+                before_column=_("Before: per observed day (signals)"),
+                after_column=_("During the plan: per observed day (signals)"),
+                change_column=_("Difference"),
+            )
+            notes = (fig["caption"] + ".", fig["days_line"], fig["verdict"])
+        else:
+            counts = tuple(
+                SignalCountRow(r["label"], r["before"], r["during"]) for r in fig["rows"]
+            )
+            totals = SignalCountRow(_("Total"), fig["before"], fig["during"])
+            notes = (fig["caption"] + ".", fig["legacy_note"])
+        voice = voice_lines(card, lang)
         return EvaluationDocument(
             language=words.base_language(lang),  # nl-be: Dutch dates, hyphenation
             title=_("Evaluation of the focus card for %(name)s") % {"name": pupil.first_name},
@@ -218,9 +261,10 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             evaluator_name=_name(evaluation.evaluated_by),
             outcomes=tuple(outcomes),
             signal_counts=counts,
-            signal_totals=SignalCountRow(
-                _("Total"), figures.get("before", 0), figures.get("during", 0)
-            ),
+            signal_totals=totals,
+            signal_notes=notes,
+            voice_heading=_("The pupil's voice") if voice else "",
+            voice=voice,
             decision=str(evaluation.get_decision_display()),
             referrals=tuple(
                 catalog.get("referrals", c).label.get(lang) for c in evaluation.referrals
@@ -229,8 +273,29 @@ def evaluation_document(pupil, card, evaluation, lang: str) -> EvaluationDocumen
             summary=evaluation.summary,
             footer=_("Confidential – pupil file"),
             generated_on=timezone.localdate(),
-            labels=evaluation_labels(),
+            labels=labels_,
             intent=evaluation_snapshot(card, evaluation, lang),
+        )
+
+
+VOICE_ON_CARD = 4  # the latest statements on the card PDF
+
+
+def voice_lines(card, lang: str) -> tuple[tuple[str, str], ...]:
+    """The pupil's voice of this version (and of the evaluation before it), for the report:
+    ("Wat helpt mij (5 oktober 2026, Anna de Vries):", "“the pupil's words”"). One query."""
+    with translation.override(lang):
+        return tuple(
+            (
+                _("%(kind)s (%(day)s, written down by %(name)s):")
+                % {
+                    "kind": str(v.get_kind_display()).capitalize(),
+                    "day": date_format(v.said_on, "j F Y"),
+                    "name": _name(v.recorded_by),
+                },
+                f"“{v.text}”",
+            )
+            for v in pupil_voice.for_card(card)
         )
 
 
@@ -309,9 +374,12 @@ def content_disposition(filename: str) -> str:
     5987). The name comes from a pupil's first name, which may hold any character: a quote, a
     semicolon or a line break there must not end the header or start another."""
     # Control characters (a line break, a tab) and path separators go; the rest is kept.
-    name = "".join(
-        "-" if c in "/\\" else c for c in filename if unicodedata.category(c)[0] != "C"
-    ).strip() or "document.pdf"
+    name = (
+        "".join(
+            "-" if c in "/\\" else c for c in filename if unicodedata.category(c)[0] != "C"
+        ).strip()
+        or "document.pdf"
+    )
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = re.sub(r"[^A-Za-z0-9.-]+", "-", ascii_name)
     ascii_name = re.sub(r"-+(?=\.pdf$)", "", ascii_name).strip("-.") or "document.pdf"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hechtwijzer.forms import DayField, DomainErrorsMixin, UidField, WholeNumberField
 
 from .actions import COLUMNS, RowState, card_rows
-from .models import Decision, Outcome
+from .models import Decision, Outcome, VoiceKind
 
 
 class CardForm(forms.Form):
@@ -142,9 +142,29 @@ class EvaluationForm(DomainErrorsMixin, forms.Form):
                 choices=Outcome.choices, required=False
             )
             self.fields[f"note_{key}"] = forms.CharField(required=False, strip=False)
+        for kind in VoiceKind.values:  # what the pupil says now (optional)
+            self.fields[f"voice_{kind}"] = forms.CharField(required=False, strip=False)
         # The domain names a measure's errors by its key; the page by the outcome's field.
         self.domain_fields = {key: f"outcome_{key}" for key in self.keys}
 
     def outcomes(self) -> dict[str, tuple[str, str]]:
         data = self.cleaned_data
         return {key: (data[f"outcome_{key}"], data[f"note_{key}"]) for key in self.keys}
+
+    def voice(self) -> dict[str, str]:
+        """What the pupil says now (plans/voice.py), per kind; empty when not asked."""
+        return {kind: self.cleaned_data.get(f"voice_{kind}") or "" for kind in VoiceKind.values}
+
+
+class VoiceForm(DomainErrorsMixin, forms.Form):
+    """What the pupil said: the kind, the pupil's words, the day; `version` on an edit (the
+    version the page showed, hechtwijzer.locking)."""
+
+    kind = forms.ChoiceField(
+        choices=VoiceKind.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose what the words are about.")},
+    )
+    text = forms.CharField(required=False, strip=False)
+    said_on = DayField(required=False, error_messages={"invalid": _("Enter a valid date.")})
+    version = WholeNumberField(required=False)

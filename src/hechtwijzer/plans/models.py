@@ -118,8 +118,11 @@ class Evaluation(models.Model):
     referrals = models.JSONField(_("referral options"), default=list, blank=True)
     next_evaluation = models.DateField(_("next evaluation date"))
     summary = EncryptedTextField(_("summary"), blank=True)
-    # The signal counts of the plan period and of the same length of time before it, as they
-    # were when evaluated (later corrections to observations do not rewrite the evaluation).
+    # The signals of the plan period and of the period before it, as they were when evaluated
+    # (later corrections to observations do not rewrite the evaluation): version 2 (with
+    # "version": 2) rates per observed school day over as many school days before the plan;
+    # version 1 (no "version" key, before December 2026) counts over as many calendar days.
+    # engine/evaluation.py has both shapes; plans/figures.py shows both.
     figures = models.JSONField(default=dict)
     # The profile on the evaluation day, as the start's (plans/snapshots.py); None for
     # evaluations made before snapshots were kept.
@@ -143,3 +146,38 @@ class MeasureOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.measure_code or f"own measure {self.own_measure_id}"
+
+
+class VoiceKind(models.TextChoices):
+    HELPS = "helps", _("what helps me")
+    HINDERS = "hinders", _("what makes it hard for me")
+
+
+class PupilVoice(models.Model):
+    """The pupil's voice: what the pupil says helps or makes it hard ("wat helpt mij", "wat
+    maakt het moeilijk"), in the pupil's own words, with the day it was said and who wrote it
+    down, per version of the focus card. Offered from about 8 years (plans/voice.py); never
+    required. The words are encrypted at rest; `at_evaluation` marks what the pupil said when
+    the version was evaluated ("what does the pupil say now?")."""
+
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    card = models.ForeignKey(FocusCard, on_delete=models.CASCADE, related_name="voices")
+    kind = models.CharField(_("kind"), max_length=10, choices=VoiceKind.choices)
+    text = EncryptedTextField(_("in the pupil's own words"))
+    said_on = models.DateField(_("said on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at_evaluation = models.BooleanField(_("said at the evaluation"), default=False)
+    # Optimistic locking for edits (hechtwijzer.locking).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pupil's voice")
+        verbose_name_plural = _("pupil's voice")
+        ordering = ["said_on", "id"]
+
+    def __str__(self) -> str:
+        return f"pupil's voice {self.pk} on card {self.card_id}"

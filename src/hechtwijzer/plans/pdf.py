@@ -36,7 +36,7 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import typst
@@ -87,6 +87,20 @@ def format_date(day: datetime.date | None, language: str) -> str:
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 
+def format_date_range(first: datetime.date, last: datetime.date, language: str) -> str:
+    """A period as Dutch people write it, the month and year only once when shared: "5–9
+    oktober 2026", "28 september – 5 oktober 2026", "28 december 2026 – 3 januari 2027"
+    (months in lower case; English "28 September – 5 October 2026")."""
+    if first == last:
+        return format_date(first, language)
+    months = _MONTHS.get(language, _MONTHS["en"])
+    if first.year != last.year:
+        return f"{format_date(first, language)} – {format_date(last, language)}"
+    if first.month != last.month:
+        return f"{first.day} {months[first.month - 1]} – {format_date(last, language)}"
+    return f"{first.day}–{last.day} {months[last.month - 1]} {last.year}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The focus card
 # ---------------------------------------------------------------------------------------------
@@ -127,6 +141,8 @@ class CardSection:
     bullets: Sequence[str] = ()  # printed as a list after the paragraphs
     columns: int = 1  # the list in this many columns (the paper card's classroom signals: 2)
     source: str = ""  # where the section's items come from, printed small under it
+    # Printed only when the card still fits its pages with it (`render_card_fitting`).
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,6 +216,11 @@ class SignalCountRow:
     label: str
     before: int
     after: int
+    # Version 2 figures print rates per observed day with the counts, e.g. "0,6 (3)", and the
+    # direction ("minder"); empty: the counts and their difference (version 1).
+    before_text: str = ""
+    after_text: str = ""
+    change_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -279,6 +300,11 @@ class EvaluationDocument:
     signal_totals: SignalCountRow | None = None  # None: the sum of the rows, labelled "Total"
     labels: EvaluationLabels = field(default_factory=EvaluationLabels)
     intent: SnapshotSection | None = None  # what the measures were meant for (snapshots)
+    # Under the signals table: the periods compared, the observed days, too few to compare.
+    signal_notes: Sequence[str] = ()
+    # The pupil's voice: (heading, ((label, text), ...)); empty heading: not printed.
+    voice_heading: str = ""
+    voice: Sequence[tuple[str, str]] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +315,24 @@ class EvaluationDocument:
 def render_card(doc: CardDocument) -> bytes:
     """The focus card as A4 PDF bytes."""
     return _render("card.typ", doc.title, doc.generated_on, _card_data(doc))
+
+
+CARD_PAGES = 3  # the card is three A4 pages (docs/focus-card-pdf.md)
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of a PDF typst made (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+def render_card_fitting(doc: CardDocument, max_pages: int = CARD_PAGES) -> bytes:
+    """The card with its optional sections (the pupil's voice) when it still fits `max_pages`,
+    else without them: a few lines are not worth a fourth page. A second render only when the
+    first did not fit."""
+    pdf = render_card(doc)
+    if page_count(pdf) <= max_pages or not any(s.optional for s in doc.sections):
+        return pdf
+    return render_card(replace(doc, sections=tuple(s for s in doc.sections if not s.optional)))
 
 
 def render_evaluation(doc: EvaluationDocument) -> bytes:
@@ -397,6 +441,12 @@ def _change(before: int, after: int) -> str:
     return f"+{diff}" if diff > 0 else (f"−{-diff}" if diff < 0 else "0")
 
 
+def _signal_cells(row: SignalCountRow) -> list[str]:
+    if row.before_text or row.after_text:
+        return [row.label, row.before_text, row.after_text, row.change_text]
+    return [row.label, str(row.before), str(row.after), _change(row.before, row.after)]
+
+
 def _intent_data(intent: SnapshotSection | None) -> dict | None:
     """What each measure was meant for: per measure, the signals of the start with how often
     they were seen up to the start and up to the evaluation ("–" where not kept)."""
@@ -450,16 +500,11 @@ def _evaluation_data(doc: EvaluationDocument) -> dict:
         "signals_heading": lab.signals_heading,
         "signal_columns": [lab.signal_column, lab.before_column, lab.after_column],
         "change_column": lab.change_column,
-        "signals": [
-            [r.label, str(r.before), str(r.after), _change(r.before, r.after)]
-            for r in doc.signal_counts
-        ],
-        "total": [
-            totals.label,
-            str(totals.before),
-            str(totals.after),
-            _change(totals.before, totals.after),
-        ],
+        "signals": [_signal_cells(r) for r in doc.signal_counts],
+        "total": _signal_cells(totals),
+        "signal_notes": list(doc.signal_notes),
+        "voice_heading": doc.voice_heading,
+        "voice": [[label, text] for label, text in doc.voice],
         "intent": _intent_data(doc.intent),
         "decision_heading": lab.decision_heading,
         "decision": doc.decision,

@@ -15,6 +15,12 @@ urlpatterns = [
         "pupils/<public_id:public_id>/focuskaart/own/remove/", views.remove_own, name="remove_own"
     ),
     path("pupils/<public_id:public_id>/focuskaart/evaluate/", views.evaluate, name="evaluate"),
+    path("pupils/<public_id:public_id>/focuskaart/voice/", views.voice_add, name="voice_add"),
+    path(
+        "pupils/<public_id:public_id>/focuskaart/voice/<uuid:uid>/",
+        views.voice_edit,
+        name="voice_edit",
+    ),
     path(
         "pupils/<public_id:public_id>/focuskaart/v<int64:number>/",
         views.card_version,

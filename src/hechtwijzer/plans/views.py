@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,10 +19,12 @@ from hechtwijzer.access import Perm, allows, staff_for
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
 from hechtwijzer.locking import StaleVersion
-from hechtwijzer.observations.profiles import build_profile, counted_groups
+from hechtwijzer.observations.profiles import build_profile
 
 from . import actions, snapshots
+from . import voice as pupil_voice
 from .documents import card_document, evaluation_document, pdf_response
+from .figures import figures_context
 from .forms import (
     CardForm,
     EvaluationForm,
@@ -30,9 +33,10 @@ from .forms import (
     RemoveOwnForm,
     SettingsForm,
     TickForm,
+    VoiceForm,
 )
 from .marks import Mark, recommendation_marks
-from .models import Decision, Outcome, OwnMeasure
+from .models import Decision, Outcome, OwnMeasure, PupilVoice, VoiceKind
 
 
 def _recommendations(pupil) -> dict[str, Mark]:
@@ -73,6 +77,10 @@ def _card_context(request, pupil, card, *, editable):
             card and card.is_open and timezone.localdate() >= card.evaluation_due
         ),
         "today": timezone.localdate(),
+        # The pupil's voice on this version (and at the last evaluation), offered from 8.
+        "voices": pupil_voice.for_card(card),
+        "voice_offered": pupil_voice.offered(pupil),
+        "voice_kinds": VoiceKind.choices,
         # The snapshots' safeguarding levels are shown only to who keeps the safeguarding record.
         "sees_safeguarding": allows(request.user, Perm.VIEW_SAFEGUARDING, pupil),
     }
@@ -205,25 +213,6 @@ def card_version(request, pupil, number):
     return render(request, "plans/card.html", context)
 
 
-def figure_rows(figures: dict) -> list[dict]:
-    """The before/during counts per signal group, with bar widths in steps of 5 % (CSS classes
-    w0..w20: the content security policy allows no inline styles)."""
-    groups = counted_groups()
-    lang = get_language()
-    peak = max([1] + [max(v["before"], v["during"]) for v in figures.get("groups", {}).values()])
-    return [
-        {
-            "label": groups[code].get(lang),
-            "before": v["before"],
-            "during": v["during"],
-            "before_w": round(20 * v["before"] / peak),
-            "during_w": round(20 * v["during"] / peak),
-        }
-        for code, v in figures.get("groups", {}).items()
-        if code in groups
-    ]
-
-
 def _snapshot_day(snapshot) -> datetime.date | None:
     return datetime.date.fromisoformat(snapshot["as_of"]) if snapshot else None
 
@@ -281,8 +270,7 @@ def _evaluation_context(evaluation):
         "snapshots": snapshot_context(
             evaluation.card.profile_at_start, evaluation.profile_at_evaluation, measures
         ),
-        "figures": evaluation.figures,
-        "figure_rows": figure_rows(evaluation.figures),
+        "fig": figures_context(evaluation.figures),
         "referrals": [catalog.get("referrals", c) for c in evaluation.referrals],
     }
 
@@ -341,6 +329,7 @@ def evaluate(request, pupil):
                     referrals=data["referrals"],
                     next_evaluation=data["next_evaluation"],
                     summary=data["summary"],
+                    voice=form.voice(),
                 )
             except StaleVersion:
                 messages.error(request, _("This card was evaluated in the meantime."))
@@ -376,8 +365,7 @@ def evaluate(request, pupil):
         "outcomes": Outcome.choices,
         "decisions": Decision.choices,
         "referral_options": _referral_options(pupil),
-        "figures": figures,
-        "figure_rows": figure_rows(figures),
+        "fig": figures_context(figures),
         "snapshots": intents,
         "errors": errors,
         "general_errors": errors.get("__all__", []),
@@ -386,6 +374,17 @@ def evaluate(request, pupil):
         "next_value": request.POST.get("next_evaluation") or default_next.isoformat(),
         "summary": request.POST.get("summary", ""),
         "due": today >= card.evaluation_due,
+        "voice_offered": pupil_voice.offered(pupil, today),
+        "voices": pupil_voice.for_card(card),
+        "voice_now": [
+            {
+                "kind": kind,
+                "label": label,
+                "value": request.POST.get(f"voice_{kind}", ""),
+                "errors": errors.get(f"voice_{kind}", []),
+            }
+            for kind, label in VoiceKind.choices
+        ],
     }
     return render(request, "plans/evaluate.html", context)
 
@@ -487,11 +486,11 @@ def remove_own(request, pupil):
 @pupil_view(Perm.VIEW_PUPIL, action="focuscard.pdf")
 def card_pdf(request, pupil):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
-    from .pdf import render_card  # typst, a native module, loads with the first PDF
+    from .pdf import render_card_fitting  # typst, a native module, loads with the first PDF
 
     card = actions.current_card(pupil)
     document = card_document(pupil, card, get_language())
-    return pdf_response(render_card(document), f"focuskaart-{pupil.first_name}.pdf")
+    return pdf_response(render_card_fitting(document), f"focuskaart-{pupil.first_name}.pdf")
 
 
 @require_safe
@@ -508,3 +507,96 @@ def evaluation_pdf(request, pupil, number):
     return pdf_response(
         render_evaluation(document), f"evaluatie-{pupil.first_name}-{card.number}.pdf"
     )
+
+
+# --- the pupil's voice (plans/voice.py) ---------------------------------------------------------
+
+
+def _voice_anchor(pupil) -> str:
+    return reverse("plans:card", args=[pupil.public_id]) + "#voice"
+
+
+@require_POST
+@pupil_view(Perm.KEEP_FOCUS_CARD, action=None)  # the addition itself is recorded by the domain
+def voice_add(request, pupil):
+    """Write down what the pupil said (the card page's form); back to the card."""
+    form = VoiceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        data = form.cleaned_data
+        actions.add_voice(
+            actor=request.user,
+            pupil=pupil,
+            kind=data["kind"],
+            text=data["text"],
+            said_on=data["said_on"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("What the pupil said was written down."))
+    return redirect(_voice_anchor(pupil))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@pupil_view(Perm.KEEP_FOCUS_CARD, action="focuscard.voice.view", post_action=None)
+def voice_edit(request, pupil, uid):
+    """Correct or remove what was written down, on the open card. A change someone else made
+    meanwhile is not overwritten: the page shows the words as they are now, and the unsaved
+    text to copy."""
+    voice = get_object_or_404(
+        PupilVoice.objects.select_related("card", "recorded_by"),
+        card__pupil=pupil,
+        card__closed_at__isnull=True,
+        uid=uid,
+    )
+    form = VoiceForm(request.POST or None)
+    unsaved = ""
+    if request.method == "POST":
+        if not form.is_valid():
+            return HttpResponseBadRequest(" ".join(m for e in form.errors.values() for m in e))
+        data = form.cleaned_data
+        version = -1 if data["version"] is None else data["version"]
+        try:
+            if "remove" in request.POST:
+                pupil_voice.remove(actor=request.user, voice=voice, expected_version=version)
+                messages.success(request, _("What the pupil said was removed."))
+                return redirect(_voice_anchor(pupil))
+            pupil_voice.edit(
+                actor=request.user,
+                voice=voice,
+                expected_version=version,
+                kind=data["kind"],
+                text=data["text"],
+                said_on=data["said_on"],
+            )
+        except StaleVersion as error:
+            if error.current is None or not error.current.card.is_open:
+                messages.error(request, _("This card was evaluated in the meantime."))
+                return redirect("plans:card", pupil.public_id)
+            voice, unsaved = error.current, data["text"]
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this in the meantime. Nothing was saved; below are "
+                    "the words as they are now."
+                ),
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(request, _("The correction was saved."))
+            return redirect(_voice_anchor(pupil))
+    refused = request.method == "POST" and not unsaved and bool(form.errors)
+    context = {
+        "pupil": pupil,
+        "voice": voice,
+        "kinds": VoiceKind.choices,
+        "errors": form.errors if refused else {},
+        "kind_value": request.POST.get("kind", voice.kind) if refused else voice.kind,
+        "text_value": request.POST.get("text", voice.text) if refused else voice.text,
+        "said_value": request.POST.get("said_on") if refused else voice.said_on.isoformat(),
+        "unsaved": unsaved,
+    }
+    return render(request, "plans/voice_edit.html", context)

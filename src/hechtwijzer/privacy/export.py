@@ -275,6 +275,19 @@ RULES: dict[str, Rule] = {
         ),
         parent="evaluation",
     ),
+    "plans.PupilVoice": Rule(
+        CARE,
+        "pupil_voice",
+        gettext_lazy("The pupil's voice"),
+        fields=(
+            F("kind"),
+            F("text"),
+            F("said_on"),
+            F("written_down_by", gettext_lazy("written down by"), "recorded_by"),
+            F("at_evaluation"),
+        ),
+        parent="card",
+    ),
     "behaviour.BehaviourCard": Rule(
         CARE,
         "behaviour_cards",

@@ -63,9 +63,28 @@ class Country(models.TextChoices):
     BE = "BE", _("Flanders (Belgium)")
 
 
+class HolidayRegion(models.TextChoices):
+    # The Dutch school-holiday regions (regio noord, midden, zuid; hechtwijzer.holidays). The
+    # evaluation figures leave a school's holidays out of the period before a plan.
+    NORTH = "north", _("north")
+    MIDDLE = "middle", _("middle")
+    SOUTH = "south", _("south")
+
+
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # Only for Dutch schools; empty: every region's holidays count as holidays (Flemish schools
+    # share one calendar).
+    holiday_region = models.CharField(
+        _("school-holiday region (Netherlands)"),
+        max_length=10,
+        choices=HolidayRegion.choices,
+        blank=True,
+        help_text=_(
+            "North, middle or south, as the Dutch ministry of education divides the municipalities."
+        ),
+    )
     # Whether teachers may see that risk or protective factors are recorded for their pupils
     # (never which ones: those are for the care coordinator).
     teachers_see_factor_presence = models.BooleanField(

@@ -19,6 +19,7 @@ from hechtwijzer.plans.models import (
     FocusCard,
     MeasureOutcome,
     OwnMeasure,
+    PupilVoice,
 )
 from hechtwijzer.privacy.graph import pupil_models
 from hechtwijzer.privacy.models import ExportApproval, RetentionHold
@@ -118,6 +119,13 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         note=_m(pupil, MeasureOutcome, "note"),
     )
     MeasureOutcome.objects.create(evaluation=evaluation, own_measure=own, outcome="partly")
+    PupilVoice.objects.create(
+        card=card,
+        kind="helps",
+        text=_m(pupil, PupilVoice, "text"),
+        said_on=today,
+        recorded_by=author,
+    )
     behaviour = BehaviourCard.objects.create(
         pupil=pupil,
         goal_1=_m(pupil, BehaviourCard, "goal_1"),

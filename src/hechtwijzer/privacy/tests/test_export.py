@@ -35,6 +35,7 @@ CARE_MARKERS = [
     "plans.OwnMeasure.text",
     "plans.Evaluation.summary",
     "plans.MeasureOutcome.note",
+    "plans.PupilVoice.text",
     "behaviour.BehaviourCard.goal_1",
     "behaviour.BehaviourCard.goal_2",
     "behaviour.BehaviourCard.goal_3",

@@ -39,10 +39,10 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.plans import actions as plan_actions
-from hechtwijzer.plans.models import CardEntry, FocusCard
+from hechtwijzer.plans.models import CardEntry, FocusCard, PupilVoice
 from hechtwijzer.privacy.approvals import approve_export
 from hechtwijzer.privacy.models import ExportApproval
-from hechtwijzer.schools.models import Role
+from hechtwijzer.schools.models import Pupil, Role
 from hechtwijzer.testing import build_world
 from hechtwijzer.weeks import latest_school_day
 
@@ -86,6 +86,10 @@ MATRIX = {
     ("focus card", "write", "own_group"):        [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("focus card", "write", "own_school"):       [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("focus card", "write", "other_school"):     [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # The pupil's voice on the card: the card's own permission (who keeps the card writes).
+    ("pupil voice", "write", "own_group"):       [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("pupil voice", "write", "own_school"):      [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("pupil voice", "write", "other_school"):    [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
     ("evaluation", "read", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("evaluation", "read", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("evaluation", "read", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
@@ -183,6 +187,11 @@ def send(client, record, action, pupil):
         measure = plan_actions.card_rows()[0].code
         data = {"measure": measure, "column": "doing", "seen": "0"}
         return client.post(reverse("plans:tick", args=[pid]), data), 200
+    if (record, action) == ("pupil voice", "write"):
+        # Offered from 8: the cell's pupil is 9 (inside the cell's savepoint).
+        Pupil.objects.filter(pk=pupil.pk).update(date_of_birth=datetime.date(2017, 5, 1))
+        data = {"kind": "helps", "text": "Een eigen plek.", "said_on": today().isoformat()}
+        return client.post(reverse("plans:voice_add", args=[pid]), data), 302
     if (record, action) == ("evaluation", "read"):
         return client.get(reverse("plans:evaluate", args=[pid])), 200
     if (record, action) == ("behaviour card", "read"):
@@ -242,6 +251,7 @@ def snapshot(pupil):
             )
         ),
         sorted(FocusCard.objects.filter(pupil=pupil).values_list("number", "lock_version")),
+        PupilVoice.objects.filter(card__pupil=pupil).count(),
         SafeguardingConcern.objects.filter(pupil=pupil).count(),
         ExportApproval.objects.filter(pupil=pupil).count(),
         sorted(BehaviourCard.objects.filter(pupil=pupil).values_list("version", "archived_at")),

@@ -79,13 +79,13 @@ class QueryBudgetTests(TestCase):
 
     def test_the_focus_card(self):
         # + the pupil, audit, the card with its author, the profile (recommendations), the
-        # versions, the entries, the own measures, the co-teachers
-        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart/", FRAME + 8)
+        # versions, the entries, the own measures, the co-teachers, the pupil's voice
+        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart/", FRAME + 9)
 
     def test_the_focus_card_pdf(self):
         # + the pupil, audit, the card with its author, the entries, the profile, the own
-        # measures, the co-teachers
-        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart.pdf", FRAME + 7)
+        # measures, the co-teachers, the pupil's voice
+        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart.pdf", FRAME + 8)
 
     def test_the_quick_log(self):
         # + the pupil; then one transaction: the observation, its signals, the school's
