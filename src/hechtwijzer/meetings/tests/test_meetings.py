@@ -94,7 +94,9 @@ class MeetingTests(TestCase):
         url = reverse("meetings:minutes", args=[item.uid])
         assert self.client.post(url, {"minutes": "x", "version": 1}).status_code == 404
         url = reverse("meetings:decision", args=[item.uid])
-        response = self.client.post(url, {"what": "x", "owner": self.w.anna.pk, "due_on": "2030-01-01"})
+        response = self.client.post(
+            url, {"what": "x", "owner": self.w.anna.pk, "due_on": "2030-01-01"}
+        )
         assert response.status_code == 404
         assert self.client.post(self.url("meetings:held")).status_code == 404
         assert self.client.get(reverse("meetings:new", args=[self.w.noord.pk])).status_code == 404
@@ -176,7 +178,10 @@ class MeetingTests(TestCase):
     def test_a_decision_owner_must_see_the_pupil(self):
         with pytest.raises(ValidationError) as error:
             actions.add_decision(
-                actor=self.w.carla, item=self.w.mo_item, what="x", owner=self.w.anna,
+                actor=self.w.carla,
+                item=self.w.mo_item,
+                what="x",
+                owner=self.w.anna,
                 due_on=timezone.localdate(),
             )
         assert "owner" in error.value.message_dict
@@ -193,13 +198,20 @@ class MeetingTests(TestCase):
             assert self.client.get(self.url()).status_code == 200
         for n in range(4):
             pupil = school_actions.create_pupil(
-                actor=None, school=self.w.noord, group=self.w.group3, first_name=f"Kind{n}",
-                last_name="Test", date_of_birth=datetime.date(2018, 5, 1),
+                actor=None,
+                school=self.w.noord,
+                group=self.w.group3,
+                first_name=f"Kind{n}",
+                last_name="Test",
+                date_of_birth=datetime.date(2018, 5, 1),
             )
             evaluated_card(self.w, pupil)
             item = actions.add_to_agenda(actor=self.w.carla, meeting=self.w.meeting, pupil=pupil)
             actions.add_decision(
-                actor=self.w.carla, item=item, what="x", owner=self.w.anna,
+                actor=self.w.carla,
+                item=item,
+                what="x",
+                owner=self.w.anna,
                 due_on=timezone.localdate(),
             )
         with CaptureQueriesContext(connection) as six:
@@ -216,7 +228,10 @@ class MeetingTests(TestCase):
         item = self.w.piet_item
         actions.write_minutes(actor=self.w.carla, item=item, text="Rustplek afgesproken", version=1)
         actions.add_decision(
-            actor=self.w.carla, item=item, what="Oudergesprek plannen", owner=self.w.anna,
+            actor=self.w.carla,
+            item=item,
+            what="Oudergesprek plannen",
+            owner=self.w.anna,
             due_on=timezone.localdate(),
         )
         actions.write_minutes(actor=self.w.carla, item=self.w.mo_item, text="Mo praat", version=1)
@@ -273,9 +288,15 @@ class MeetingTests(TestCase):
     def test_the_pupil_page_offers_the_agenda_to_the_coordinator(self):
         target = reverse("meetings:put_on_agenda", args=[self.w.lara.public_id])
         self.login("carla")
-        assert target in self.client.get(reverse("pupil", args=[self.w.lara.public_id])).content.decode()
+        assert (
+            target
+            in self.client.get(reverse("pupil", args=[self.w.lara.public_id])).content.decode()
+        )
         self.login("anna")
-        assert target not in self.client.get(reverse("pupil", args=[self.w.lara.public_id])).content.decode()
+        assert (
+            target
+            not in self.client.get(reverse("pupil", args=[self.w.lara.public_id])).content.decode()
+        )
         assert self.client.get(target).status_code == 404
 
     def test_a_held_meeting_takes_no_new_pupils(self):
@@ -313,7 +334,10 @@ class MeetingTests(TestCase):
             actor=w.carla, item=w.piet_item, what="a", owner=w.anna, due_on=days_ago(3)
         )
         later = actions.add_decision(
-            actor=w.carla, item=w.mo_item, what="b", owner=w.bram,
+            actor=w.carla,
+            item=w.mo_item,
+            what="b",
+            owner=w.bram,
             due_on=today + datetime.timedelta(days=10),
         )
         done = actions.add_decision(

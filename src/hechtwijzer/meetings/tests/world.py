@@ -65,7 +65,10 @@ def meeting_world():
         attendees=[w.anna],
     )
     w.piet_item = actions.add_to_agenda(
-        actor=w.carla, meeting=w.meeting, pupil=w.piet, question="Hoe verder na de evaluatie?",
+        actor=w.carla,
+        meeting=w.meeting,
+        pupil=w.piet,
+        question="Hoe verder na de evaluatie?",
         evaluation=w.evaluation,
     )
     w.mo_item = actions.add_to_agenda(
