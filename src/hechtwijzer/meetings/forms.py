@@ -32,7 +32,7 @@ class IdListField(forms.Field):
 class MeetingForm(DomainErrorsMixin, forms.Form):
     title = forms.CharField(max_length=120)
     day = DayField(error_messages=DATE_ERRORS)
-    time = forms.TimeField(error_messages={"invalid": _("Enter a valid time.")})
+    time = forms.TimeField(error_messages={"invalid": _("Enter a time such as 14:30.")})
     attendees = IdListField(required=False)
     domain_fields = {"starts_at": "day"}
 
