@@ -78,8 +78,9 @@ class AgendaItem(models.Model):
         _("source"), max_length=12, choices=AgendaSource.choices, default=AgendaSource.MANUAL
     )
     # The evaluation whose decision was "discuss in the care team", when it came from one.
+    # Both are the same pupil's record and go together (erasure deletes both anyway).
     evaluation = models.ForeignKey(
-        "plans.Evaluation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "plans.Evaluation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
     minutes = EncryptedTextField(_("minutes"), blank=True)
