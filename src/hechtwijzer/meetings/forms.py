@@ -48,6 +48,10 @@ class AgendaForm(DomainErrorsMixin, forms.Form):
     pupil = forms.CharField(required=False, max_length=32)
     meeting = UidField(required=False)
     evaluation = UidField(required=False)
+    # Where the coordinator came from: the work list links here with source=work_list.
+    source = forms.ChoiceField(
+        required=False, choices=[("work_list", "work_list"), ("manual", "manual")]
+    )
     question = forms.CharField(required=False, max_length=1000)
 
 

@@ -340,7 +340,8 @@ def decision_done(request: HttpRequest, uid) -> HttpResponse:
 @pupil_view(Perm.CARE_TEAM, action="meeting.agenda_form", post_action=None)
 def put_on_agenda(request: HttpRequest, pupil) -> HttpResponse:
     """Put the pupil on a planned meeting's agenda: from the pupil page, or from an
-    evaluation whose decision was "discuss in the care team" (?evaluation=<uid>)."""
+    evaluation whose decision was "discuss in the care team" (?evaluation=<uid>), or from the
+    work list (?source=work_list)."""
     form = AgendaForm(request.POST if request.method == "POST" else request.GET)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -368,7 +369,9 @@ def put_on_agenda(request: HttpRequest, pupil) -> HttpResponse:
                     meeting=meeting,
                     pupil=pupil,
                     question=data.get("question", ""),
-                    source=AgendaSource.EVALUATION if evaluation else AgendaSource.MANUAL,
+                    source=AgendaSource.EVALUATION
+                    if evaluation
+                    else (data.get("source") or AgendaSource.MANUAL),
                     evaluation=evaluation,
                 )
             except ValidationError as error:
@@ -387,6 +390,7 @@ def put_on_agenda(request: HttpRequest, pupil) -> HttpResponse:
             "evaluation": evaluation,
             "question": request.POST.get("question", ""),
             "chosen": request.POST.get("meeting", ""),
+            "source": data.get("source", ""),
         },
         status=status,
     )

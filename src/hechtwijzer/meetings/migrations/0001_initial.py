@@ -8,91 +8,213 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('plans', '0002_profile_snapshots'),
-        ('schools', '0003_school_require_two_factor'),
+        ("plans", "0002_profile_snapshots"),
+        ("schools", "0003_school_require_two_factor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('starts_at', models.DateTimeField(verbose_name='date and time')),
-                ('title', models.CharField(max_length=120, verbose_name='title')),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('held', 'held')], default='planned', max_length=8, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('attendees', models.ManyToManyField(blank=True, related_name='care_meetings', to=settings.AUTH_USER_MODEL, verbose_name='attendees')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("starts_at", models.DateTimeField(verbose_name="date and time")),
+                ("title", models.CharField(max_length=120, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "planned"), ("held", "held")],
+                        default="planned",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="care_meetings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="attendees",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'care-team meeting',
-                'verbose_name_plural': 'care-team meetings',
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "care-team meeting",
+                "verbose_name_plural": "care-team meetings",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('question', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name='reason or question')),
-                ('source', models.CharField(choices=[('work_list', 'from the work list'), ('evaluation', 'from an evaluation'), ('manual', 'added by hand')], default='manual', max_length=12, verbose_name='source')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('minutes', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name='minutes')),
-                ('minutes_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.evaluation')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='schools.pupil')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "question",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="reason or question"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("work_list", "from the work list"),
+                            ("evaluation", "from an evaluation"),
+                            ("manual", "added by hand"),
+                        ],
+                        default="manual",
+                        max_length=12,
+                        verbose_name="source",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "minutes",
+                    hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name="minutes"),
+                ),
+                ("minutes_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="plans.evaluation",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="schools.pupil",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['position', 'id'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingDecision',
+            name="MeetingDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('what', hechtwijzer.fields.EncryptedTextField(verbose_name='what')),
-                ('due_on', models.DateField(verbose_name='by when')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='meetings.agendaitem')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='care_team_decisions', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("what", hechtwijzer.fields.EncryptedTextField(verbose_name="what")),
+                ("due_on", models.DateField(verbose_name="by when")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="meetings.agendaitem",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="care_team_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['school', 'starts_at'], name='meetings_me_school__d09fe3_idx'),
+            model_name="meeting",
+            index=models.Index(
+                fields=["school", "starts_at"], name="meetings_me_school__d09fe3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'pupil'), name='pupil_once_per_agenda'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "pupil"), name="pupil_once_per_agenda"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meetingdecision',
-            index=models.Index(fields=['owner', 'done_at', 'due_on'], name='meetings_me_owner_i_29dd4d_idx'),
+            model_name="meetingdecision",
+            index=models.Index(
+                fields=["owner", "done_at", "due_on"], name="meetings_me_owner_i_29dd4d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='meetingdecision',
-            index=models.Index(fields=['done_at', 'due_on'], name='meetings_me_done_at_e442a4_idx'),
+            model_name="meetingdecision",
+            index=models.Index(fields=["done_at", "due_on"], name="meetings_me_done_at_e442a4_idx"),
         ),
     ]

@@ -279,6 +279,16 @@ class MeetingTests(TestCase):
         self.login("anna")
         assert target not in self.client.get(card).content.decode()
 
+    def test_the_work_list_links_with_its_source(self):
+        target = reverse("meetings:put_on_agenda", args=[self.w.lara.public_id])
+        self.login("carla")
+        form = self.client.get(f"{target}?source=work_list").content.decode()
+        assert 'name="source" value="work_list"' in form
+        data = {"meeting": str(self.w.meeting.uid), "source": "work_list"}
+        assert self.client.post(target, data).status_code == 302
+        item = AgendaItem.objects.get(meeting=self.w.meeting, pupil=self.w.lara)
+        assert item.source == AgendaSource.WORK_LIST and item.added_by == self.w.carla
+
     def test_an_evaluation_with_another_decision_is_not_linked(self):
         w = self.w
         other = evaluated_card(w, w.lara, decision=Decision.CONTINUE)
