@@ -244,11 +244,19 @@ def agenda_remove(request: HttpRequest, uid) -> HttpResponse:
     return redirect("meetings:meeting", item.meeting.uid)
 
 
-def _item_response(request, item: AgendaItem, *, status=200, minutes_form=None, decision_form=None):
+def _item_response(
+    request,
+    item: AgendaItem,
+    *,
+    status=200,
+    minutes_form=None,
+    decision_form=None,
+    message: str = "",
+):
     """The item's minutes and decisions (the htmx partial), or back to the meeting page."""
     if not request.headers.get("HX-Request"):
         if status != 200:
-            messages.error(request, _("Nothing was saved: please check the form."))
+            messages.error(request, message or _("Nothing was saved: please check the form."))
         return redirect(reverse("meetings:meeting", args=[item.meeting.uid]) + f"#item-{item.uid}")
     entry = agenda([item], timezone.localdate())[0]
     context = {
@@ -259,7 +267,8 @@ def _item_response(request, item: AgendaItem, *, status=200, minutes_form=None, 
         "minutes_form": minutes_form,
         "decision_form": decision_form,
     }
-    return render(request, "meetings/_record.html", context, status=status)
+    # htmx swaps only 2xx answers: a refused save comes back as the record with its message.
+    return render(request, "meetings/_record.html", context)
 
 
 @require_POST
@@ -278,8 +287,11 @@ def write_minutes(request: HttpRequest, uid) -> HttpResponse:
             version=form.seen_version(),
         )
     except StaleVersion as stale:
-        form.add_error(None, _("Someone else saved these minutes meanwhile; yours were not saved."))
-        return _item_response(request, stale.current, status=409, minutes_form=form)
+        message = _("Someone else saved these minutes meanwhile; yours were not saved.")
+        form.add_error(None, message)
+        return _item_response(
+            request, stale.current, status=409, minutes_form=form, message=message
+        )
     except ValidationError as error:
         form.apply_errors(error)
         return _item_response(request, item, status=400, minutes_form=form)
@@ -389,6 +401,7 @@ def put_on_agenda(request: HttpRequest, pupil) -> HttpResponse:
             "planned": planned,
             "evaluation": evaluation,
             "question": request.POST.get("question", ""),
+            "errors": form.errors if request.method == "POST" else {},
             "chosen": request.POST.get("meeting", ""),
             "source": data.get("source", ""),
         },

@@ -175,6 +175,23 @@ class MeetingTests(TestCase):
         item.refresh_from_db()
         assert item.minutes == "eerste"
 
+    def test_a_stale_save_on_the_page_keeps_the_text_and_says_so(self):
+        item = self.w.piet_item
+        actions.write_minutes(actor=self.w.carla, item=item, text="eerste", version=1)
+        self.login("carla")
+        url = reverse("meetings:minutes", args=[item.uid])
+        response = self.client.post(
+            url, {"minutes": "mijn versie", "version": 1}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200  # htmx swaps only 2xx answers
+        body = response.content.decode()
+        assert "mijn versie" in body and 'name="version" value="2"' in body
+        assert 'role="alert"' in body
+        response = self.client.post(url, {"minutes": "mijn versie", "version": 1})
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert item.minutes == "eerste"
+
     def test_a_decision_owner_must_see_the_pupil(self):
         with pytest.raises(ValidationError) as error:
             actions.add_decision(
