@@ -153,7 +153,10 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         safeguarding_reason=_m(pupil, ExportApproval, "safeguarding_reason"),
     )
     meeting = Meeting.objects.create(
-        school_id=pupil.school_id, starts_at=timezone.now(), title="Zorgteam", created_by=coordinator
+        school_id=pupil.school_id,
+        starts_at=timezone.now(),
+        title="Zorgteam",
+        created_by=coordinator,
     )
     meeting.attendees.set([coordinator, author])
     item = AgendaItem.objects.create(
