@@ -72,6 +72,9 @@ class Perm(enum.StrEnum):
     APPROVE_EXPORT = "pupil.approve_export"  # decide what one access export includes
     ERASE_PUPIL = "pupil.erase"  # delete everything about a pupil now
     VIEW_AUDIT = "pupil.view_audit"  # who looked at or changed this pupil's record, and when
+    # The care-team meeting (leerlingbespreking / MDO, hechtwijzer.meetings): plan meetings, put
+    # the pupil on an agenda, write the minutes and decisions about the pupil.
+    CARE_TEAM = "pupil.care_team"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -100,6 +103,8 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.APPROVE_EXPORT: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ERASE_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
+    # Attendees read a meeting's agenda for the pupils they may see (Perm.VIEW_PUPIL).
+    Perm.CARE_TEAM: {Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 
@@ -266,6 +271,13 @@ def administered_schools(user: AnyUser) -> QuerySet[School]:
     """Schools whose groups, staff and pupil records the user administers."""
     ids = [m.school_id for m, _scope in _scopes(user, Perm.ADMINISTER_SCHOOL)]
     return School.objects.filter(pk__in=ids)
+
+
+def may_at_school(user: AnyUser, perm: Perm, school_id: int | None) -> bool:
+    """Whether the user's role at this school has `perm` there with the school's scope."""
+    return any(
+        m.school_id == school_id and scope is Scope.SCHOOL for m, scope in _scopes(user, perm)
+    )
 
 
 def may_administer(user: AnyUser, school_id: int | None) -> bool:

@@ -42,6 +42,9 @@ class Policy(enum.StrEnum):
     GROUP = "group"  # a group's page: the view looks the group up with groups_for(perm)
     SCHOOL = "school"  # a school-wide page: the view checks `perm` at that school
     ADMIN = "admin"  # the administration site: HechtwijzerAdminSite.has_permission
+    # A care-team meeting: the view looks the meeting up for the user (the school's care
+    # coordinator or an attendee, else 404) and shows only agenda pupils in pupils_for(perm).
+    MEETING = "meeting"
 
 
 def policy(kind: Policy, perm: Perm | None = None):
@@ -53,7 +56,7 @@ def policy(kind: Policy, perm: Perm | None = None):
     """
     if kind is Policy.PUPIL:
         raise ValueError("a pupil's page is declared with pupil_view, which also enforces it")
-    if kind in (Policy.GROUP, Policy.SCHOOL) and perm is None:
+    if kind in (Policy.GROUP, Policy.SCHOOL, Policy.MEETING) and perm is None:
         raise ValueError(f"a {kind} policy names the permission it checks")
 
     def decorate(view):

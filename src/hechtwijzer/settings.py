@@ -212,6 +212,7 @@ INSTALLED_APPS = [
     "hechtwijzer.care",
     "hechtwijzer.behaviour",
     "hechtwijzer.plans",
+    "hechtwijzer.meetings",  # the care-team meeting: agenda, minutes, decisions
     "hechtwijzer.accounts",
     "hechtwijzer.privacy",  # retention, erasure, access export, backups, key rotation
     "hechtwijzer.reminders",  # e-mail reminders and `hechtwijzer daily`

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("hechtwijzer.behaviour.urls")),
     path("", include("hechtwijzer.privacy.urls")),
     path("", include("hechtwijzer.care.urls")),
+    path("", include("hechtwijzer.meetings.urls")),
     path("", include("hechtwijzer.administration.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("", include("hechtwijzer.accounts.urls")),

@@ -168,3 +168,40 @@ def record(
         remote_addr=client_ip(request) if request is not None else None,
         details=details or {},
     )
+
+
+def record_reads(
+    *,
+    action: str,
+    pupils: list[Any],
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> list[AuditEntry]:
+    """One entry per pupil for a page that shows several pupils' records (a meeting's agenda),
+    written in one statement, so the page's queries do not grow with its pupils."""
+    if actor is None and request is not None:
+        actor = request.user
+    authenticated = actor is not None and actor.is_authenticated
+    remote = client_ip(request) if request is not None else None
+    now = timezone.now()
+    return AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                at=now,
+                user_id=actor.pk if authenticated else None,
+                username=actor.get_username() if authenticated else "",
+                role=role_at(actor, pupil.school_id) if authenticated else "",
+                school_id=pupil.school_id,
+                action=action,
+                object_type=object_type or "pupil",
+                object_id=str(object_id or pupil.public_id),
+                pupil_public_id=pupil.public_id,
+                remote_addr=remote,
+                details=details or {},
+            )
+            for pupil in pupils
+        ]
+    )

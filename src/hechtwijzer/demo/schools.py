@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
+from .meetings import add_meetings
 from .observations import add_observations
 from .plans import add_focus_cards
 from .safeguarding import add_safeguarding_record
@@ -262,6 +263,8 @@ def load() -> None:
             # A safeguarding record worked through the school's route, for the care
             # coordinator only.
             add_safeguarding_record(school, spec.key, chosen, today=today)
+            # A care-team meeting held last week (minutes, a decision) and one planned.
+            add_meetings(school, chosen, today=today)
 
 
 def describe() -> dict:

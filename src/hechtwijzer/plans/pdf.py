@@ -533,15 +533,30 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
-def _render(template: str, title: str, generated_on: datetime.date, data: dict) -> bytes:
+def render_file(
+    templates: Path, template: str, title: str, generated_on: datetime.date, data: dict
+) -> bytes:
+    """Another app's typst template (`template` in the directory `templates`, typst's root),
+    rendered the same way as the card: data as JSON in `sys.inputs`, PDF/A-2a when it can."""
+    return _render(template, title, generated_on, data, templates=templates)
+
+
+def _render(
+    template: str,
+    title: str,
+    generated_on: datetime.date,
+    data: dict,
+    *,
+    templates: Path = TEMPLATES,
+) -> bytes:
     if not title.strip():
         raise ValueError("a PDF needs a title")
     # The document date (PDF/A requires one) is the generation day at midnight UTC: no clock
     # time, and the same data gives the same bytes.
     moment = datetime.datetime.combine(generated_on, datetime.time(), tzinfo=datetime.UTC)
     options = {
-        "input": TEMPLATES / template,
-        "root": TEMPLATES,  # the templates import page.typ; they can read nothing outside
+        "input": templates / template,
+        "root": templates,  # the templates import page.typ; they can read nothing outside
         "format": "pdf",
         "sys_inputs": {"data": json.dumps(data, ensure_ascii=False)},
         "timestamp": int(moment.timestamp()),

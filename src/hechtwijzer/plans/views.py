@@ -210,6 +210,9 @@ def card_version(request, pupil, number):
     context = _card_context(request, pupil, card, editable=False)
     evaluation = getattr(card, "evaluation", None)
     context["evaluation"] = _evaluation_context(evaluation) if evaluation else None
+    # An evaluation that asks for the care team: the care coordinator puts the pupil on a
+    # meeting's agenda from here (hechtwijzer.meetings).
+    context["may_care_team"] = allows(request.user, Perm.CARE_TEAM, pupil)
     return render(request, "plans/card.html", context)
 
 

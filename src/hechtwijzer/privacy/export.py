@@ -120,6 +120,10 @@ def _outcome_measure(row: Any) -> Any:
     return _Coded("measures", row.measure_code)
 
 
+def _meeting_day(row: Any) -> datetime.datetime:
+    return row.meeting.starts_at
+
+
 def _day_parts(row: Any) -> list[dict[str, str]]:
     return [{"code": code, "label": str(label)} for code, label in row.parts()]
 
@@ -332,6 +336,33 @@ RULES: dict[str, Rule] = {
         parent="programme",
         order="position",
     ),
+    # The care-team meeting (hechtwijzer.meetings): what was asked, said and agreed about the
+    # pupil. The meeting itself (date, title, attendees) is the school's, not the pupil's.
+    "meetings.AgendaItem": Rule(
+        CARE,
+        "care_team",
+        gettext_lazy("Care-team meetings"),
+        gettext_lazy("Discussed on %(meeting_on)s"),
+        (
+            F("meeting_on", gettext_lazy("meeting"), _meeting_day),
+            F("question"),
+            F("minutes"),
+            F("added_by", gettext_lazy("put on the agenda by")),
+        ),
+    ),
+    "meetings.MeetingDecision": Rule(
+        CARE,
+        "care_team_decisions",
+        gettext_lazy("Decisions"),
+        fields=(
+            F("what"),
+            F("owner", gettext_lazy("who")),
+            F("due_on"),
+            F("done_on", gettext_lazy("done on"), "done_at"),
+        ),
+        parent="item",
+        order="due_on",
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,
@@ -374,6 +405,7 @@ ORDER = (
     "focus_cards",
     "behaviour_cards",
     "day_programme",
+    "care_team",
     "safeguarding_concerns",
     "safeguarding_observations",
     "safeguarding_factors",

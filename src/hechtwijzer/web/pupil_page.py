@@ -141,6 +141,8 @@ def pupil_context(request, pupil) -> dict:
         "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
         # The care coordinator decides what an access export includes (privacy.approvals).
         "may_approve_export": allows(user, Perm.APPROVE_EXPORT, pupil),
+        # The care coordinator puts the pupil on a care-team meeting's agenda (meetings).
+        "may_care_team": allows(user, Perm.CARE_TEAM, pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }

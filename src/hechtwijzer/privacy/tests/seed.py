@@ -12,6 +12,7 @@ from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, ProgrammeB
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern, SafeguardingStep
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.fields import EncryptedTextField
+from hechtwijzer.meetings.models import AgendaItem, Meeting, MeetingDecision
 from hechtwijzer.observations.models import Observation, ObservationSignal
 from hechtwijzer.plans.models import (
     CardEntry,
@@ -158,6 +159,27 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         include_care=True,
         safeguarding="withhold",
         safeguarding_reason=_m(pupil, ExportApproval, "safeguarding_reason"),
+    )
+    meeting = Meeting.objects.create(
+        school_id=pupil.school_id,
+        starts_at=timezone.now(),
+        title="Zorgteam",
+        created_by=coordinator,
+    )
+    meeting.attendees.set([coordinator, author])
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        pupil=pupil,
+        question=_m(pupil, AgendaItem, "question"),
+        minutes=_m(pupil, AgendaItem, "minutes"),
+        added_by=coordinator,
+    )
+    MeetingDecision.objects.create(
+        item=item,
+        what=_m(pupil, MeetingDecision, "what"),
+        owner=author,
+        due_on=today,
+        created_by=coordinator,
     )
     if hold:
         RetentionHold.objects.create(

@@ -36,6 +36,8 @@ from hechtwijzer.behaviour import actions as behaviour_actions
 from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, Score
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.meetings import actions as meeting_actions
+from hechtwijzer.meetings.models import AgendaItem, Meeting
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.plans import actions as plan_actions
@@ -133,6 +135,14 @@ MATRIX = {
     ("concern", "write", "own_group"):           [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
     ("concern", "write", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("concern", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Putting a pupil on a care-team meeting's agenda: the care coordinator (issue 16). Who
+    # sees which pupils of a meeting is meetings/tests/test_meetings.py.
+    ("care-team agenda", "read", "own_group"):   [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("care-team agenda", "read", "own_school"):  [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("care-team agenda", "read", "other_school"): [L, NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("care-team agenda", "write", "own_group"):  [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("care-team agenda", "write", "own_school"): [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("care-team agenda", "write", "other_school"): [L, NO,  NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -237,6 +247,12 @@ def send(client, record, action, pupil):
         concern = Observation.objects.get(pupil=pupil, signal_rows__code="afraid_to_go_home")
         url = reverse("care:concern", args=[pid, concern.uid])
         return client.post(url, {"note": "Wilde niet naar huis."}), 302
+    if record == "care-team agenda":
+        url = reverse("meetings:put_on_agenda", args=[pid])
+        if action == "read":
+            return client.get(url), 200
+        meeting = Meeting.objects.get(school_id=pupil.school_id)
+        return client.post(url, {"meeting": str(meeting.uid), "question": "Hoe verder?"}), 302
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -258,6 +274,7 @@ def snapshot(pupil):
         Score.objects.filter(card__pupil=pupil).count(),
         # The title is encrypted (bound to its row), so the version stands for the content.
         sorted(DayProgramme.objects.filter(pupil=pupil).values_list("version", flat=True)),
+        AgendaItem.objects.filter(pupil=pupil).count(),
     )
 
 
@@ -286,6 +303,14 @@ class AuthorizationMatrixTests(TestCase):
         school_actions.grant_pupil_access(
             actor=w.carla, pupil=w.piet, user=w.gym, capacity="gym teacher"
         )
+        # A planned care-team meeting at each school, with nobody on its agenda yet.
+        for school, coordinator in [(w.noord, w.carla), (w.zuid, w.fien)]:
+            meeting_actions.create_meeting(
+                actor=coordinator,
+                school=school,
+                starts_at=timezone.now() + datetime.timedelta(days=2),
+                title="Zorgteam",
+            )
         for pupil, coordinator in [(w.piet, w.carla), (w.mo, w.carla), (w.zoe, w.fien)]:
             # A signal specific to disorganised attachment switches the safeguarding route on.
             observation_actions.log_observation(

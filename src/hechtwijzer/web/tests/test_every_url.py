@@ -44,6 +44,7 @@ from hechtwijzer.accounts.twofactor import unconfirmed_device
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.behaviour.models import BehaviourCard
 from hechtwijzer.care.models import SafeguardingConcern
+from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.privacy.tests.seed import fill_pupil
 from hechtwijzer.schools.models import Pupil
@@ -179,6 +180,20 @@ class EveryUrlTests(TestCase):
         cls.observation = Observation.objects.filter(pupil=w.piet).first()
         cls.concern = SafeguardingConcern.objects.filter(pupil=w.piet).first()
         cls.behaviour_card = BehaviourCard.objects.filter(pupil=w.piet).first()
+        # A care-team meeting with Piet on the agenda and a decision about him.
+        cls.meeting = meeting_actions.create_meeting(
+            actor=w.carla, school=w.noord, starts_at=timezone.now(), title="Zorgteam"
+        )
+        cls.agenda_item = meeting_actions.add_to_agenda(
+            actor=w.carla, meeting=cls.meeting, pupil=w.piet
+        )
+        cls.meeting_decision = meeting_actions.add_decision(
+            actor=w.carla,
+            item=cls.agenda_item,
+            what="Bellen",
+            owner=w.carla,
+            due_on=timezone.localdate(),
+        )
 
     def setUp(self):
         self.clients = {}
@@ -209,6 +224,12 @@ class EveryUrlTests(TestCase):
         while school_day.weekday() >= 5:
             school_day -= datetime.timedelta(days=1)
         if name == "uid":
+            if "meetings/items/" in route:
+                return str(self.agenda_item.uid)
+            if "meetings/decisions/" in route:
+                return str(self.meeting_decision.uid)
+            if "meetings/" in route:
+                return str(self.meeting.uid)
             if "safeguarding/" in route:
                 return str(self.concern.uid)
             if "behaviour-card" in route:

@@ -29,6 +29,7 @@ from hechtwijzer.administration import invitations
 from hechtwijzer.administration.models import RoleNotice
 from hechtwijzer.behaviour import actions as behaviour_actions
 from hechtwijzer.care import actions as care_actions
+from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.schools.models import Role
@@ -171,6 +172,16 @@ class MalformedPostTests(TestCase):
         )
         cls.notice = RoleNotice.objects.get(recipient=w.carla)
         cls.today = today
+        # A care-team meeting with Piet on the agenda and a decision about him.
+        cls.meeting = meeting_actions.create_meeting(
+            actor=w.carla, school=w.noord, starts_at=timezone.now(), title="Zorgteam"
+        )
+        cls.agenda_item = meeting_actions.add_to_agenda(
+            actor=w.carla, meeting=cls.meeting, pupil=w.piet
+        )
+        cls.meeting_decision = meeting_actions.add_decision(
+            actor=w.carla, item=cls.agenda_item, what="Bellen", owner=w.carla, due_on=today
+        )
 
     def url_for(self, route: str) -> str:
         """The route with every argument filled from the world."""
@@ -178,7 +189,13 @@ class MalformedPostTests(TestCase):
         school_day = self.today
         while school_day.weekday() >= 5:  # the behaviour card is scored on school days
             school_day -= datetime.timedelta(days=1)
-        if "/concern/" in route:
+        if "meetings/items/" in route:
+            uid = self.agenda_item.uid
+        elif "meetings/decisions/" in route:
+            uid = self.meeting_decision.uid
+        elif "meetings/" in route:
+            uid = self.meeting.uid
+        elif "/concern/" in route:
             uid = self.disclosure.uid
         elif "safeguarding/" in route:
             uid = self.concern.uid
