@@ -72,6 +72,13 @@ class Perm(enum.StrEnum):
     APPROVE_EXPORT = "pupil.approve_export"  # decide what one access export includes
     ERASE_PUPIL = "pupil.erase"  # delete everything about a pupil now
     VIEW_AUDIT = "pupil.view_audit"  # who looked at or changed this pupil's record, and when
+    # Working with the parents (hechtwijzer.parents): record and read parent conversations,
+    # record the parents' view and consent on a focus-card version, print the plan for parents.
+    WORK_WITH_PARENTS = "pupil.parents"
+    # Give someone without an account a time-limited read link to one document about the pupil
+    # (hechtwijzer.readlinks), and see and revoke the pupil's links. Each kind of document
+    # names the permission its content needs on top (the parents' printout: WORK_WITH_PARENTS).
+    SHARE_DOCUMENTS = "pupil.share_documents"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -100,6 +107,10 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.APPROVE_EXPORT: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.ERASE_PUPIL: {Role.SCHOOL_ADMIN: _SCHOOL},
     Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
+    # The pupil's teachers and the care coordinator talk with the parents; staff given access
+    # to one pupil (the gym teacher) do not read what the parents said.
+    Perm.WORK_WITH_PARENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.SHARE_DOCUMENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 

@@ -296,6 +296,13 @@ def render_evaluation(doc: EvaluationDocument) -> bytes:
     return _render("evaluation.typ", doc.title, doc.generated_on, _evaluation_data(doc))
 
 
+def render_template(template: Path, title: str, generated_on: datetime.date, data: dict) -> bytes:
+    """A typst template of another app as A4 PDF bytes, rendered as the card is (the same
+    fonts, PDF/A when possible, data only through `sys.inputs`). The template's own folder is
+    the root: it can read nothing outside it. The parents' printout uses this."""
+    return _render(template.name, title, generated_on, data, root=template.parent)
+
+
 def column_states(text: str, title: str) -> tuple[bool, bool]:
     """The two columns of the row with this title, read from the PDF's extracted text: the
     first two boxes after the title. Whitespace (line breaks of a wrapped title) is ignored."""
@@ -488,15 +495,17 @@ def _compiler() -> typst.Compiler:
     return compiler
 
 
-def _render(template: str, title: str, generated_on: datetime.date, data: dict) -> bytes:
+def _render(
+    template: str, title: str, generated_on: datetime.date, data: dict, *, root: Path = TEMPLATES
+) -> bytes:
     if not title.strip():
         raise ValueError("a PDF needs a title")
     # The document date (PDF/A requires one) is the generation day at midnight UTC: no clock
     # time, and the same data gives the same bytes.
     moment = datetime.datetime.combine(generated_on, datetime.time(), tzinfo=datetime.UTC)
     options = {
-        "input": TEMPLATES / template,
-        "root": TEMPLATES,  # the templates import page.typ; they can read nothing outside
+        "input": root / template,
+        "root": root,  # the templates import page.typ; they can read nothing outside
         "format": "pdf",
         "sys_inputs": {"data": json.dumps(data, ensure_ascii=False)},
         "timestamp": int(moment.timestamp()),

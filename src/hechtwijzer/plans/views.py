@@ -20,7 +20,7 @@ from hechtwijzer.door import pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile, counted_groups
 
-from . import actions, snapshots
+from . import actions, panels, snapshots
 from .documents import card_document, evaluation_document, pdf_response
 from .forms import (
     CardForm,
@@ -60,7 +60,14 @@ def _rows(card, recommended):
 def _card_context(request, pupil, card, *, editable):
     recommended = _recommendations(pupil) if editable else {}
     versions = list(pupil.focus_cards.order_by("-number").only("number", "closed_at", "pupil_id"))
+    # Sections other apps add (the parents' view and consent), with notes per version.
+    extra = panels.panels(request, pupil, card, versions)
+    for version in versions:
+        version.notes = [
+            p.version_notes[version.number] for p in extra if version.number in p.version_notes
+        ]
     return {
+        "panels": [p.html for p in extra if p.html],
         "pupil": pupil,
         "card": card,
         "rows": _rows(card, recommended),

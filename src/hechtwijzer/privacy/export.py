@@ -124,6 +124,10 @@ def _day_parts(row: Any) -> list[dict[str, str]]:
     return [{"code": code, "label": str(label)} for code, label in row.parts()]
 
 
+def _card_number(row: Any) -> int | None:
+    return row.card.number if row.card_id else None
+
+
 def _linked_days(row: Any) -> list[datetime.date]:
     return sorted(o.observed_on for o in row.observations.all())
 
@@ -161,6 +165,22 @@ RULES: dict[str, Rule] = {
     ),
     "privacy.ExportApproval": Rule(
         None, why="the school's own decision on what an export includes; on the audit trail"
+    ),
+    "readlinks.ReadLink": Rule(
+        RECORD,
+        "read_links",
+        gettext_lazy("Read links given out"),
+        gettext_lazy("Read link made on %(made_on)s"),
+        (
+            F("made_on", gettext_lazy("made on"), "created_at"),
+            F("document", gettext_lazy("document"), "kind"),
+            F("recipient"),
+            F("made_by", gettext_lazy("made by"), "created_by"),
+            F("expires_at"),
+            F("revoked_on", gettext_lazy("revoked on"), "revoked_at"),
+            F("views", gettext_lazy("times opened")),
+        ),
+        order="created_at",
     ),
     # The hidden tables behind many-to-many fields: shown as the field of their model.
     "plans.FocusCard_co_teachers": Rule(None, why="shown as the focus card's co-teachers"),
@@ -319,6 +339,33 @@ RULES: dict[str, Rule] = {
         parent="programme",
         order="position",
     ),
+    "parents.ParentConversation": Rule(
+        CARE,
+        "parent_conversations",
+        gettext_lazy("Parent conversations"),
+        gettext_lazy("Conversation of %(held_on)s"),
+        (
+            F("held_on"),
+            F("attendees"),
+            F("at_home"),
+            F("agreements"),
+            F("card_version", gettext_lazy("focus card version"), _card_number),
+            F("recorded_by", gettext_lazy("recorded by")),
+        ),
+        order="held_on",
+    ),
+    "parents.PlanConsent": Rule(
+        CARE,
+        "plan_consents",
+        gettext_lazy("The parents' consent on the plan"),
+        fields=(
+            F("card_version", gettext_lazy("focus card version"), _card_number),
+            F("status"),
+            F("decided_on"),
+            F("parents_view"),
+            F("recorded_by", gettext_lazy("recorded by")),
+        ),
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,
@@ -356,9 +403,12 @@ RULES: dict[str, Rule] = {
 ORDER = (
     "holds",
     "access",
+    "read_links",
     "observations",
     "factors",
     "focus_cards",
+    "parent_conversations",
+    "plan_consents",
     "behaviour_cards",
     "day_programme",
     "safeguarding_concerns",

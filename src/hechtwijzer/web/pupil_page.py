@@ -132,6 +132,8 @@ def pupil_context(request, pupil) -> dict:
         "may_view_audit": allows(user, Perm.VIEW_AUDIT, pupil),
         # The care coordinator decides what an access export includes (privacy.approvals).
         "may_approve_export": allows(user, Perm.APPROVE_EXPORT, pupil),
+        # Parent conversations, consent on the plan, the plan for the parents (parents).
+        "may_work_with_parents": allows(user, Perm.WORK_WITH_PARENTS, pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }
