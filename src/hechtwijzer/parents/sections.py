@@ -18,10 +18,7 @@ def consent_panel(request, pupil, card, versions) -> Panel | None:
     if not allows(request.user, Perm.WORK_WITH_PARENTS, pupil):
         return None
     consents = {
-        c.card_id: c
-        for c in PlanConsent.objects.filter(pupil=pupil).only(
-            "card_id", "status", "decided_on", "uid", "parents_view", "recorded_by_id", "version"
-        )
+        c.card_id: c for c in PlanConsent.objects.filter(pupil=pupil).select_related("recorded_by")
     }
     notes = {}
     for version in versions:

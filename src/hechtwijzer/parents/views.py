@@ -43,7 +43,11 @@ def parents_page(request, pupil):
     context = {
         "pupil": pupil,
         "card": card,
-        "consent": PlanConsent.objects.filter(card=card).first() if card else None,
+        "consent": (
+            PlanConsent.objects.filter(card=card).select_related("recorded_by").first()
+            if card
+            else None
+        ),
         "conversations": conversations,
         "with_agreements": [c for c in conversations if c.agreements],
         "may_share": may_share,
@@ -148,7 +152,7 @@ def conversation_edit(request, pupil, uid):
 def consent(request, pupil, number):
     """The parents' view and consent on one version of the card."""
     card = get_object_or_404(pupil.focus_cards, number=number)
-    current = PlanConsent.objects.filter(card=card).first()
+    current = PlanConsent.objects.filter(card=card).select_related("recorded_by").first()
     errors = {}
     if request.method == "POST":
         form = ConsentForm(request.POST)

@@ -48,9 +48,7 @@ class ConversationTests(TestCase):
         assert conversation.card == self.card
         assert conversation.recorded_by == self.w.anna
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attendees, at_home, agreements FROM parents_parentconversation"
-            )
+            cursor.execute("SELECT attendees, at_home, agreements FROM parents_parentconversation")
             stored = " ".join(cursor.fetchone())
         assert "moeder" not in stored and "slaapt" not in stored and "lezen" not in stored
         entry = AuditEntry.objects.get(action="parents.conversation.create")
