@@ -19,6 +19,7 @@ from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
 from .observations import add_observations
+from .parents import add_parent_contact
 from .plans import add_focus_cards
 from .safeguarding import add_safeguarding_record
 
@@ -249,6 +250,8 @@ def load() -> None:
             # Focus cards for three of the pupils with a clear picture: one evaluated once,
             # one overdue, one just started.
             add_focus_cards(chosen, today=today)
+            # A parent conversation about the newest card, and the parents' consent on it.
+            add_parent_contact(chosen, today=today)
             # A safeguarding record worked through the school's route, for the care
             # coordinator only.
             add_safeguarding_record(school, spec.key, chosen, today=today)

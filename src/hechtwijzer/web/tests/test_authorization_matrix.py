@@ -38,10 +38,13 @@ from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
+from hechtwijzer.parents.models import ParentConversation
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.plans.models import CardEntry, FocusCard
 from hechtwijzer.privacy.approvals import approve_export
 from hechtwijzer.privacy.models import ExportApproval
+from hechtwijzer.readlinks import actions as link_actions
+from hechtwijzer.readlinks.models import ReadLink
 from hechtwijzer.schools.models import Role
 from hechtwijzer.testing import build_world
 from hechtwijzer.weeks import latest_school_day
@@ -129,6 +132,18 @@ MATRIX = {
     ("concern", "write", "own_group"):           [L,  OK,   NO,   NO,   OK,    OK, NO, NO,  L],
     ("concern", "write", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("concern", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Working with the parents (issue 16): the pupil's teachers and the care coordinator; the
+    # gym teacher given access to one pupil does not read what the parents said.
+    ("parents", "read", "own_group"):            [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("parents", "read", "own_school"):           [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("parents", "read", "other_school"):         [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("parents", "write", "own_group"):           [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("parents", "write", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("parents", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # A read link to the plan for the parents (the link holder's side: LinkHolderTests).
+    ("read link", "write", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("read link", "write", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("read link", "write", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -228,6 +243,14 @@ def send(client, record, action, pupil):
         concern = Observation.objects.get(pupil=pupil, signal_rows__code="afraid_to_go_home")
         url = reverse("care:concern", args=[pid, concern.uid])
         return client.post(url, {"note": "Wilde niet naar huis."}), 302
+    if (record, action) == ("parents", "read"):
+        return client.get(reverse("parents:page", args=[pid])), 200
+    if (record, action) == ("parents", "write"):
+        data = {"held_on": today().isoformat(), "attendees": "moeder", "agreements": "Afspraak."}
+        return client.post(reverse("parents:conversation_new", args=[pid]), data), 302
+    if (record, action) == ("read link", "write"):
+        data = {"recipient": "ouders", "days": "14"}
+        return client.post(reverse("parents:plan_link", args=[pid]), data), 200
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -248,6 +271,8 @@ def snapshot(pupil):
         Score.objects.filter(card__pupil=pupil).count(),
         # The title is encrypted (bound to its row), so the version stands for the content.
         sorted(DayProgramme.objects.filter(pupil=pupil).values_list("version", flat=True)),
+        ParentConversation.objects.filter(pupil=pupil).count(),
+        ReadLink.objects.filter(pupil=pupil).count(),
     )
 
 
@@ -398,3 +423,62 @@ class AuthorizationMatrixTests(TestCase):
             assert changed, ("the write did not happen", context)
         else:
             assert not changed, ("something was written", context)
+
+
+# Requests whose data this smaller world does not hold (a behaviour card, a day programme, an
+# approval, a safety observation); the matrix above sends them anonymously too.
+NEEDS_RECORDS = {
+    ("behaviour card", "write"),
+    ("day programme", "write"),
+    ("approved export", "read"),
+    ("concern", "write"),
+}
+
+
+class LinkHolderTests(TestCase):
+    """The link holder: no account, one token. The link opens one document (the plan for the
+    parents of Piet) and nothing else: every page of the matrix sends the holder to log in, for
+    every pupil; an expired or revoked link answers 404 like an unknown one."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = build_world()
+        for pupil, keeper in [(w.piet, w.anna), (w.mo, w.bram), (w.zoe, w.erik)]:
+            plan_actions.start_card(actor=keeper, pupil=pupil)
+        card = plan_actions.current_card(w.piet)
+        cls.link, cls.token = link_actions.create_link(
+            actor=w.anna, pupil=w.piet, kind="parent_plan", target=str(card.uid), recipient="ouders"
+        )
+
+    def test_a_link_holder_sees_one_document_and_nothing_else(self):
+        holder = self.client_class()
+        response = holder.get(f"/l/{self.token}/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        login_url = resolve_url(settings.LOGIN_URL)
+        for (record, action, where), _cells in MATRIX.items():
+            pupil = getattr(self.w, WHERE[where])
+            if (record, action) in NEEDS_RECORDS:
+                continue
+            answer, _ok = send(holder, record, action, pupil)
+            assert answer.status_code == 302, (record, action, where, answer.status_code)
+            assert answer["Location"].startswith(f"{login_url}?next="), (record, action, where)
+        # Another token of the same shape, or a path below the link, opens nothing.
+        assert holder.get(f"/l/{'A' * 43}/").status_code == 404
+        assert holder.get(f"/l/{self.token}/plan.pdf").status_code == 404
+
+    def test_an_expired_or_revoked_link_answers_404(self):
+        holder = self.client_class()
+        ReadLink.objects.filter(pk=self.link.pk).update(
+            expires_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        expired = holder.get(f"/l/{self.token}/")
+        ReadLink.objects.filter(pk=self.link.pk).update(
+            expires_at=timezone.now() + datetime.timedelta(days=1)
+        )
+        assert holder.get(f"/l/{self.token}/").status_code == 200
+        link_actions.revoke_link(actor=self.w.carla, link=self.link)
+        revoked = holder.get(f"/l/{self.token}/")
+        unknown = holder.get(f"/l/{'A' * 43}/")
+        assert expired.status_code == revoked.status_code == unknown.status_code == 404
+        assert expired.content == revoked.content == unknown.content
