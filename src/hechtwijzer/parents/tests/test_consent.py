@@ -99,8 +99,8 @@ class ConsentTests(TestCase):
         body = page.content.decode()
         assert 'id="versions-heading"' in body
         history = body[body.index('id="versions-heading"') :]
-        assert "parents: consent given" in history
-        assert "parents: consent not given" in history
+        assert "ouders: instemming gegeven" in history
+        assert "ouders: geen instemming gegeven" in history
         old = self.client.get(reverse("plans:version", args=[self.w.piet.public_id, 1]))
         assert VIEW in old.content.decode()
 

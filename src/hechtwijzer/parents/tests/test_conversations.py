@@ -80,7 +80,7 @@ class ConversationTests(TestCase):
         tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
         response = self.post_new(held_on=tomorrow)
         assert response.status_code == 200
-        assert "future" in str(response.context["errors"]["held_on"])
+        assert "toekomst" in str(response.context["errors"]["held_on"])
         response = self.post_new(attendees="  ")
         assert response.status_code == 200
         assert response.context["errors"]["attendees"]
