@@ -208,7 +208,7 @@ def _printout_choice(pupil, data):
 
 
 @require_safe
-@pupil_view(Perm.WORK_WITH_PARENTS, action="parents.printout")
+@pupil_view(Perm.WORK_WITH_PARENTS, action="parents.plan_pdf")
 def plan_pdf(request, pupil):
     """The plan for the parents as PDF, for the current card (`?agreements=<uid>` adds that
     conversation's agreements)."""

@@ -418,7 +418,9 @@ ORDER = (
 
 # Audit actions that are not about the pupil's data but about the trail's own bookkeeping:
 # refusals, the export and its approval, the erase preview, reading the trail itself.
-INTERNAL_ACTIONS = frozenset({"access.denied", "pupil.export", "pupil.erase_preview", "audit.view"})
+INTERNAL_ACTIONS = frozenset(
+    {"access.denied", "readlink.miss", "pupil.export", "pupil.erase_preview", "audit.view"}
+)
 INTERNAL_PREFIXES = ("export.",)
 
 
@@ -675,8 +677,12 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
             continue
         if action.startswith(SAFEGUARDING_ACTIONS) and not parts.safeguarding:
             continue
+        # Whoever opened a read link has no account: one row for them, not "the system".
+        role = (
+            "readlink" if entry.user_id is None and action.startswith("readlink.") else entry.role
+        )
         row = summary.setdefault(
-            (entry.user_id, entry.role),
+            (entry.user_id, role),
             {"first": entry.at, "last": entry.at, "read": 0, "changed": 0},
         )
         row["last"] = entry.at
@@ -693,8 +699,18 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
         result.append(
             {
                 "name": names.get(user_id) or (_("a former staff member") if user_id else ""),
-                "role": {"code": role, "label": str(roles.get(role, ""))} if role else None,
-                "role_text": str(roles.get(role, "")) if role else _("the school's system"),
+                "role": (
+                    {"code": role, "label": str(roles.get(role, ""))}
+                    if role and role != "readlink"
+                    else None
+                ),
+                "role_text": (
+                    _("someone with a read link")
+                    if role == "readlink"
+                    else str(roles.get(role, ""))
+                    if role
+                    else _("the school's system")
+                ),
                 "first": first.isoformat(),
                 "last": last.isoformat(),
                 "first_text": date_format(first, "j F Y"),

@@ -138,11 +138,10 @@ def open_link(request, token: str) -> ReadLink | None:
         if link is None or not link.is_active(now) or kinds.get(link.kind) is None:
             details = {}
             if link is not None:
-                details = {
-                    "link": str(link.uid),
-                    "kind": link.kind,
-                    "why": "revoked" if link.revoked_at else "expired",
-                }
+                why = "revoked" if link.revoked_at else "expired"
+                if link.is_active(now):
+                    why = "unknown_kind"  # its kind is no longer registered
+                details = {"link": str(link.uid), "kind": link.kind, "why": why}
             record(
                 action="readlink.miss",
                 request=request,

@@ -12,6 +12,8 @@ search engine nor a link followed from the document keeps or passes on the token
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -69,7 +71,7 @@ def pupil_links(request, pupil):
         .order_by("-created_at")[:200]
         if actions.may_manage(request.user, link.kind, pupil)
     ]
-    recent = now - timezone.timedelta(days=30)
+    recent = now - datetime.timedelta(days=30)
     context = {
         "pupil": pupil,
         "active": [

@@ -77,7 +77,7 @@ class PrintoutTests(TestCase):
             assert paragraph in text
         assert "Anna Test" in text  # whom to contact
         assert self.w.noord.name in text
-        assert AuditEntry.objects.filter(action="parents.printout").count() == 1
+        assert AuditEntry.objects.filter(action="parents.plan_pdf").count() == 1
 
     def test_it_leaves_out_the_care_record(self):
         self.login("carla")

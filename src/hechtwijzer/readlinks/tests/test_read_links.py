@@ -258,3 +258,32 @@ class ReadLinkTests(TestCase):
         # A link of a kind no longer registered opens nothing.
         assert self.open(token).status_code == 404
         assert link.pk
+
+
+class ReadLinkTrailTests(TestCase):
+    """The pupil's audit trail and the access export name the link holder's readings as such."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = build_world()
+        card = plan_actions.start_card(actor=w.anna, pupil=w.piet)
+        cls.link, cls.token = actions.create_link(
+            actor=w.anna, pupil=w.piet, kind="parent_plan", target=str(card.uid), recipient="ouders"
+        )
+
+    def test_the_trail_shows_the_openings_and_the_export_names_the_link_holder(self):
+        from hechtwijzer.privacy.export import Parts, build_export
+
+        assert self.client_class().get(f"/l/{self.token}/").status_code == 200
+        actions.revoke_link(actor=self.w.anna, link=self.link)
+        assert self.client_class().get(f"/l/{self.token}/").status_code == 404
+        self.client.login(username="carla", password=PASSWORD)
+        page = self.client.get(reverse("privacy:audit", args=[self.w.piet.public_id]))
+        body = page.content.decode()
+        assert "Leeslinks" in body and "geweigerd" in body
+        export = build_export(self.w.piet, lang="en", parts=Parts(care=True, safeguarding=False))
+        trail = export["trail"]
+        holder = [row for row in trail if row["role_text"] == "someone with a read link"]
+        assert [(row["name"], row["role"], row["read"], row["changed"]) for row in holder] == [
+            ("", None, 1, 0)  # one opening; the refused one is not an access to the data
+        ]
