@@ -128,6 +128,22 @@ class ConversationTests(TestCase):
             assert response.status_code == 200
             assert response.content.decode().count("Thuis slaapt hij slecht.") == count
 
+    def test_the_forms_run_few_queries_and_are_audited_as_reads(self):
+        conversation = conversation_for(self.w.piet, self.w.anna, card=self.card)
+        self.login("anna")
+        with self.assertNumQueries(8):
+            new = self.client.get(self.url("parents:conversation_new"))
+        assert new.status_code == 200
+        assert new.context["chosen_card"] == "1"  # the current card, preselected
+        with self.assertNumQueries(8):
+            edit = self.client.get(self.url("parents:conversation", conversation.uid))
+        assert edit.status_code == 200
+        assert 'name="version" value="1"' in edit.content.decode()
+        assert AuditEntry.objects.filter(action="parents.conversation_form").count() == 2
+        other = conversation_for(self.w.mo, self.w.bram)
+        # Another pupil's conversation under Piet's address does not exist.
+        assert self.client.get(self.url("parents:conversation", other.uid)).status_code == 404
+
     def test_the_pupil_page_links_to_the_parents_page_for_who_may_use_it(self):
         self.login("anna")
         assert self.url() in self.client.get(self.url("pupil")).content.decode()
