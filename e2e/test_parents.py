@@ -10,6 +10,15 @@ from conftest import check_axe, log_in, screenshot
 TEACHER = "fluitekruid.groep3"
 
 
+def assert_no_sideways_scroll(page, name):
+    """At the narrowest phone the layout supports (320 px), the page does not scroll sideways."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 700})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(size)
+    assert width <= 320, (name, width)
+
+
 def test_a_teacher_records_a_conversation_and_consent_and_shares_the_plan(
     phone_page, new_page, server
 ):
@@ -34,6 +43,7 @@ def test_a_teacher_records_a_conversation_and_consent_and_shares_the_plan(
     page.get_by_role("link", name="Een gesprek vastleggen").tap()
     page.wait_for_url("**/conversations/new/")
     check_axe(page, "parents-conversation-form")
+    assert_no_sideways_scroll(page, "conversation form")
     page.get_by_label("Wie er aanwezig waren").fill("moeder, groepsleerkracht")
     page.get_by_label("Wat de ouders thuis zien").fill("Thuis is hij 's avonds onrustig.")
     page.get_by_label("Wat is afgesproken").fill("Elke ochtend een vast begroetingsritueel.")
@@ -41,12 +51,14 @@ def test_a_teacher_records_a_conversation_and_consent_and_shares_the_plan(
         page.get_by_role("button", name="Gesprek opslaan").tap()
     assert "Elke ochtend een vast begroetingsritueel." in page.locator("main").inner_text()
     check_axe(page, "parents-with-conversation")
+    assert_no_sideways_scroll(page, "parents")
     screenshot(page, "parents-375")
 
     # The parents' consent on this version, then shown on the card.
     page.get_by_role("link", name="Mening en instemming van de ouders vastleggen").first.tap()
     page.wait_for_url("**/consent/v*/")
     check_axe(page, "parents-consent-form")
+    assert_no_sideways_scroll(page, "consent form")
     page.get_by_label("instemming gegeven", exact=True).check()
     page.get_by_label("Datum waarop de ouders hun antwoord gaven").fill(
         page.get_by_label("Datum waarop de ouders hun antwoord gaven").get_attribute("max")
@@ -63,6 +75,7 @@ def test_a_teacher_records_a_conversation_and_consent_and_shares_the_plan(
     with page.expect_navigation():
         page.get_by_role("button", name="Een leeslink maken").tap()
     check_axe(page, "parents-link-made")
+    assert_no_sideways_scroll(page, "link made")
     address = page.locator("#link-address").input_value()
     assert re.fullmatch(r"http://.+/l/[A-Za-z0-9_-]{43}/", address), address
 
@@ -76,6 +89,7 @@ def test_a_teacher_records_a_conversation_and_consent_and_shares_the_plan(
     # The teacher revokes it; the parents' link now answers the same 404 as any other.
     page.goto(f"/pupils/{pupil['public_id']}/links/")
     check_axe(page, "read-links")
+    assert_no_sideways_scroll(page, "read links")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^Intrekken")).first.tap()
     assert parents.request.get(address).status == 404
