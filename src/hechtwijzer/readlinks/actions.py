@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.audit.models import AuditEntry, record
 from hechtwijzer.network import client_ip
+from hechtwijzer.schools.models import PupilStatus
 
 from . import kinds
 from .models import ReadLink, token_hash
@@ -121,11 +122,24 @@ def throttled(request) -> bool:
     return misses.count() >= MISS_LIMIT
 
 
+def _why_closed(link: ReadLink, now) -> str:
+    """Why a known link opens nothing ("" when it opens its document)."""
+    if link.revoked_at is not None:
+        return "revoked"
+    if link.expires_at <= now:
+        return "expired"
+    if link.pupil.status != PupilStatus.ACTIVE:
+        return "pupil_left"  # the school no longer shares about a pupil who left
+    if kinds.get(link.kind) is None:
+        return "unknown_kind"  # its kind is no longer registered
+    return ""
+
+
 def open_link(request, token: str) -> ReadLink | None:
     """The active link for `token`, with the opening audited (`readlink.view`: the link's uid
-    and kind, the client's address), or None for an unknown, expired or revoked token — also
-    audited (`readlink.miss`; for a known link with its uid and why), and the caller answers
-    all of them alike."""
+    and kind, the client's address), or None for an unknown, expired or revoked token, or a
+    link of a pupil who left the school; those are audited too (`readlink.miss`, for a known
+    link with its uid and why), and the caller answers all of them alike."""
     link = None
     if isinstance(token, str) and len(token) == TOKEN_LENGTH:
         link = (
@@ -135,12 +149,10 @@ def open_link(request, token: str) -> ReadLink | None:
         )
     now = timezone.now()
     with transaction.atomic():
-        if link is None or not link.is_active(now) or kinds.get(link.kind) is None:
+        why = _why_closed(link, now) if link is not None else "unknown"
+        if why:
             details = {}
             if link is not None:
-                why = "revoked" if link.revoked_at else "expired"
-                if link.is_active(now):
-                    why = "unknown_kind"  # its kind is no longer registered
                 details = {"link": str(link.uid), "kind": link.kind, "why": why}
             record(
                 action="readlink.miss",

@@ -16,6 +16,7 @@ from hechtwijzer.parents.tests.helpers import AGREEMENTS, conversation_for, flat
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.readlinks import actions, kinds
 from hechtwijzer.readlinks.models import ReadLink, token_hash
+from hechtwijzer.schools.models import Pupil, PupilStatus
 from hechtwijzer.testing import PASSWORD, build_world
 
 
@@ -153,6 +154,17 @@ class ReadLinkTests(TestCase):
         assert [m.details.get("why") for m in misses] == [None, "expired", "revoked", None, None]
         assert misses[1].pupil_public_id == self.w.piet.public_id
         assert not AuditEntry.objects.filter(action="readlink.view").exists()
+
+    def test_a_link_stops_when_the_pupil_leaves_the_school(self):
+        self.login("anna")
+        _response, token = self.make()
+        assert self.open(token).status_code == 200
+        Pupil.objects.filter(pk=self.w.piet.pk).update(
+            status=PupilStatus.LEFT, left_on=timezone.localdate()
+        )
+        assert self.open(token).status_code == 404
+        miss = AuditEntry.objects.filter(action="readlink.miss").get()
+        assert miss.details["why"] == "pupil_left"
 
     def test_many_misses_from_one_address_throttle_it(self):
         self.login("anna")

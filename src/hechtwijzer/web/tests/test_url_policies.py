@@ -173,8 +173,7 @@ class URLPolicyTests(SimpleTestCase):
         readlinks = {
             view.route
             for view in walk()
-            if view.callback.__module__ == "hechtwijzer.readlinks.views"
-            and view.route in public
+            if view.callback.__module__ == "hechtwijzer.readlinks.views" and view.route in public
         }
         assert readlinks == {"l/<str:token>/"}
 
