@@ -141,6 +141,30 @@ def granted_pupil_ids(user: AnyUser) -> set[int]:
     return cached
 
 
+def preload(users) -> None:
+    """Load the memberships (with groups) and grants of many users at once, three queries, so
+    that `allows()` and `pupils_for()` ask nothing more for any of them: for a command that
+    checks many users (the daily reminders). Fills the same per-object caches as a request."""
+    users = [user for user in users if user.is_authenticated and user.is_active]
+    ids = {user.pk for user in users}
+    found: dict[int, list[Membership]] = {pk: [] for pk in ids}
+    for membership in (
+        Membership.objects.filter(user_id__in=ids)
+        .select_related("school")
+        .prefetch_related("groups")
+        .order_by("school__name")
+    ):
+        found[membership.user_id].append(membership)
+    grants: dict[int, set[int]] = {pk: set() for pk in ids}
+    for user_id, pupil_id in PupilAccessGrant.objects.filter(user_id__in=ids).values_list(
+        "user_id", "pupil_id"
+    ):
+        grants[user_id].add(pupil_id)
+    for user in users:
+        user._hechtwijzer_memberships = found[user.pk]
+        user._hechtwijzer_grants = grants[user.pk]
+
+
 def membership_at(user: AnyUser, school_id: int) -> Membership | None:
     for membership in memberships(user):
         if membership.school_id == school_id:
@@ -174,9 +198,13 @@ def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
                 group_id__in=group_ids,
                 status=PupilStatus.ACTIVE,
             )
-        elif granted := granted_pupil_ids(user):
+        else:
+            # A subquery, not a list fetched first: one query fewer on every page a teacher
+            # opens, and an empty grant table simply matches nothing.
             condition |= Q(
-                school_id=membership.school_id, pk__in=granted, status=PupilStatus.ACTIVE
+                school_id=membership.school_id,
+                pk__in=PupilAccessGrant.objects.filter(user=user).values("pupil_id"),
+                status=PupilStatus.ACTIVE,
             )
     if not condition:
         return Pupil.objects.none()

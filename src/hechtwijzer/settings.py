@@ -214,6 +214,7 @@ INSTALLED_APPS = [
     "hechtwijzer.plans",
     "hechtwijzer.accounts",
     "hechtwijzer.privacy",  # retention, erasure, access export, backups, key rotation
+    "hechtwijzer.reminders",  # e-mail reminders and `hechtwijzer daily`
     "hechtwijzer.readlinks",  # time-limited read links to one document, for people without accounts
     "hechtwijzer.parents",  # parent conversations, consent on the plan, the plan for parents
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
@@ -355,7 +356,7 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 _DEV_URL = f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
 BASE_URL = env_str("BASE_URL", "" if PRODUCTION else _DEV_URL).rstrip("/")
 
-# --- e-mail (invitations, role notices) --------------------------------------------------------
+# --- e-mail (invitations, role notices, reminders) ---------------------------------------------
 # Development prints mails on the console; production sends through the SMTP server given here.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -366,9 +367,21 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")  # or EMAIL_HOST_PASSWORD_FILE
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hechtwijzer@localhost")
+# Seconds an SMTP connection may hang before the mail counts as failed (`hechtwijzer daily`).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Reminders (hechtwijzer.reminders, `hechtwijzer daily`): how a teacher's reminder names a
+# pupil. "initials": first name and the initial of the last name ("Sanne V."); "none": no
+# name, only the date and the link. The care coordinator's weekly digest holds counts only.
+# The school's privacy officer decides (README, "Reminders").
+REMINDER_PUPIL_NAMES = env_str("REMINDER_PUPIL_NAMES", "initials")
+if REMINDER_PUPIL_NAMES not in {"initials", "none"}:
+    raise ImproperlyConfigured(
+        f"REMINDER_PUPIL_NAMES={REMINDER_PUPIL_NAMES!r}: use initials or none"
+    )
 
 # --- security headers --------------------------------------------------------------------------
 

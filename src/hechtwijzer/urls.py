@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("hechtwijzer.administration.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("", include("hechtwijzer.accounts.urls")),
+    path("", include("hechtwijzer.reminders.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", password_change_view, name="password_change"),
     path(

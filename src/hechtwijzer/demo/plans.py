@@ -1,10 +1,12 @@
 """Demo focus cards for the pupils with clear pictures (see demo.observations).
 
-Per school: the disinhibited pupil's card was evaluated once (version 2 is running), the
-inhibited pupil's card is overdue for evaluation, and the ambivalent pupil's card started two
-weeks ago. Ticks follow what the engine recommended for the pupil's signals when the card
-started, as a teacher would; each card also has one measure of the teacher's own. All through
-the domain functions, as the group's teacher.
+Per school: the disinhibited pupil's card was evaluated once (version 2 is running, to be
+evaluated within a week), the inhibited pupil's card is overdue for evaluation, and the
+ambivalent pupil's card started two weeks ago. So `hechtwijzer daily` has an "evaluation due"
+and an "evaluation overdue" reminder to send per school, and the care coordinator's digest.
+Ticks follow what the engine recommended for the pupil's signals when the card started, as a
+teacher would; each card also has one measure of the teacher's own. All through the domain
+functions, as the group's teacher.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ def _tick_recommended(card: FocusCard, teacher, pupil: Pupil, today: datetime.da
     return codes
 
 
+def _school_day_within_a_week(today: datetime.date) -> datetime.date:
+    day = today + datetime.timedelta(days=5)
+    while day.weekday() >= 5:  # a Saturday or Sunday: the Friday before
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def add_focus_cards(chosen: dict[str, Pupil], *, today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     for key, weeks_ago, due_in_weeks in (
@@ -86,7 +95,7 @@ def add_focus_cards(chosen: dict[str, Pupil], *, today: datetime.date | None = N
                 outcomes=outcomes,
                 decision="adjust",
                 referrals=[],
-                next_evaluation=today + datetime.timedelta(weeks=4),
+                next_evaluation=_school_day_within_a_week(today),
                 summary="Minder grensoverschrijdend gedrag in de klas; op het plein nog lastig.",
                 today=evaluated_on,
             )

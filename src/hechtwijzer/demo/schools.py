@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hechtwijzer.administration import actions
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
@@ -185,7 +185,9 @@ def _staff(school, username, first, last, role, groups=()):
         username=username,
         first_name=first,
         last_name=last,
-        email="",
+        # A reserved domain (RFC 2606): the demo's reminders and notices go nowhere real; in
+        # development the console shows them (`hechtwijzer daily`).
+        email=f"{username}@demo.example",
         role=role,
         password=password,
         groups=groups,
@@ -208,7 +210,9 @@ def load() -> None:
         return
     year = current_school_year()
     today = timezone.localdate()
-    with transaction.atomic():
+    # The demo's stored texts (the first line of a passed-on concern, say) are Dutch, whatever
+    # language the caller happens to have active (a test run left English active once).
+    with translation.override("nl"), transaction.atomic():
         for spec in DEMO_SCHOOLS:
             rng = random.Random(spec.key)  # noqa: S311  (names only; ids and passwords use secrets)
             school = School.objects.create(name=spec.name, country=spec.country, is_demo=True)

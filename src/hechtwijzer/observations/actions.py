@@ -93,9 +93,12 @@ def _clean(
     return codes
 
 
-def _write_signals(observation: Observation, codes: list[str]) -> None:
+def _write_signals(observation: Observation, codes: list[str], *, new: bool = False) -> None:
+    """Replace the observation's signal rows with `codes` (a new observation has none to
+    delete: one statement fewer on every quick log)."""
     groups = get_catalog().by_code["signals"]
-    observation.signal_rows.all().delete()
+    if not new:
+        observation.signal_rows.all().delete()
     ObservationSignal.objects.bulk_create(
         ObservationSignal(
             observation=observation,
@@ -156,7 +159,7 @@ def log_observation(
             moment=moment,
             note=note,
         )
-        _write_signals(observation, codes)
+        _write_signals(observation, codes, new=True)
         record(
             action="observation.create",
             actor=actor,

@@ -1,7 +1,9 @@
 """A pupil's observations in figures: the timeline, signals per week, situations, informants.
 
-Every figure is computed with a fixed number of queries (aggregates in SQL), whatever the number
-of observations. The pupil page (web.pupil_page) puts them beside the profile.
+Every figure is computed with a fixed number of queries, whatever the number of observations:
+the charts, the informant table and the profile share one query over the recent weeks' signal
+rows (`recent`), bounded by the weeks it covers. The pupil page (web.pupil_page) puts them
+beside the profile.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.utils.translation import get_language
 
+from hechtwijzer import engine
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.weeks import monday_of, recent_mondays
 
 from .actions import may_correct, may_restore
 from .models import (
+    SCHOOL_INFORMANTS,
     Company,
     Informant,
     Moment,
@@ -57,19 +60,61 @@ class WeekBar:
     summary: str = ""
 
 
-def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
-    """Signals per week for the last CHART_WEEKS weeks, split by signal group (one query)."""
-    mondays = recent_mondays(today, CHART_WEEKS)
-    first = mondays[0]
-    rows = (
-        ObservationSignal.objects.counted(first, today)
-        .filter(pupil=pupil)
-        .values("observed_on", "signal_group")
-        .annotate(n=Count("id"))
+@dataclass(frozen=True)
+class Recent:
+    """The signal rows of one pupil's recent weeks that count (not withdrawn, every
+    informant), each with its observation's situation: what the weekly chart, the situation
+    chart, the informant table and the profile are computed from. One query for all four,
+    where each used to ask the database on its own (bench/: four queries of the pupil page)."""
+
+    start: datetime.date  # the first day held: the chart's first Monday or the window's start
+    today: datetime.date
+    # (observation id, day, informant, signal code, signal group, setting, company, moment)
+    rows: list[tuple]
+
+    def engine_observations(self, start: datetime.date) -> list[engine.Observation]:
+        """The engine's observations from `start` to today, every informant."""
+        grouped: dict[int, tuple[datetime.date, str, list[str]]] = {}
+        for observation_id, day, informant, code, *_rest in self.rows:
+            if day >= start:
+                grouped.setdefault(observation_id, (day, informant, []))[2].append(code)
+        return [
+            engine.Observation(date=day, signals=tuple(codes), informant=informant)
+            for day, informant, codes in grouped.values()
+        ]
+
+
+def recent(pupil, today: datetime.date, window_start: datetime.date) -> Recent:
+    """The pupil's signal rows from the earlier of the chart's first Monday and `window_start`
+    up to `today` (one query)."""
+    first = min(recent_mondays(today, CHART_WEEKS)[0], window_start)
+    rows = list(
+        ObservationSignal.objects.filter(
+            pupil=pupil, withdrawn=False, observed_on__gte=first, observed_on__lte=today
+        ).values_list(
+            "observation_id",
+            "observed_on",
+            "informant",
+            "code",
+            "signal_group",
+            "observation__setting",
+            "observation__company",
+            "observation__moment",
+        )
     )
+    return Recent(first, today, rows)
+
+
+def weekly_chart(recent: Recent) -> list[WeekBar]:
+    """Signals per week for the last CHART_WEEKS weeks, split by signal group: the school's
+    own observations only, as every count (ObservationQuerySet.counted)."""
+    mondays = recent_mondays(recent.today, CHART_WEEKS)
+    first = mondays[0]
+    school = set(SCHOOL_INFORMANTS)
     counts: dict[datetime.date, Counter] = defaultdict(Counter)
-    for row in rows:
-        counts[monday_of(row["observed_on"])][row["signal_group"]] += row["n"]
+    for _id, day, informant, _code, group, *_situation in recent.rows:
+        if day >= first and informant in school:
+            counts[monday_of(day)][group] += 1
     vocabulary = counted_groups()
     language = get_language()
     weeks = []
@@ -89,19 +134,20 @@ def weekly_chart(pupil, today: datetime.date) -> list[WeekBar]:
     return bars
 
 
-def situation_chart(pupil, window_start: datetime.date, today: datetime.date) -> list[dict]:
-    """How many observations in the window were made in each situation (one query)."""
-    rows = (
-        Observation.objects.counted(window_start, today)
-        .filter(pupil=pupil)
-        .values("setting", "company", "moment")
-        .annotate(n=Count("id"))
-    )
+def situation_chart(recent: Recent, window_start: datetime.date) -> list[dict]:
+    """How many of the school's observations in the window were made in each situation (every
+    observation holds at least one signal row, so each is counted once from its rows)."""
+    school = set(SCHOOL_INFORMANTS)
+    situations = {
+        observation_id: situation
+        for observation_id, day, informant, _code, _group, *situation in recent.rows
+        if day >= window_start and informant in school
+    }
     totals = {"setting": Counter(), "company": Counter(), "moment": Counter()}
-    for row in rows:
-        for field in totals:
-            if row[field]:
-                totals[field][row[field]] += row["n"]
+    for situation in situations.values():
+        for field, value in zip(("setting", "company", "moment"), situation, strict=True):
+            if value:
+                totals[field][value] += 1
     charts = []
     for field, choices in (("setting", Setting), ("company", Company), ("moment", Moment)):
         items = [(label, totals[field][value]) for value, label in choices.choices]
@@ -109,24 +155,18 @@ def situation_chart(pupil, window_start: datetime.date, today: datetime.date) ->
     return charts
 
 
-def informant_table(pupil, window_start, today):
+def informant_table(recent: Recent, window_start: datetime.date):
     """Signals per informant in the window, side by side (never summed into one score)."""
-    rows = (
-        ObservationSignal.objects.filter(
-            pupil=pupil, withdrawn=False, observed_on__gte=window_start, observed_on__lte=today
-        )
-        .values("code", "informant")
-        .annotate(n=Count("id"))
-    )
-    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    cells: dict[str, Counter] = defaultdict(Counter)
     present = set()
-    for row in rows:
-        cells[row["code"]][row["informant"]] = row["n"]
-        present.add(row["informant"])
+    for _id, day, informant, code, *_rest in recent.rows:
+        if day >= window_start:
+            cells[code][informant] += 1
+            present.add(informant)
     informants = [(value, label) for value, label in Informant.choices if value in present]
     catalog = get_catalog()
     table = [
-        {"signal": s, "counts": [cells[s.code].get(value, 0) for value, _l in informants]}
+        {"signal": s, "counts": [cells[s.code][value] for value, _l in informants]}
         for s in catalog.signals
         if s.code in cells
     ]

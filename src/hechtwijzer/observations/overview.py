@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -115,22 +116,30 @@ class Shade:
 
 @dataclass(frozen=True)
 class Row:
-    """One pupil's line of the heat map."""
+    """One pupil's line of the heat map.
+
+    Only the counts are made for every pupil; the cells and the trend (a few objects each) are
+    made when a table shows the row. A large school's overview counts a few hundred pupils but
+    shows only the tables that are opened (web.school_overview, bench/)."""
 
     pupil: Pupil
-    by_group: tuple[Cell, ...]  # aligned with Overview.signal_groups
+    group_counts: tuple[int, ...]  # aligned with Overview.signal_groups
     by_week: tuple[int, ...]  # aligned with Overview.weeks, oldest week first
-    trend: tuple[TrendPoint, ...]  # by_week with its weeks and bar heights, for the template
+    weeks: tuple[Week, ...]
     total: int  # signals in the window, all groups
     days: int  # different days with at least one signal
-    # --- Focus card: the hook for the next issue ----------------------------------------------
-    # Focus cards and their evaluations do not exist yet. When they do, add here
-    #     focus_card: FocusCard | None        the pupil's current card, None when there is none
-    #     evaluation_due: datetime.date | None the date the card's evaluation is due
-    # filled by ONE more query in signal_overview() (pupil_id__in the same subquery, never per
-    # row), show them as two more columns in _heatmap.html, and let the attention list keep only
-    # rows without a card: "many signals and no focus card yet", plus a list "evaluation due".
-    # ---------------------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def by_group(self) -> tuple[Cell, ...]:
+        return tuple(Cell(c, _level(c, SHADE_FLOORS)) for c in self.group_counts)
+
+    @functools.cached_property
+    def trend(self) -> tuple[TrendPoint, ...]:
+        """by_week with its weeks and bar heights, for the template."""
+        return tuple(
+            TrendPoint(week, c, _level(c, TREND_FLOORS))
+            for week, c in zip(self.weeks, self.by_week, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -225,12 +234,9 @@ def signal_overview(
         rows.append(
             Row(
                 pupil=pupil,
-                by_group=tuple(Cell(c, _level(c, SHADE_FLOORS)) for c in per_group_total),
+                group_counts=tuple(per_group_total),
                 by_week=tuple(per_week),
-                trend=tuple(
-                    TrendPoint(week, c, _level(c, TREND_FLOORS))
-                    for week, c in zip(week_list, per_week, strict=True)
-                ),
+                weeks=week_list,
                 total=sum(per_group_total),
                 days=days,
             )

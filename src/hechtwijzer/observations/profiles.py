@@ -99,10 +99,16 @@ SAFETY_GROUP = "safety"
 def concern_signals(observation) -> tuple[str, ...]:
     """The observation's signals that mean "consult today" (the catalog's consult-now rule),
     in catalog order: what makes logging it a direct safety concern to pass on."""
+    return concern_codes(row.code for row in observation.signal_rows.all())
+
+
+def concern_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """`concern_signals` for signal codes the caller already holds (the quick log has just
+    written them): no query."""
     catalog = get_catalog()
     wanted = engine.consult_now_signals(catalog)
-    codes = {row.code for row in observation.signal_rows.all()}
-    return tuple(s.code for s in catalog.signals if s.code in wanted and s.code in codes)
+    found = set(codes)
+    return tuple(s.code for s in catalog.signals if s.code in wanted and s.code in found)
 
 
 def counted_groups() -> dict[str, Text]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows
+from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.forms import VersionForm
@@ -23,7 +24,7 @@ from hechtwijzer.locking import StaleVersion
 from . import actions
 from .forms import ObservationForm, SuggestForm, WithdrawForm
 from .models import Observation, ObservationSignal
-from .profiles import SAFETY_GROUP, concern_signals
+from .profiles import SAFETY_GROUP, concern_codes, concern_signals
 from .suggest import suggest
 
 MOST_USED = 8
@@ -85,7 +86,9 @@ def _signal_choices(user, selected, suggested=()):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.OBSERVE, action="observation.form")
+# A POST that logs is recorded by log_observation ("observation.create"); a POST that shows
+# the form again (errors, suggestions) records the read below: one audit entry either way.
+@pupil_view(Perm.OBSERVE, action="observation.form", post_action=None)
 def observe(request, pupil):
     """The quick log: tick one or more signals for a pupil, optionally the situation and a note.
 
@@ -135,11 +138,13 @@ def observe(request, pupil):
                         _("Correct"),
                     ),
                 )
-                if concern_signals(observation):
+                if concern_codes(data["signals"]):
                     # A direct safety concern: say at once whom to talk to, and offer to pass
                     # it on (issue 12), before the teacher goes back to the class.
                     return redirect("care:concern", pupil.public_id, observation.uid)
                 return redirect(back)
+    if request.method == "POST":
+        record(request=request, action="observation.form", pupil=pupil)
     selected = form.data.getlist("signals") if form.is_bound else []
     context = {
         "pupil": pupil,

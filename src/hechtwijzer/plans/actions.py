@@ -57,7 +57,12 @@ def _row_codes() -> set[str]:
 
 def current_card(pupil: Pupil) -> FocusCard | None:
     """The pupil's open card (the newest version), or None: then the card is still empty."""
-    return pupil.focus_cards.filter(closed_at__isnull=True).order_by("-number").first()
+    return (
+        pupil.focus_cards.filter(closed_at__isnull=True)
+        .select_related("author")  # the card page and its PDF name the author
+        .order_by("-number")
+        .first()
+    )
 
 
 def _require(actor: Any, pupil: Pupil) -> None:

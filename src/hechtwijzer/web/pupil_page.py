@@ -25,14 +25,15 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.charts import (
     informant_label,
     informant_table,
+    recent,
     situation_chart,
     timeline_page,
     weekly_chart,
 )
 from hechtwijzer.observations.profiles import (
     WINDOW_WEEKS,
-    build_profile,
     counted_groups,
+    profile_from,
     window_start,
 )
 from hechtwijzer.plans.actions import card_rows, current_card
@@ -56,12 +57,20 @@ def pupil_context(request, pupil) -> dict:
         else []
     )
     risks, protections = weighed(factors)
-    profile = build_profile(pupil, today, risk_codes=risks, protective_codes=protections)
+    # One query for the profile, the charts and the informant table.
+    rows = recent(pupil, today, start)
+    profile = profile_from(
+        rows.engine_observations(start),
+        pupil,
+        today,
+        risk_codes=risks,
+        protective_codes=protections,
+    )
 
     timeline, entries = timeline_page(user, pupil, request.GET.get("page"))
 
-    bars = weekly_chart(pupil, today)
-    informants, informant_rows = informant_table(pupil, start, today)
+    bars = weekly_chart(rows)
+    informants, informant_rows = informant_table(rows, start)
     indications = [
         {
             "match": m,
@@ -120,7 +129,7 @@ def pupil_context(request, pupil) -> dict:
         "entries": entries,
         "bars": bars,
         "signal_groups": counted_groups(),
-        "situations": situation_chart(pupil, start, today),
+        "situations": situation_chart(rows, start),
         "informants": informants,
         "informant_rows": informant_rows,
         "may_observe": allows(user, Perm.OBSERVE, pupil),
@@ -180,7 +189,7 @@ def plan_context(card, marks) -> dict | None:
     entries = {
         e.measure_code: e
         for e in card.entries.filter(Q(doing=True) | Q(trying=True)).only(
-            "measure_code", "doing", "trying", "note", "card_id"
+            "uid", "measure_code", "doing", "trying", "note", "card_id"
         )
     }
     rows = [

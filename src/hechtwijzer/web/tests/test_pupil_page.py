@@ -1,8 +1,10 @@
 """The pupil page: found through the access helper, read on the audit trail."""
 
 from django.test import TestCase
+from django.urls import reverse
 
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.observations import actions
 from hechtwijzer.testing import PASSWORD, build_world
 
 
@@ -38,7 +40,23 @@ class PupilPageTests(TestCase):
 
     def test_it_runs_a_bounded_number_of_queries(self):
         self.client.login(username="carla", password=PASSWORD)
-        # record, policy, audit, profile, charts, focus card, and for the care coordinator the
-        # two queries that find out whether a safety concern is waiting for a decision
-        with self.assertNumQueries(16):
+        # session, user, memberships and their groups, the pupil, audit, the group's teachers,
+        # factors, one query for the profile and every chart, the timeline's count (and its
+        # page when there are observations), the focus card, and for the care coordinator the
+        # two queries that find out whether a safety concern is waiting for a decision (13;
+        # 16 before the charts shared one query)
+        with self.assertNumQueries(13):
             self.client.get(f"/pupils/{self.w.piet.public_id}/")
+
+    def test_each_timeline_entry_links_to_its_own_correction_and_withdrawal(self):
+        logged = [
+            actions.log_observation(actor=self.w.anna, pupil=self.w.piet, signals=[code])
+            for code in ("concentration", "restless_chaotic")
+        ]
+        self.client.login(username="anna", password=PASSWORD)
+        page = self.client.get(f"/pupils/{self.w.piet.public_id}/").content.decode()
+        for observation in logged:
+            for name in ("observations:correct", "observations:withdraw"):
+                url = reverse(name, args=[self.w.piet.public_id, observation.uid])
+                assert f'href="{url}"' in page
+                assert self.client.get(url).status_code == 200

@@ -137,6 +137,7 @@ class URLPolicyTests(SimpleTestCase):
             "hechtwijzer.plans",
             "hechtwijzer.behaviour",
             "hechtwijzer.privacy",
+            "hechtwijzer.reminders",
         } <= modules
         assert isinstance(site, HechtwijzerAdminSite)
         assert any(view.admin_site is site for view in walk()), "the admin site was not walked"

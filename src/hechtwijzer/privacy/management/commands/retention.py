@@ -1,23 +1,17 @@
 """`hechtwijzer retention [--dry-run]`: erase the pupils whose retention period has passed.
 
-Run it daily (cron or a systemd timer). It prints, per pupil public id, the rows it deleted per
-model (never a name), and the pupils it kept because of a hold. It also deletes the log-in
-throttle's expired attempts and expired sessions. Running it again deletes nothing more. On
-SQLite it first completes the removal from the write-ahead log of earlier erasures that a busy
-reader held up, and says for each erasure whether that removal is still pending. Exit status 0.
+Run it daily (cron or a systemd timer), or run `hechtwijzer daily`, which runs it too. It
+prints, per pupil public id, the rows it deleted per model (never a name), and the pupils it
+kept because of a hold. It also deletes the log-in throttle's expired attempts and expired
+sessions. Running it again deletes nothing more. On SQLite it first completes the removal from
+the write-ahead log of earlier erasures that a busy reader held up, and says for each erasure
+whether that removal is still pending. Exit status 0. The work is `privacy.retention`.
 """
 
-from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from hechtwijzer.accounts.throttle import purge_expired_records
 from hechtwijzer.privacy import actions
-from hechtwijzer.privacy.graph import record_counts
-
-
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
+from hechtwijzer.privacy.retention import pending_text, report_lines, run_retention
 
 
 def report_wal_removals(stdout) -> None:
@@ -36,10 +30,7 @@ def pending_note(public_id: str) -> str:
     pending = actions.wal_removal_pending(public_id)
     if pending is None:
         return ""
-    return (
-        f"; pending removal from the write-ahead log ({pending.reason}); the next "
-        "`hechtwijzer retention` completes it"
-    )
+    return pending_text(pending.reason)
 
 
 class Command(BaseCommand):
@@ -49,34 +40,5 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only list what would be erased")
 
     def handle(self, *args, dry_run: bool, **options):
-        if not dry_run:
-            report_wal_removals(self.stdout)
-        due, held = actions.expired_pupils()
-        for pupil in held:
-            self.stdout.write(f"kept {pupil.public_id}: on hold (left {pupil.left_on})")
-        erased = 0
-        for pupil in due:
-            public_id, left_on = pupil.public_id, pupil.left_on
-            if dry_run:
-                counts = record_counts(pupil)
-                self.stdout.write(f"would erase {public_id} (left {left_on}): {_counts(counts)}")
-                continue
-            counts = actions.erase_pupil(
-                actor=None, pupil=pupil, reason=actions.ErasureReason.RETENTION
-            )
-            erased += 1
-            self.stdout.write(
-                f"erased {public_id} (left {left_on}): {_counts(counts)}{pending_note(public_id)}"
-            )
-        if not dry_run:
-            purged = purge_expired_records()
-            sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-            self.stdout.write(
-                f"log-in records deleted: {purged['attempts']} expired failed attempt(s), "
-                f"{purged['access_logs']} access log row(s), {sessions} expired session(s)"
-            )
-        if dry_run:
-            summary = f"Dry run: {len(due)} pupil(s) would be erased, {len(held)} on hold."
-        else:
-            summary = f"{erased} pupil(s) erased, {len(held)} kept on hold."
-        self.stdout.write(summary)
+        for line in report_lines(run_retention(dry_run=dry_run)):
+            self.stdout.write(line)

@@ -1,0 +1,222 @@
+"""`hechtwijzer daily`: sends once (twice run, once sent), writes nothing in a dry run, prints
+the promised JSON, survives a failing mail server, runs retention, audits what it sends, and
+costs the same number of queries for 3 or 10 cards."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hechtwijzer.administration import actions as school_actions
+from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.reminders import sending
+from hechtwijzer.reminders.models import ReminderOptOut, SentReminder
+from hechtwijzer.schools.models import Pupil
+
+from .helpers import TODAY, card, days, outbox_to, world
+
+
+def daily(*args):
+    out = io.StringIO()
+    call_command("daily", *args, "--today", TODAY.isoformat(), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def daily_json(*args):
+    return json.loads(daily("--json", *args))
+
+
+class DailyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = world()
+        card(w.piet, w.anna, days(2))
+        card(w.lara, w.anna, days(-3))
+        card(w.mo, w.bram, days(-1))
+
+    def test_json_lists_what_it_sends_in_the_promised_shape(self):
+        w = self.w
+        result = daily_json()
+        assert set(result) == {"reminders", "retention"}
+        for reminder in result["reminders"]:
+            assert set(reminder) == {"to", "kind", "pupils"}
+        assert result["reminders"] == [
+            {"to": "anna", "kind": "evaluation_due", "pupils": [w.piet.public_id]},
+            {"to": "anna", "kind": "evaluation_overdue", "pupils": [w.lara.public_id]},
+            {"to": "bram", "kind": "evaluation_overdue", "pupils": [w.mo.public_id]},
+            {
+                "to": "carla",
+                "kind": "weekly_digest",
+                "pupils": sorted([w.lara.public_id, w.mo.public_id]),
+            },
+        ]
+        assert set(result["retention"]) == {
+            "dry_run",
+            "erased",
+            "held",
+            "write_ahead_log",
+            "login_records",
+        }
+        assert len(mail.outbox) == 4
+
+    def test_run_twice_send_once(self):
+        daily()
+        assert len(mail.outbox) == 4
+        rows = SentReminder.objects.count()
+        assert daily_json()["reminders"] == []
+        assert len(mail.outbox) == 4
+        assert SentReminder.objects.count() == rows == 4
+
+    def test_a_new_evaluation_date_is_a_new_reminder(self):
+        daily()
+        piet_card = self.w.piet.focus_cards.get()
+        piet_card.evaluation_due = days(5)
+        piet_card.save(update_fields=["evaluation_due"])
+        result = daily_json()
+        assert result["reminders"] == [
+            {"to": "anna", "kind": "evaluation_due", "pupils": [self.w.piet.public_id]}
+        ]
+        assert len(mail.outbox) == 5
+
+    def test_a_dry_run_writes_and_sends_nothing(self):
+        audit = AuditEntry.objects.count()
+        result = daily_json("--dry-run")
+        assert len(result["reminders"]) == 4
+        assert result["retention"]["dry_run"] is True
+        assert result["retention"]["login_records"] is None
+        assert mail.outbox == []
+        assert SentReminder.objects.count() == 0
+        assert AuditEntry.objects.count() == audit
+        # ... and the real run afterwards still sends all of it.
+        assert len(daily_json()["reminders"]) == 4
+
+    def test_a_reminder_sent_meanwhile_by_another_run_is_skipped(self):
+        mails = sending.plan(TODAY)
+        first = mails[0]
+        SentReminder.objects.create(
+            user=first.user, kind=first.kind.code, key=first.entries[0].key, sent_at=timezone.now()
+        )
+        outcome = sending.send(mails)
+        assert outcome.skipped == [first]
+        assert len(outcome.sent) == 3
+        assert len(mail.outbox) == 3
+
+    def test_the_text_output_names_no_pupil(self):
+        out = daily("--dry-run")
+        assert "would send evaluation_due to anna" in out
+        assert "Piet" not in out and "Testkind" not in out
+        assert "Dry run: 0 pupil(s) would be erased" in out
+
+    def test_opted_out_kinds_are_not_sent(self):
+        ReminderOptOut.objects.create(user=self.w.anna, kind="evaluation_overdue")
+        kinds = {(r["to"], r["kind"]) for r in daily_json()["reminders"]}
+        assert ("anna", "evaluation_due") in kinds
+        assert ("anna", "evaluation_overdue") not in kinds
+
+    def test_each_sent_reminder_is_audited_with_public_ids_only(self):
+        daily()
+        entries = AuditEntry.objects.filter(action="reminder.sent").order_by("pk")
+        assert entries.count() == 4
+        first = entries.first()
+        assert first.username == ""  # the operator's job, not a user
+        assert first.school_id == self.w.noord.pk
+        assert first.details == {
+            "kind": "evaluation_due",
+            "to": "anna",
+            "pupils": [self.w.piet.public_id],
+        }
+        assert "Piet" not in json.dumps(list(entries.values_list("details", flat=True)))
+
+    @override_settings(EMAIL_BACKEND="hechtwijzer.reminders.tests.helpers.FailingBackend")
+    def test_a_failed_mail_is_reported_not_recorded_and_sent_next_time(self):
+        err = io.StringIO()
+        with pytest.raises(CommandError) as raised:
+            call_command("daily", "--today", TODAY.isoformat(), stdout=io.StringIO(), stderr=err)
+        assert raised.value.returncode == 1
+        assert "could not send evaluation_due to anna: ConnectionRefusedError" in err.getvalue()
+        assert outbox_to("anna@school.example") == []
+        assert len(mail.outbox) == 2  # bram and carla got theirs
+        assert not SentReminder.objects.filter(user=self.w.anna).exists()
+        assert not AuditEntry.objects.filter(action="reminder.sent", details__to="anna").exists()
+        failed = AuditEntry.objects.filter(action="reminder.failed")
+        assert failed.count() == 2
+        assert failed.first().details["error"] == "ConnectionRefusedError"
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            result = daily_json()
+        assert [(r["to"], r["kind"]) for r in result["reminders"]] == [
+            ("anna", "evaluation_due"),
+            ("anna", "evaluation_overdue"),
+        ]
+
+    def test_retention_runs_too(self):
+        w = self.w
+        # Sem left on 1 July 2026; the Dutch default keeps the data 730 days after leaving.
+        later = (datetime.date(2026, 7, 1) + datetime.timedelta(days=730)).isoformat()
+        out = io.StringIO()
+        call_command("daily", "--json", "--dry-run", "--today", later, stdout=out)
+        retention = json.loads(out.getvalue())["retention"]
+        assert [e["public_id"] for e in retention["erased"]] == [w.sem.public_id]
+        assert Pupil.objects.filter(pk=w.sem.pk).exists()
+        out = io.StringIO()
+        call_command("daily", "--json", "--today", later, stdout=out)
+        retention = json.loads(out.getvalue())["retention"]
+        assert [e["public_id"] for e in retention["erased"]] == [w.sem.public_id]
+        assert retention["dry_run"] is False
+        assert set(retention["login_records"]) == {"attempts", "access_logs", "sessions"}
+        assert not Pupil.objects.filter(pk=w.sem.pk).exists()
+
+
+def test_bad_arguments_exit_2(capsys):
+    from django.core.management import execute_from_command_line
+
+    with pytest.raises(SystemExit) as raised:
+        execute_from_command_line(["hechtwijzer", "daily", "--today", "2026-02-30"])
+    assert raised.value.code == 2
+    assert "is not a date" in capsys.readouterr().err
+
+
+class QueryCountTests(TestCase):
+    """Planning and sending cost the same for 3 cards as for 10: no query per card."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = world()
+        cls.pupils = [
+            school_actions.create_pupil(
+                actor=None,
+                school=w.noord,
+                group=w.group3,
+                first_name=f"Kind{n}",
+                last_name="Testkind",
+                date_of_birth=datetime.date(2019, 1, 1),
+            )
+            for n in range(10)
+        ]
+
+    # Planning: 5 queries per kind (the cards or counts, with co-teachers and the recipients'
+    # memberships, groups and grants), the opt-outs and what was sent; sending: 4 per mail.
+    EXPECTED = (17, 12)
+
+    def queries(self, n: int) -> tuple[int, int]:
+        for i, pupil in enumerate(self.pupils[:n]):
+            card(pupil, self.w.anna, days(-1 - i % 3) if i % 2 else days(1 + i % 5))
+        with CaptureQueriesContext(connection) as planning:
+            mails = sending.plan(TODAY)
+        with CaptureQueriesContext(connection) as sent:
+            outcome = sending.send(mails)
+        assert len(outcome.sent) == 3  # anna: due, overdue; carla: digest
+        return len(planning), len(sent)
+
+    def test_three_cards(self):
+        assert self.queries(3) == self.EXPECTED
+
+    def test_ten_cards(self):
+        assert self.queries(10) == self.EXPECTED

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("accounts/reminders/", views.reminder_settings, name="settings"),
+]
