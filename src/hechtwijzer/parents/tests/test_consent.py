@@ -120,5 +120,5 @@ class ConsentTests(TestCase):
         with self.assertNumQueries(8):
             assert self.client.get(self.url()).status_code == 200
         card_url = reverse("plans:card", args=[self.w.piet.public_id])
-        with self.assertNumQueries(15):  # the card page with one query for the consents
+        with self.assertNumQueries(13):  # the card page with one query for the consents
             assert self.client.get(card_url).status_code == 200
