@@ -75,6 +75,13 @@ class Perm(enum.StrEnum):
     # The care-team meeting (leerlingbespreking / MDO, hechtwijzer.meetings): plan meetings, put
     # the pupil on an agenda, write the minutes and decisions about the pupil.
     CARE_TEAM = "pupil.care_team"
+    # Working with the parents (hechtwijzer.parents): record and read parent conversations,
+    # record the parents' view and consent on a focus-card version, print the plan for parents.
+    WORK_WITH_PARENTS = "pupil.parents"
+    # Give someone without an account a time-limited read link to one document about the pupil
+    # (hechtwijzer.readlinks), and see and revoke the pupil's links. Each kind of document
+    # names the permission its content needs on top (the parents' printout: WORK_WITH_PARENTS).
+    SHARE_DOCUMENTS = "pupil.share_documents"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -105,6 +112,10 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.VIEW_AUDIT: {Role.CARE_COORDINATOR: _SCHOOL, Role.SCHOOL_ADMIN: _SCHOOL},
     # Attendees read a meeting's agenda for the pupils they may see (Perm.VIEW_PUPIL).
     Perm.CARE_TEAM: {Role.CARE_COORDINATOR: _SCHOOL},
+    # The pupil's teachers and the care coordinator talk with the parents; staff given access
+    # to one pupil (the gym teacher) do not read what the parents said.
+    Perm.WORK_WITH_PARENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.SHARE_DOCUMENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 

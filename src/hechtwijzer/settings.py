@@ -216,6 +216,8 @@ INSTALLED_APPS = [
     "hechtwijzer.accounts",
     "hechtwijzer.privacy",  # retention, erasure, access export, backups, key rotation
     "hechtwijzer.reminders",  # e-mail reminders and `hechtwijzer daily`
+    "hechtwijzer.readlinks",  # time-limited read links to one document, for people without accounts
+    "hechtwijzer.parents",  # parent conversations, consent on the plan, the plan for parents
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",

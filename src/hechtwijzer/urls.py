@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("hechtwijzer.privacy.urls")),
     path("", include("hechtwijzer.care.urls")),
     path("", include("hechtwijzer.meetings.urls")),
+    path("", include("hechtwijzer.parents.urls")),
+    # Read links: /l/<token>/ is public (the token is the credential; readlinks/views.py).
+    path("", include("hechtwijzer.readlinks.urls")),
     path("", include("hechtwijzer.administration.urls")),
     path("accounts/login/", views.login_view, name="login"),
     path("", include("hechtwijzer.accounts.urls")),

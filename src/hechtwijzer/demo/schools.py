@@ -20,6 +20,7 @@ from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, curr
 
 from .meetings import add_meetings
 from .observations import add_observations
+from .parents import add_parent_contact
 from .plans import add_focus_cards
 from .safeguarding import add_safeguarding_record
 
@@ -260,6 +261,8 @@ def load() -> None:
             # Focus cards for three of the pupils with a clear picture: one evaluated once,
             # one overdue, one just started.
             add_focus_cards(chosen, today=today)
+            # A parent conversation about the newest card, and the parents' consent on it.
+            add_parent_contact(chosen, today=today)
             # A safeguarding record worked through the school's route, for the care
             # coordinator only.
             add_safeguarding_record(school, spec.key, chosen, today=today)

@@ -21,7 +21,7 @@ from hechtwijzer.door import pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile
 
-from . import actions, snapshots
+from . import actions, panels, snapshots
 from . import voice as pupil_voice
 from .documents import card_document, evaluation_document, pdf_response
 from .figures import figures_context
@@ -64,7 +64,14 @@ def _rows(card, recommended):
 def _card_context(request, pupil, card, *, editable):
     recommended = _recommendations(pupil) if editable else {}
     versions = list(pupil.focus_cards.order_by("-number").only("number", "closed_at", "pupil_id"))
+    # Sections other apps add (the parents' view and consent), with notes per version.
+    extra = panels.panels(request, pupil, card, versions)
+    for version in versions:
+        version.notes = [
+            p.version_notes[version.number] for p in extra if version.number in p.version_notes
+        ]
     return {
+        "panels": [p.html for p in extra if p.html],
         "pupil": pupil,
         "card": card,
         "rows": _rows(card, recommended),

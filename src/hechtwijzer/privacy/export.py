@@ -128,6 +128,10 @@ def _day_parts(row: Any) -> list[dict[str, str]]:
     return [{"code": code, "label": str(label)} for code, label in row.parts()]
 
 
+def _card_number(row: Any) -> int | None:
+    return row.card.number if row.card_id else None
+
+
 def _linked_days(row: Any) -> list[datetime.date]:
     return sorted(o.observed_on for o in row.observations.all())
 
@@ -165,6 +169,22 @@ RULES: dict[str, Rule] = {
     ),
     "privacy.ExportApproval": Rule(
         None, why="the school's own decision on what an export includes; on the audit trail"
+    ),
+    "readlinks.ReadLink": Rule(
+        RECORD,
+        "read_links",
+        gettext_lazy("Read links given out"),
+        gettext_lazy("Read link made on %(made_on)s"),
+        (
+            F("made_on", gettext_lazy("made on"), "created_at"),
+            F("document", gettext_lazy("document"), "kind"),
+            F("recipient"),
+            F("made_by", gettext_lazy("made by"), "created_by"),
+            F("expires_at"),
+            F("revoked_on", gettext_lazy("revoked on"), "revoked_at"),
+            F("views", gettext_lazy("times opened")),
+        ),
+        order="created_at",
     ),
     # The hidden tables behind many-to-many fields: shown as the field of their model.
     "plans.FocusCard_co_teachers": Rule(None, why="shown as the focus card's co-teachers"),
@@ -363,6 +383,33 @@ RULES: dict[str, Rule] = {
         parent="item",
         order="due_on",
     ),
+    "parents.ParentConversation": Rule(
+        CARE,
+        "parent_conversations",
+        gettext_lazy("Parent conversations"),
+        gettext_lazy("Conversation of %(held_on)s"),
+        (
+            F("held_on"),
+            F("attendees"),
+            F("at_home"),
+            F("agreements"),
+            F("card_version", gettext_lazy("focus card version"), _card_number),
+            F("recorded_by", gettext_lazy("recorded by")),
+        ),
+        order="held_on",
+    ),
+    "parents.PlanConsent": Rule(
+        CARE,
+        "plan_consents",
+        gettext_lazy("The parents' consent on the plan"),
+        fields=(
+            F("card_version", gettext_lazy("focus card version"), _card_number),
+            F("status"),
+            F("decided_on"),
+            F("parents_view"),
+            F("recorded_by", gettext_lazy("recorded by")),
+        ),
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,
@@ -400,9 +447,12 @@ RULES: dict[str, Rule] = {
 ORDER = (
     "holds",
     "access",
+    "read_links",
     "observations",
     "factors",
     "focus_cards",
+    "parent_conversations",
+    "plan_consents",
     "behaviour_cards",
     "day_programme",
     "care_team",
@@ -413,7 +463,9 @@ ORDER = (
 
 # Audit actions that are not about the pupil's data but about the trail's own bookkeeping:
 # refusals, the export and its approval, the erase preview, reading the trail itself.
-INTERNAL_ACTIONS = frozenset({"access.denied", "pupil.export", "pupil.erase_preview", "audit.view"})
+INTERNAL_ACTIONS = frozenset(
+    {"access.denied", "readlink.miss", "pupil.export", "pupil.erase_preview", "audit.view"}
+)
 INTERNAL_PREFIXES = ("export.",)
 
 
@@ -670,8 +722,12 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
             continue
         if action.startswith(SAFEGUARDING_ACTIONS) and not parts.safeguarding:
             continue
+        # Whoever opened a read link has no account: one row for them, not "the system".
+        role = (
+            "readlink" if entry.user_id is None and action.startswith("readlink.") else entry.role
+        )
         row = summary.setdefault(
-            (entry.user_id, entry.role),
+            (entry.user_id, role),
             {"first": entry.at, "last": entry.at, "read": 0, "changed": 0},
         )
         row["last"] = entry.at
@@ -688,8 +744,18 @@ def _trail(pupil: Pupil, parts: Parts, lang: str) -> list[dict[str, Any]]:
         result.append(
             {
                 "name": names.get(user_id) or (_("a former staff member") if user_id else ""),
-                "role": {"code": role, "label": str(roles.get(role, ""))} if role else None,
-                "role_text": str(roles.get(role, "")) if role else _("the school's system"),
+                "role": (
+                    {"code": role, "label": str(roles.get(role, ""))}
+                    if role and role != "readlink"
+                    else None
+                ),
+                "role_text": (
+                    _("someone with a read link")
+                    if role == "readlink"
+                    else str(roles.get(role, ""))
+                    if role
+                    else _("the school's system")
+                ),
                 "first": first.isoformat(),
                 "last": last.isoformat(),
                 "first_text": date_format(first, "j F Y"),

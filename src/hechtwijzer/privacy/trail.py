@@ -25,6 +25,8 @@ SUBJECTS = {
     "factors": _("Risk and protective factors"),
     "access": _("Access for other staff"),
     "audit": _("Audit trail"),
+    "parents": _("Parents"),
+    "readlink": _("Read links"),
 }
 # Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
 # only, on this page and in the access export.
@@ -36,6 +38,8 @@ def describe(entry: AuditEntry) -> dict:
     action = entry.action
     if action == "access.denied":
         action = str(entry.details.get("wanted", "")) if isinstance(entry.details, dict) else ""
+        kind = _("refused")
+    elif action == "readlink.miss":  # an expired or revoked link of this pupil was tried
         kind = _("refused")
     elif is_read(action):  # the audit trail's own rule: every other action changed something
         kind = _("read")

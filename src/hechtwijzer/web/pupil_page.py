@@ -143,6 +143,8 @@ def pupil_context(request, pupil) -> dict:
         "may_approve_export": allows(user, Perm.APPROVE_EXPORT, pupil),
         # The care coordinator puts the pupil on a care-team meeting's agenda (meetings).
         "may_care_team": allows(user, Perm.CARE_TEAM, pupil),
+        # Parent conversations, consent on the plan, the plan for the parents (parents).
+        "may_work_with_parents": allows(user, Perm.WORK_WITH_PARENTS, pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }

@@ -14,6 +14,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.fields import EncryptedTextField
 from hechtwijzer.meetings.models import AgendaItem, Meeting, MeetingDecision
 from hechtwijzer.observations.models import Observation, ObservationSignal
+from hechtwijzer.parents.models import ParentConversation, PlanConsent
 from hechtwijzer.plans.models import (
     CardEntry,
     Evaluation,
@@ -24,6 +25,7 @@ from hechtwijzer.plans.models import (
 )
 from hechtwijzer.privacy.graph import pupil_models
 from hechtwijzer.privacy.models import ExportApproval, RetentionHold
+from hechtwijzer.readlinks.models import ReadLink, token_hash
 from hechtwijzer.schools.models import PupilAccessGrant
 
 
@@ -126,6 +128,33 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         text=_m(pupil, PupilVoice, "text"),
         said_on=today,
         recorded_by=author,
+    )
+    ParentConversation.objects.create(
+        pupil=pupil,
+        held_on=today,
+        attendees=_m(pupil, ParentConversation, "attendees"),
+        at_home=_m(pupil, ParentConversation, "at_home"),
+        agreements=_m(pupil, ParentConversation, "agreements"),
+        card=card,
+        recorded_by=author,
+    )
+    PlanConsent.objects.create(
+        card=card,
+        pupil=pupil,
+        status="given",
+        decided_on=today,
+        parents_view=_m(pupil, PlanConsent, "parents_view"),
+        recorded_by=author,
+    )
+    ReadLink.objects.create(
+        token_hash=token_hash(f"seed-{pupil.public_id}"),
+        kind="parent_plan",
+        target=str(card.uid),
+        options={"agreements": None, "lang": "nl"},
+        pupil=pupil,
+        recipient=_m(pupil, ReadLink, "recipient"),
+        created_by=author,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
     )
     behaviour = BehaviourCard.objects.create(
         pupil=pupil,

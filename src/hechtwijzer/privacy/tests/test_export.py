@@ -19,7 +19,7 @@ from hechtwijzer.testing import PASSWORD, build_world
 
 from .seed import fill_pupil, marker, missing_models
 
-RECORD_MARKERS = ["privacy.RetentionHold.reason"]
+RECORD_MARKERS = ["privacy.RetentionHold.reason", "readlinks.ReadLink.recipient"]
 # The seed's observation is the one its safeguarding concern rests on: safeguarding, like the
 # concern and its step. Everything else the seed writes is the care record.
 SAFEGUARDING_MARKERS = [
@@ -41,6 +41,10 @@ CARE_MARKERS = [
     "behaviour.BehaviourCard.goal_3",
     "behaviour.DayProgramme.title",
     "behaviour.ProgrammeBlock.label",
+    "parents.ParentConversation.attendees",
+    "parents.ParentConversation.at_home",
+    "parents.ParentConversation.agreements",
+    "parents.PlanConsent.parents_view",
     "care-observation",  # an everyday observation, added below
 ]
 NEVER_MARKERS = ["privacy.ExportApproval.safeguarding_reason"]
@@ -133,7 +137,7 @@ class ExportTests(TestCase):
         self.assert_parts(download.content.decode(), care=False, safeguarding=False)
         data = json.loads(download.content)
         assert data["parts"] == {"record": True, "care": False, "safeguarding": False}
-        assert set(data["records"]) == {"holds", "access"}
+        assert set(data["records"]) == {"holds", "access", "read_links"}
         exports = AuditEntry.objects.filter(action="pupil.export")
         assert sorted(e.details["format"] for e in exports) == ["html", "json"]
         assert all(e.details["parts"] == ["record"] for e in exports)

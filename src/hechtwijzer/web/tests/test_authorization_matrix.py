@@ -40,10 +40,13 @@ from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.meetings.models import AgendaItem, Meeting
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
+from hechtwijzer.parents.models import ParentConversation
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.plans.models import CardEntry, FocusCard, PupilVoice
 from hechtwijzer.privacy.approvals import approve_export
 from hechtwijzer.privacy.models import ExportApproval
+from hechtwijzer.readlinks import actions as link_actions
+from hechtwijzer.readlinks.models import ReadLink
 from hechtwijzer.schools.models import Pupil, Role
 from hechtwijzer.testing import build_world
 from hechtwijzer.weeks import latest_school_day
@@ -143,6 +146,18 @@ MATRIX = {
     ("care-team agenda", "write", "own_group"):  [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("care-team agenda", "write", "own_school"): [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("care-team agenda", "write", "other_school"): [L, NO,  NO,   NO,   NO,    NO, OK, NO,  L],
+    # Working with the parents (issue 16): the pupil's teachers and the care coordinator; the
+    # gym teacher given access to one pupil does not read what the parents said.
+    ("parents", "read", "own_group"):            [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("parents", "read", "own_school"):           [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("parents", "read", "other_school"):         [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("parents", "write", "own_group"):           [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("parents", "write", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("parents", "write", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # A read link to the plan for the parents (the link holder's side: LinkHolderTests).
+    ("read link", "write", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("read link", "write", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("read link", "write", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -253,6 +268,14 @@ def send(client, record, action, pupil):
             return client.get(url), 200
         meeting = Meeting.objects.get(school_id=pupil.school_id)
         return client.post(url, {"meeting": str(meeting.uid), "question": "Hoe verder?"}), 302
+    if (record, action) == ("parents", "read"):
+        return client.get(reverse("parents:page", args=[pid])), 200
+    if (record, action) == ("parents", "write"):
+        data = {"held_on": today().isoformat(), "attendees": "moeder", "agreements": "Afspraak."}
+        return client.post(reverse("parents:conversation_new", args=[pid]), data), 302
+    if (record, action) == ("read link", "write"):
+        data = {"recipient": "ouders", "days": "14"}
+        return client.post(reverse("parents:plan_link", args=[pid]), data), 200
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -275,6 +298,8 @@ def snapshot(pupil):
         # The title is encrypted (bound to its row), so the version stands for the content.
         sorted(DayProgramme.objects.filter(pupil=pupil).values_list("version", flat=True)),
         AgendaItem.objects.filter(pupil=pupil).count(),
+        ParentConversation.objects.filter(pupil=pupil).count(),
+        ReadLink.objects.filter(pupil=pupil).count(),
     )
 
 
@@ -433,3 +458,69 @@ class AuthorizationMatrixTests(TestCase):
             assert changed, ("the write did not happen", context)
         else:
             assert not changed, ("something was written", context)
+
+
+# Requests whose data this smaller world does not hold (a behaviour card, a day programme, an
+# approval, a safety observation); the matrix above sends them anonymously too.
+NEEDS_RECORDS = {
+    ("behaviour card", "write"),
+    ("day programme", "write"),
+    ("approved export", "read"),
+    ("concern", "write"),
+}
+
+
+class LinkHolderTests(TestCase):
+    """The link holder: no account, one token. The link opens one document (the plan for the
+    parents of Piet) and nothing else: every page of the matrix sends the holder to log in, for
+    every pupil; an expired or revoked link answers 404 like an unknown one."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = build_world()
+        for pupil, keeper in [(w.piet, w.anna), (w.mo, w.bram), (w.zoe, w.erik)]:
+            plan_actions.start_card(actor=keeper, pupil=pupil)
+        for school, coordinator in [(w.noord, w.carla), (w.zuid, w.fien)]:
+            meeting_actions.create_meeting(
+                actor=coordinator,
+                school=school,
+                starts_at=timezone.now() + datetime.timedelta(days=2),
+                title="Zorgteam",
+            )
+        card = plan_actions.current_card(w.piet)
+        cls.link, cls.token = link_actions.create_link(
+            actor=w.anna, pupil=w.piet, kind="parent_plan", target=str(card.uid), recipient="ouders"
+        )
+
+    def test_a_link_holder_sees_one_document_and_nothing_else(self):
+        holder = self.client_class()
+        response = holder.get(f"/l/{self.token}/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        login_url = resolve_url(settings.LOGIN_URL)
+        for (record, action, where), _cells in MATRIX.items():
+            pupil = getattr(self.w, WHERE[where])
+            if (record, action) in NEEDS_RECORDS:
+                continue
+            answer, _ok = send(holder, record, action, pupil)
+            assert answer.status_code == 302, (record, action, where, answer.status_code)
+            assert answer["Location"].startswith(f"{login_url}?next="), (record, action, where)
+        # Another token of the same shape, or a path below the link, opens nothing.
+        assert holder.get(f"/l/{'A' * 43}/").status_code == 404
+        assert holder.get(f"/l/{self.token}/plan.pdf").status_code == 404
+
+    def test_an_expired_or_revoked_link_answers_404(self):
+        holder = self.client_class()
+        ReadLink.objects.filter(pk=self.link.pk).update(
+            expires_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        expired = holder.get(f"/l/{self.token}/")
+        ReadLink.objects.filter(pk=self.link.pk).update(
+            expires_at=timezone.now() + datetime.timedelta(days=1)
+        )
+        assert holder.get(f"/l/{self.token}/").status_code == 200
+        link_actions.revoke_link(actor=self.w.carla, link=self.link)
+        revoked = holder.get(f"/l/{self.token}/")
+        unknown = holder.get(f"/l/{'A' * 43}/")
+        assert expired.status_code == revoked.status_code == unknown.status_code == 404
+        assert expired.content == revoked.content == unknown.content

@@ -79,8 +79,9 @@ class QueryBudgetTests(TestCase):
 
     def test_the_focus_card(self):
         # + the pupil, audit, the card with its author, the profile (recommendations), the
-        # versions, the entries, the own measures, the co-teachers, the pupil's voice
-        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart/", FRAME + 9)
+        # versions, the parents' consent on every version (parents/sections.py), the entries,
+        # the own measures, the co-teachers, the pupil's voice
+        self.assert_budget("get", f"/pupils/{self.w.piet.public_id}/focuskaart/", FRAME + 10)
 
     def test_the_focus_card_pdf(self):
         # + the pupil, audit, the card with its author, the entries, the profile, the own

@@ -162,6 +162,22 @@ class URLPolicyTests(SimpleTestCase):
         with self.assertRaises(ValueError):
             policy(Policy.PUPIL, Perm.VIEW_PUPIL)
 
+    def test_of_the_read_link_pages_only_the_link_itself_is_public(self):
+        # Other public views (log-in, invitations) show no pupil data; a read link
+        # (`/l/<token>/`) shows the one document it was made for to a holder without an
+        # account; the token is the credential (readlinks/views.py, SECURITY.md "Read links").
+        public = {
+            view.route
+            for view in walk()
+            if getattr(view.callback, "access_policy", (None,))[0] is Policy.PUBLIC
+        }
+        readlinks = {
+            view.route
+            for view in walk()
+            if view.callback.__module__ == "hechtwijzer.readlinks.views" and view.route in public
+        }
+        assert readlinks == {"l/<str:token>/"}
+
     def test_declared_views_require_log_in_unless_public(self):
         for view in walk():
             declared = getattr(view.callback, "access_policy", None)
