@@ -60,7 +60,15 @@ class SchoolScopedAdmin(ScopedModelAdmin):
 @admin.register(School, site=site)
 class SchoolAdmin(ScopedModelAdmin):
     list_display = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
-    fields = ["name", "country", "require_two_factor", "teachers_see_factor_presence"]
+    fields = [
+        "name",
+        "country",
+        "brin",
+        "dependance",
+        "institution_number",
+        "require_two_factor",
+        "teachers_see_factor_presence",
+    ]
 
     def get_queryset(self, request):
         return _schools(request)
@@ -77,7 +85,9 @@ class SchoolAdmin(ScopedModelAdmin):
         return obj is None or may_administer(request.user, obj.pk)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["name", "country"]
+        if request.user.is_superuser:
+            return []
+        return ["name", "country", "brin", "dependance", "institution_number"]
 
     def save_model(self, request, obj, form, change):
         if not change:

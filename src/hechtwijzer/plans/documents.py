@@ -309,9 +309,12 @@ def content_disposition(filename: str) -> str:
     5987). The name comes from a pupil's first name, which may hold any character: a quote, a
     semicolon or a line break there must not end the header or start another."""
     # Control characters (a line break, a tab) and path separators go; the rest is kept.
-    name = "".join(
-        "-" if c in "/\\" else c for c in filename if unicodedata.category(c)[0] != "C"
-    ).strip() or "document.pdf"
+    name = (
+        "".join(
+            "-" if c in "/\\" else c for c in filename if unicodedata.category(c)[0] != "C"
+        ).strip()
+        or "document.pdf"
+    )
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = re.sub(r"[^A-Za-z0-9.-]+", "-", ascii_name)
     ascii_name = re.sub(r"-+(?=\.pdf$)", "", ascii_name).strip("-.") or "document.pdf"
