@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.schools.models import School
+from hechtwijzer.schools.models import Role, School
 
 
 def token_digest(token: str) -> str:
@@ -149,6 +149,10 @@ class RoleProposal(models.Model):
 
     def __str__(self) -> str:
         return f"role proposal {self.pk}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
 
 
 class ImportMapping(models.Model):

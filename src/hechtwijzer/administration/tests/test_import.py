@@ -125,6 +125,13 @@ def test_a_dry_run_writes_nothing_and_reports_what_the_real_run_does(world, tmp_
     assert dry == real
 
 
+NOOR_END = (
+    '<jaargroep>5</jaargroep>\n      <groep key="GRP-5"/>\n    </leerling>\n'
+    '    <leerling key="LL-004">'
+)
+FLEUR_GROUP = '<groep key="GRP-3"/>\n      <samengestelde_groepen>'
+
+
 def test_a_pupil_leaves_and_a_pupil_moves_group(world, tmp_path):
     counts(tmp_path, import_file("nl.xml"))
     yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
@@ -132,12 +139,12 @@ def test_a_pupil_leaves_and_a_pupil_moves_group(world, tmp_path):
         "nl.xml",
         **{
             # Noor leaves (an uitstroomdatum in the past); Fleur moves to group 5.
-            '<jaargroep>5</jaargroep>\n      <groep key="GRP-5"/>\n    </leerling>\n    <leerling key="LL-004">': (
+            NOOR_END: (
                 f'<jaargroep>5</jaargroep>\n      <groep key="GRP-5"/>\n'
                 f"      <uitstroomdatum>{yesterday}</uitstroomdatum>\n    </leerling>\n"
                 '    <leerling key="LL-004">'
             ),
-            '<groep key="GRP-3"/>\n      <samengestelde_groepen>': '<groep key="GRP-5"/>\n      <samengestelde_groepen>',
+            FLEUR_GROUP: FLEUR_GROUP.replace("GRP-3", "GRP-5"),
         },
     )
     summary = counts(tmp_path, data)
@@ -207,7 +214,10 @@ def test_the_flemish_variant(world, tmp_path):
     assert "99999999901" not in repr(snapshot())
 
 
-MAPPING = "key=Stamnummer,first_name=Voornaam,last_name=Familienaam,date_of_birth=Geboortedatum,group=Klas,year_level=Leerjaar"
+MAPPING = (
+    "key=Stamnummer,first_name=Voornaam,last_name=Familienaam,date_of_birth=Geboortedatum,"
+    "group=Klas,year_level=Leerjaar"
+)
 
 
 def test_a_csv_export_with_a_mapping(world, tmp_path):
@@ -268,11 +278,10 @@ HOSTILE = {
             "broken key reference",
             lambda: import_file(
                 "nl.xml",
-                **{
-                    '<groepen><groep key="GRP-3"/></groepen>': '<groepen><groep key="NOPE"/></groepen>'
-                },
+                **{'groep key="GRP-3"/></groepen>': 'groep key="NOPE"/></groepen>'},
             ),
-            "refers to group key 'NOPE', which the file does not define (<leerkracht key='LK-01'> <groep>",
+            "refers to group key 'NOPE', which the file does not define "
+            "(<leerkracht key='LK-01'> <groep>",
         ),
         (
             "a date of birth in the future",

@@ -66,7 +66,8 @@ HOSTILE = {
     "xxe": (
         b'<?xml version="1.0"?>\n<!DOCTYPE EDEX [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
         b"<EDEX><school>&x;</school></EDEX>",
-        "document type declaration (DTD), which is refused: it can declare entities (entity expansion, external entities) (<!DOCTYPE>, line 2)",
+        "document type declaration (DTD), which is refused: it can declare entities "
+        "(entity expansion, external entities) (<!DOCTYPE>, line 2)",
     ),
     "billion laughs": (
         b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
@@ -101,7 +102,8 @@ HOSTILE = {
             b'<groep key="GRP-5"/>\n    </leerling>\n    <leerling key="LL-004">',
             b'<groep key="GRP-9"/>\n    </leerling>\n    <leerling key="LL-004">',
         ),
-        "refers to group key 'GRP-9', which the file does not define (<leerling key='LL-003'> <groep>, line 53)",
+        "refers to group key 'GRP-9', which the file does not define "
+        "(<leerling key='LL-003'> <groep>, line 53)",
     ),
     "broken staff reference": (
         nl().replace(
