@@ -21,7 +21,8 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
+    # IMPORT_UPLOAD_DIR: only tests set it (a temporary folder).
+    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", None) or settings.DATA_DIR / "imports")
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
 
