@@ -402,27 +402,40 @@ def _free_username(row) -> str:
     return f"{stem}{number}"
 
 
-def _propose(actor, school, membership, row, summary) -> None:
-    for role in row.proposed_roles:
-        if membership.role == role:
-            continue
+def propose_role(
+    *, actor: Any, membership: Membership, role: str, source_codes: str
+) -> RoleProposal | None:
+    """Propose a role for the school administrator to decide; None when the staff member has
+    it already or it was proposed before (open, confirmed or declined: not asked again).
+    Side effects: the proposal, audit `role.propose`."""
+    _require_admin(actor, membership.school_id)
+    if membership.role == role or role not in (Role.CARE_COORDINATOR, Role.SCHOOL_ADMIN):
+        return None
+    with transaction.atomic():
         if RoleProposal.objects.filter(membership=membership, role=role).exists():
-            continue  # open, confirmed or declined before: not proposed again
+            return None
         proposal = RoleProposal.objects.create(
-            school=school,
+            school_id=membership.school_id,
             membership=membership,
             role=role,
-            source_codes=", ".join(row.role_codes)[:100],
+            source_codes=source_codes[:100],
         )
         record(
             action="role.propose",
             actor=actor,
-            school_id=school.pk,
+            school_id=membership.school_id,
             object_type="role_proposal",
             object_id=proposal.pk,
             details={"username": membership.user.get_username(), "role": role},
         )
-        summary.staff.proposed.append(f"{membership.user.get_full_name()}: {role}")
+    return proposal
+
+
+def _propose(actor, membership, row, summary) -> None:
+    for role in row.proposed_roles:
+        codes = ", ".join(row.role_codes)
+        if propose_role(actor=actor, membership=membership, role=role, source_codes=codes):
+            summary.staff.proposed.append(f"{membership.user.get_full_name()}: {role}")
 
 
 def _sync_staff(actor, school, school_file, groups, year, summary) -> list:
@@ -483,7 +496,7 @@ def _sync_staff(actor, school, school_file, groups, year, summary) -> list:
                     summary.staff.updated.append(name)
         except ValidationError as error:
             raise _refuse(error, f"staff member {row.key!r}", row.line) from None
-        _propose(actor, school, membership, row, summary)
+        _propose(actor, membership, row, summary)
     return issued
 
 

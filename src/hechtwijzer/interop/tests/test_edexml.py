@@ -194,3 +194,11 @@ def test_a_bad_csv_file_is_one_precise_line(data, expected):
     with pytest.raises(FileProblem) as caught:
         csvfile.parse(data, mapping=MAPPING, country="BE", school_year=2026)
     assert expected in str(caught.value)
+
+
+def test_the_benchmarks_sample_export_reads():
+    from hechtwijzer.interop import sample
+
+    parsed = edexml.parse(sample.edexml(40, 8))
+    assert (len(parsed.pupils), len(parsed.groups), len(parsed.staff)) == (40, 8, 9)
+    assert parsed.staff[-1].proposed_roles == ("care_coordinator",)
