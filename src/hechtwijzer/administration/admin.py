@@ -21,7 +21,7 @@ from hechtwijzer.audit.admin import PupilReadsRecorded
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Group, Membership, Pupil, Role, School, current_school_year
 
-from . import actions, invitations
+from . import actions, imports, invitations
 
 User = get_user_model()
 
@@ -109,7 +109,12 @@ class SchoolAdmin(ScopedModelAdmin):
 
 @admin.register(Group, site=site)
 class GroupAdmin(SchoolScopedAdmin):
-    list_display = ["name", "school_year", "school"]
+    list_display = ["name", "school_year", "year_level_shown", "school"]
+    list_select_related = ["school"]
+
+    @admin.display(description=_("year level"))
+    def year_level_shown(self, obj):
+        return imports.year_level_label(obj.year_level, obj.school.country)
     list_filter = ["school_year"]
     fields = ["school", "name", "school_year"]
 

@@ -210,7 +210,7 @@ def test_the_flemish_variant(world, tmp_path):
     assert summary["staff"] == {"created": 2, "updated": 0, "unchanged": 0, "proposed_roles": 1}
     assert RoleProposal.objects.get().role == "school_admin"
     group = Group.objects.get(school=world.zuid, source_key="K1A")
-    assert imports.year_level_label(group.year_level, "BE") == "school year 1 (leerjaar)"
+    assert imports.year_level_label(group.year_level, "BE") == "1e leerjaar"
     assert "99999999901" not in repr(snapshot())
 
 
