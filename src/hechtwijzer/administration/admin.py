@@ -111,12 +111,12 @@ class SchoolAdmin(ScopedModelAdmin):
 class GroupAdmin(SchoolScopedAdmin):
     list_display = ["name", "school_year", "year_level_shown", "school"]
     list_select_related = ["school"]
+    list_filter = ["school_year"]
+    fields = ["school", "name", "school_year"]
 
     @admin.display(description=_("year level"))
     def year_level_shown(self, obj):
         return imports.year_level_label(obj.year_level, obj.school.country)
-    list_filter = ["school_year"]
-    fields = ["school", "name", "school_year"]
 
     def get_changeform_initial_data(self, request):
         return {

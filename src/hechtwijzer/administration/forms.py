@@ -62,6 +62,14 @@ class UploadForm(forms.Form):
         initial="edexml",
     )
     file = forms.FileField(label=_("File"))
+    partial = forms.BooleanField(
+        label=_("The file lists only some of the school's pupils"),
+        required=False,
+        help_text=_(
+            "For example one class. Without this tick, pupils missing from the file are marked "
+            "as left."
+        ),
+    )
 
 
 class MappingForm(forms.Form):

@@ -48,6 +48,7 @@ def import_page(request, school_id):
                 kind=form.cleaned_data["kind"],
                 data=upload.read(MAX_BYTES + 1),
                 name=upload.name or "",
+                partial=form.cleaned_data["partial"],
             )
             return redirect("administration:import_preview", school.pk, token)
     context = {
@@ -108,6 +109,7 @@ def import_preview(request, school_id, token):
         school_file = imports.read_file(
             upload["kind"], upload["data"], school=school, mapping=mapping
         )
+        school_file.full = not upload["partial"]
         apply = action == "apply"
         summary = imports.run_import(
             actor=request.user,

@@ -31,12 +31,18 @@ def _path(token: str) -> Path | None:
     return _folder() / f"{token}.json" if TOKEN.match(token or "") else None
 
 
-def store(*, school_id: int, kind: str, data: bytes, name: str) -> str:
+def store(*, school_id: int, kind: str, data: bytes, name: str, partial: bool = False) -> str:
     """Keep an upload; returns its token."""
     purge_expired()
     token = secrets.token_hex(16)
     sealed = crypto.encrypt(base64.b64encode(data).decode("ascii"), f"import:{token}")
-    payload = {"school": school_id, "kind": kind, "name": name[:100], "data": sealed}
+    payload = {
+        "school": school_id,
+        "kind": kind,
+        "name": name[:100],
+        "partial": partial,
+        "data": sealed,
+    }
     path = _path(token)
     path.touch(mode=0o600)
     path.write_text(json.dumps(payload), encoding="utf-8")
@@ -44,7 +50,7 @@ def store(*, school_id: int, kind: str, data: bytes, name: str) -> str:
 
 
 def load(*, school_id: int, token: str) -> dict | None:
-    """{"kind", "name", "data": bytes} of a kept upload of this school, or None (unknown,
+    """{"kind", "name", "partial", "data": bytes} of a kept upload of this school, or None (unknown,
     another school's, or expired)."""
     path = _path(token)
     if path is None or not path.is_file():
@@ -56,7 +62,12 @@ def load(*, school_id: int, token: str) -> dict | None:
     if payload.get("school") != school_id:
         return None
     data = base64.b64decode(crypto.decrypt(payload["data"], f"import:{token}"))
-    return {"kind": payload["kind"], "name": payload["name"], "data": data}
+    return {
+        "kind": payload["kind"],
+        "name": payload["name"],
+        "partial": bool(payload.get("partial")),
+        "data": data,
+    }
 
 
 def delete(token: str) -> None:

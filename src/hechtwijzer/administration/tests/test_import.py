@@ -325,3 +325,52 @@ def test_a_school_administrator_imports_only_into_their_own_school(world):
         imports.run_import(actor=world.dirk, school_file=school_file, create_school=True)
     with pytest.raises(FileProblem):
         imports.run_import(actor=world.gijs, school_file=school_file, school=world.zuid)
+
+
+def test_a_partial_file_marks_nobody_left_for_missing(world, tmp_path):
+    summary = counts(tmp_path, import_file("nl.xml"), "--partial")
+    assert summary["pupils"]["left"] == 0
+    world.piet.refresh_from_db()
+    assert world.piet.status == "active"
+
+
+def test_a_pupil_who_left_and_is_listed_again_comes_back(world, tmp_path):
+    counts(tmp_path, import_file("nl.xml"))
+    world.piet.refresh_from_db()
+    assert world.piet.status == "left"  # missing from the full export
+    from hechtwijzer.administration import actions
+
+    actions.update_pupil(actor=None, pupil=world.piet, source_key="LL-077")
+    data = import_file(
+        "nl.xml",
+        **{
+            "  </leerlingen>": (
+                '    <leerling key="LL-077"><achternaam>Testkind</achternaam>'
+                "<roepnaam>Piet</roepnaam><geboortedatum>2019-03-14</geboortedatum>"
+                '<groep key="GRP-3"/></leerling>\n  </leerlingen>'
+            )
+        },
+    )
+    assert counts(tmp_path, data)["pupils"]["updated"] == 1
+    world.piet.refresh_from_db()
+    assert (world.piet.status, world.piet.left_on) == ("active", None)
+
+
+def test_staff_typed_in_by_hand_are_adopted_by_their_address(world, tmp_path):
+    type(world.anna).objects.filter(pk=world.anna.pk).update(email="s.lindeveld@school.example")
+    summary = counts(tmp_path, import_file("nl.xml"))
+    assert summary["staff"] == {"created": 2, "updated": 1, "unchanged": 0, "proposed_roles": 1}
+    anna = Membership.objects.get(user=world.anna)
+    assert (anna.source_key, anna.user.first_name) == ("LK-01", "Saskia")
+    assert Membership.objects.filter(school=world.noord, source_key="LK-01").count() == 1
+
+
+def test_a_bad_csv_file_exits_2_with_one_line(world, tmp_path):
+    data = import_file("leerlingen.csv", **{"02/11/2018": "31/02/2018"})
+    before = snapshot()
+    code, _out, err = run_cli(
+        tmp_path, data, "--school", "999902", "--mapping", MAPPING, name="l.csv"
+    )
+    assert code == 2
+    assert err == "error: date of birth: '31/02/2018' is not a date (line 4)\n"
+    assert snapshot() == before

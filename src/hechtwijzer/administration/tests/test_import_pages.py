@@ -166,3 +166,18 @@ def test_role_proposals_confirmed_on_their_page(world, client, django_assert_max
     # Decided: a second post finds no open proposal.
     assert client.post(url, {"proposal": proposal.pk, "decision": "decline"}).status_code == 404
     assert json.loads(json.dumps(entry.details))["username"] == ilse.user.username
+
+
+def test_a_partial_upload_marks_nobody_left(world, client):
+    client.force_login(world.dirk)
+    response = client.post(
+        reverse("administration:import", args=[world.noord.pk]),
+        {
+            "kind": "edexml",
+            "partial": "on",
+            "file": SimpleUploadedFile("x.xml", import_file("nl.xml")),
+        },
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Pupils who left the school" not in preview
+    assert "nobody is marked as left for missing from it" in preview

@@ -1,5 +1,6 @@
 """`hechtwijzer import edexml FILE [--school CODE | --create-school] [--dry-run] [--json]` and
-`hechtwijzer import csv FILE --school CODE [--mapping field=Column,…] [--dry-run] [--json]`:
+`hechtwijzer import csv FILE --school CODE [--mapping field=Column,…] [--dry-run] [--json]`
+(both with `--partial` for a file of part of the school):
 sync groups, pupils and staff from a school administration system's export
 (`hechtwijzer.administration.imports`). A bad or hostile file: exit 2, one line on stderr,
 nothing changed."""
@@ -38,6 +39,11 @@ class Command(BaseCommand):
             metavar="FIELD=COLUMN,…",
             help=f"CSV columns; fields: {', '.join(csvfile.FIELDS)} "
             "(default: the mapping the school used last)",
+        )
+        parser.add_argument(
+            "--partial",
+            action="store_true",
+            help="the file lists only some of the school's pupils: nobody missing is marked left",
         )
         parser.add_argument("--dry-run", action="store_true", help="report, change nothing")
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -85,6 +91,7 @@ class Command(BaseCommand):
         mapping = csvfile.parse_mapping(options["mapping"]) if options["mapping"] else None
         data = self._read(options["file"])
         school_file = imports.read_file(options["kind"], data, school=school, mapping=mapping)
+        school_file.full = not options["partial"]
         return imports.run_import(
             actor=None,
             school_file=school_file,
