@@ -519,6 +519,9 @@ def run_import(
     (mailed after the commit), and `import.apply` with the counts.
     """
     today = today or timezone.localdate()
+    if school_file.full and not school_file.pupils:
+        # Every pupil of the school would be marked as left: a truncated or wrong export.
+        raise FileProblem("the file lists no pupils; nothing is imported from an empty export")
     if school is None:
         school = school_for_file(school_file)
         if school is None and not create_school:

@@ -6,6 +6,7 @@ every bad or hostile file refused with one line and nothing changed."""
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -287,6 +288,13 @@ HOSTILE = {
             "a date of birth in the future",
             lambda: import_file("nl.xml", **{"2017-06-11": "2099-06-11"}),
             "pupil 'LL-004': De geboortedatum ligt in de toekomst. (line 55)",
+        ),
+        (
+            "no pupils at all",
+            lambda: re.sub(
+                rb"<leerlingen>.*</leerlingen>", b"<leerlingen/>", import_file("nl.xml"), flags=re.S
+            ),
+            "the file lists no pupils; nothing is imported from an empty export",
         ),
         (
             "another school's file",
