@@ -35,13 +35,15 @@ def _require_admin(actor: Any, school_id: int) -> None:
 # --- schools ----------------------------------------------------------------------------------
 
 SCHOOL_SETTINGS = ("require_two_factor", "teachers_see_factor_presence", "holiday_region")
+# The operator's: the school's name, country and its codes in the administration systems.
+SCHOOL_IDENTITY = ("name", "country", "brin", "dependance", "institution_number")
 
 
 def update_school(*, actor: Any, school: School, **changes: Any) -> School:
     """Change a school's privacy switches (its administrator) or also its name and country (the
     operator, a superuser). Audit entry `school.change` naming the changed fields."""
     operator = actor is None or actor.is_superuser
-    allowed = SCHOOL_SETTINGS + (("name", "country") if operator else ())
+    allowed = SCHOOL_SETTINGS + (SCHOOL_IDENTITY if operator else ())
     if not operator:
         _require_admin(actor, school.pk)
     refused = set(changes) - set(allowed)
@@ -67,11 +69,26 @@ def update_school(*, actor: Any, school: School, **changes: Any) -> School:
 # --- groups ------------------------------------------------------------------------------------
 
 
-def create_group(*, actor: Any, school: School, name: str, school_year: int) -> Group:
-    """Create a group (class) for a school year. Side effects: audit entry `group.create`."""
+def create_group(
+    *,
+    actor: Any,
+    school: School,
+    name: str,
+    school_year: int,
+    source_key: str = "",
+    year_level: str = "",
+) -> Group:
+    """Create a group (class) for a school year (`source_key` and `year_level` from an
+    import). Side effects: audit entry `group.create`."""
     _require_admin(actor, school.pk)
     with transaction.atomic():
-        group = Group(school=school, name=name, school_year=school_year)
+        group = Group(
+            school=school,
+            name=name,
+            school_year=school_year,
+            source_key=source_key,
+            year_level=year_level,
+        )
         group.full_clean()
         group.save()
         record(
@@ -84,14 +101,27 @@ def create_group(*, actor: Any, school: School, name: str, school_year: int) -> 
     return group
 
 
-def update_group(*, actor: Any, group: Group, name: str, school_year: int) -> Group:
-    """Rename a group or move it to another school year. Audit entry `group.change`."""
+def update_group(
+    *,
+    actor: Any,
+    group: Group,
+    name: str,
+    school_year: int,
+    source_key: str | None = None,
+    year_level: str | None = None,
+) -> Group:
+    """Rename a group or move it to another school year; an import also sets its key and year
+    level (None: unchanged). Audit entry `group.change`."""
     _require_admin(actor, group.school_id)
     with transaction.atomic():
-        changed = [
-            f for f, v in (("name", name), ("school_year", school_year)) if getattr(group, f) != v
-        ]
-        group.name, group.school_year = name, school_year
+        new = {"name": name, "school_year": school_year}
+        if source_key is not None:
+            new["source_key"] = source_key
+        if year_level is not None:
+            new["year_level"] = year_level
+        changed = [f for f, v in new.items() if getattr(group, f) != v]
+        for f, v in new.items():
+            setattr(group, f, v)
         group.full_clean()
         group.save()
         record(
@@ -125,6 +155,8 @@ def delete_group(*, actor: Any, group: Group) -> None:
 # --- pupils ------------------------------------------------------------------------------------
 
 PUPIL_FIELDS = ("first_name", "last_name", "date_of_birth", "group", "status", "left_on")
+# An import also records the administration system's key (never a national number).
+IMPORT_PUPIL_FIELDS = (*PUPIL_FIELDS, "source_key")
 
 
 def create_pupil(
@@ -135,8 +167,10 @@ def create_pupil(
     last_name: str,
     date_of_birth: datetime.date,
     group: Group | None = None,
+    source_key: str = "",
 ) -> Pupil:
-    """Register a pupil at a school. Audit entry `pupil.create`."""
+    """Register a pupil at a school (`source_key`: the administration system's key, from an
+    import). Audit entry `pupil.create`."""
     _require_admin(actor, school.pk)
     with transaction.atomic():
         pupil = Pupil(
@@ -145,6 +179,7 @@ def create_pupil(
             first_name=first_name,
             last_name=last_name,
             date_of_birth=date_of_birth,
+            source_key=source_key,
         )
         pupil.full_clean()
         pupil.save()
@@ -159,7 +194,7 @@ def update_pupil(*, actor: Any, pupil: Pupil, **changes: Any) -> Pupil:
     and already in the pupil record.
     """
     _require_admin(actor, pupil.school_id)
-    unknown = set(changes) - set(PUPIL_FIELDS)
+    unknown = set(changes) - set(IMPORT_PUPIL_FIELDS)
     if unknown:
         raise TypeError(f"update_pupil() got unknown fields: {sorted(unknown)}")
     with transaction.atomic():
@@ -195,6 +230,7 @@ def create_staff_member(
     role: str,
     groups: Iterable[Group] = (),
     password: str | None = None,
+    source_key: str = "",
 ) -> Membership:
     """Create a staff account with its role at the school.
 
@@ -217,7 +253,7 @@ def create_staff_member(
             user.set_password(password)
         user.full_clean()
         user.save()
-        membership = Membership(user=user, school=school, role=role)
+        membership = Membership(user=user, school=school, role=role, source_key=source_key)
         membership.full_clean()
         membership.save()
         membership.groups.set(groups)
@@ -244,8 +280,10 @@ def update_staff_member(
     role: str,
     groups: Iterable[Group],
     is_active: bool,
+    source_key: str | None = None,
 ) -> Membership:
-    """Change a staff member's name, role, groups or whether the account may log in.
+    """Change a staff member's name, role, groups or whether the account may log in (and, from
+    an import, the administration system's key; None: unchanged).
 
     A school always keeps at least one active school administrator, so that nobody locks the
     school out of its own administration. Audit entry `staff.change`; when the account becomes
@@ -276,6 +314,8 @@ def update_staff_member(
         user.full_clean()
         user.save()
         membership.role = role
+        if source_key is not None:
+            membership.source_key = source_key
         membership.full_clean()
         membership.save()
         membership.groups.set(groups)

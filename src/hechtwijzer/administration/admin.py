@@ -21,7 +21,7 @@ from hechtwijzer.audit.admin import PupilReadsRecorded
 from hechtwijzer.audit.models import record
 from hechtwijzer.schools.models import Group, Membership, Pupil, Role, School, current_school_year
 
-from . import actions, invitations
+from . import actions, imports, invitations
 
 User = get_user_model()
 
@@ -64,6 +64,9 @@ class SchoolAdmin(ScopedModelAdmin):
         "name",
         "country",
         "holiday_region",
+        "brin",
+        "dependance",
+        "institution_number",
         "require_two_factor",
         "teachers_see_factor_presence",
     ]
@@ -83,7 +86,9 @@ class SchoolAdmin(ScopedModelAdmin):
         return obj is None or may_administer(request.user, obj.pk)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if request.user.is_superuser else ["name", "country"]
+        if request.user.is_superuser:
+            return []
+        return ["name", "country", "brin", "dependance", "institution_number"]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -105,9 +110,14 @@ class SchoolAdmin(ScopedModelAdmin):
 
 @admin.register(Group, site=site)
 class GroupAdmin(SchoolScopedAdmin):
-    list_display = ["name", "school_year", "school"]
+    list_display = ["name", "school_year", "year_level_shown", "school"]
+    list_select_related = ["school"]
     list_filter = ["school_year"]
     fields = ["school", "name", "school_year"]
+
+    @admin.display(description=_("year level"))
+    def year_level_shown(self, obj):
+        return imports.year_level_label(obj.year_level, obj.school.country)
 
     def get_changeform_initial_data(self, request):
         return {

@@ -177,6 +177,24 @@ def invite_new_staff_member(
     return membership, Issued(invitation, link, _mail(invitation, link))
 
 
+def invite_imported(*, actor: Any, membership: Membership) -> tuple[Invitation, str]:
+    """A new-account invitation for a staff member an import created, inside the import's
+    transaction, not yet mailed: `deliver` it after the commit (a rolled-back import sends
+    nothing). Side effects: the invitation (audit `invitation.create`)."""
+    return _issue(
+        actor=actor,
+        user=membership.user,
+        school=membership.school,
+        reason=InvitationReason.NEW_ACCOUNT,
+    )
+
+
+def deliver(invitation: Invitation, token: str, base_url: str | None = None) -> Issued:
+    """Mail an invitation made by `invite_imported` (when the account has an address)."""
+    link = link_for(token, base_url)
+    return Issued(invitation, link, _mail(invitation, link))
+
+
 def reset_password(*, actor: Any, membership: Membership, base_url: str | None = None) -> Issued:
     """The administrator's password reset: the account's password stops working now (and its
     sessions with it) and its owner gets a new invitation to choose another.

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hechtwijzer.schools.models import School
+from hechtwijzer.schools.models import Role, School
 
 
 def token_digest(token: str) -> str:
@@ -106,3 +106,61 @@ class RoleNotice(models.Model):
 
     def __str__(self) -> str:
         return f"role notice {self.pk}"
+
+
+class ProposalState(models.TextChoices):
+    OPEN = "open", _("waiting for a decision")
+    CONFIRMED = "confirmed", _("confirmed")
+    DECLINED = "declined", _("declined")
+
+
+class RoleProposal(models.Model):
+    """A role an import file suggests for a staff member that grants more than teaching (the
+    file's IB or SMW: care coordinator; DIR or ADJ: school administrator). A file never grants
+    it: the school administrator confirms or declines (`imports.decide_proposal`). A declined
+    proposal is not made again by the next import of the same file."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(
+        "schools.Membership", on_delete=models.CASCADE, related_name="role_proposals"
+    )
+    role = models.CharField(_("proposed role"), max_length=20)  # a schools.Role value
+    source_codes = models.CharField(_("role in the file"), max_length=100)  # e.g. "IB"
+    state = models.CharField(
+        max_length=10, choices=ProposalState.choices, default=ProposalState.OPEN
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "role"], name="role_proposal_one_per_membership_and_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"role proposal {self.pk}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class ImportMapping(models.Model):
+    """The CSV column mapping a school chose last (field -> column heading), offered again."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="+")
+    columns = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import mapping of school {self.school_id}"

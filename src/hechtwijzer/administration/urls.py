@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "administration"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("invitation/", views.choose_password, name="choose_password"),
     path("notices/<int64:notice_id>/seen/", views.notice_seen, name="notice_seen"),
+    path("schools/<int64:school_id>/import/", import_views.import_page, name="import"),
+    path(
+        "schools/<int64:school_id>/import/<str:token>/",
+        import_views.import_preview,
+        name="import_preview",
+    ),
+    path("schools/<int64:school_id>/roles/", import_views.role_proposals, name="role_proposals"),
 ]

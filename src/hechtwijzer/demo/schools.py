@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 
-from hechtwijzer.administration import actions
+from hechtwijzer.administration import actions, imports
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
 from .meetings import add_meetings
@@ -131,6 +131,11 @@ class DemoSchool:
     coordinator: tuple[str, str, str]  # username suffix, first name, last name
     admin: tuple[str, str, str]
     teachers: tuple[tuple[str, str], ...]  # one (first, last) per group
+    # Fictional codes of the administration systems (imports match the school by them): no
+    # real school has BRIN 99ZZ or instellingsnummer 999901.
+    brin: str = ""
+    dependance: str = ""
+    institution_number: str = ""
 
 
 DEMO_SCHOOLS = (
@@ -142,6 +147,8 @@ DEMO_SCHOOLS = (
         coordinator=("ib", "Marloes", "Terpstra"),
         admin=("admin", "Jeroen", "Hofstede"),
         teachers=(("Sanne", "Verbeek"), ("Koen", "Lindeboom"), ("Esther", "Roelofsen")),
+        brin="99ZZ",
+        dependance="00",
     ),
     DemoSchool(
         key="klaproos",
@@ -151,6 +158,7 @@ DEMO_SCHOOLS = (
         coordinator=("zoco", "Griet", "Vanhoutte"),
         admin=("admin", "Pieter", "Declercq"),
         teachers=(("Evelien", "Schepens"), ("Bart", "Van Acker"), ("Lien", "Moerman")),
+        institution_number="999901",
     ),
 )
 
@@ -178,7 +186,7 @@ def _password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))  # about 69 bits
 
 
-def _staff(school, username, first, last, role, groups=()):
+def _staff(school, username, first, last, role, groups=(), source_key=""):
     password = _password()
     membership = actions.create_staff_member(
         actor=None,
@@ -192,8 +200,10 @@ def _staff(school, username, first, last, role, groups=()):
         role=role,
         password=password,
         groups=groups,
+        source_key=source_key,
     )
     DemoLogin.objects.create(user=membership.user, password=password)
+    return membership
 
 
 def _birth_date(rng: random.Random, school_year: int, turns: int) -> datetime.date:
@@ -222,23 +232,39 @@ def load() -> None:
                 # The Dutch demo school lies in the middle region (school holidays).
                 holiday_region="middle" if spec.country == "NL" else "",
                 is_demo=True,
+                brin=spec.brin,
+                dependance=spec.dependance,
+                institution_number=spec.institution_number,
             )
             groups = []
+            teachers = []
+            # The keys an administration system's export would give them (imports match by
+            # them; `hechtwijzer import edexml`).
+            pupil_number = 0
             for (group_name, turns), (first, last) in zip(spec.groups, spec.teachers, strict=True):
+                number = "".join(ch for ch in group_name if ch.isdigit())
                 group = actions.create_group(
-                    actor=None, school=school, name=group_name, school_year=year
+                    actor=None,
+                    school=school,
+                    name=group_name,
+                    school_year=year,
+                    source_key=f"GRP-{number}",
+                    year_level=number if spec.country == "NL" else str(int(number) + 2),
                 )
                 groups.append(group)
-                number = "".join(ch for ch in group_name if ch.isdigit())
-                _staff(
-                    school,
-                    f"{spec.key}.{'groep' if spec.country == 'NL' else 'leerjaar'}{number}",
-                    first,
-                    last,
-                    Role.TEACHER,
-                    [group],
+                teachers.append(
+                    _staff(
+                        school,
+                        f"{spec.key}.{'groep' if spec.country == 'NL' else 'leerjaar'}{number}",
+                        first,
+                        last,
+                        Role.TEACHER,
+                        [group],
+                        source_key=f"LK-{number}",
+                    )
                 )
                 for _ in range(rng.randint(19, 22)):
+                    pupil_number += 1
                     actions.create_pupil(
                         actor=None,
                         school=school,
@@ -246,7 +272,16 @@ def load() -> None:
                         first_name=rng.choice(FIRST_NAMES),
                         last_name=rng.choice(LAST_NAMES),
                         date_of_birth=_birth_date(rng, year, turns),
+                        source_key=f"LL-{pupil_number:04d}",
                     )
+            # The last import proposed the third teacher as a second care coordinator (the
+            # file's IB or zorg role): the administrator decides (Beheer, role proposals).
+            imports.propose_role(
+                actor=None,
+                membership=teachers[-1],
+                role=Role.CARE_COORDINATOR,
+                source_codes="IB" if spec.country == "NL" else "ZORG",
+            )
             suffix, first, last = spec.coordinator
             _staff(school, f"{spec.key}.{suffix}", first, last, Role.CARE_COORDINATOR)
             suffix, first, last = spec.admin

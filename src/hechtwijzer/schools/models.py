@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,30 @@ class School(models.Model):
     require_two_factor = models.BooleanField(
         _("require two-step log-in for care coordinators and administrators"), default=False
     )
+    # The codes an administration system's export names the school by (EDEXML, CSV imports:
+    # hechtwijzer.administration.imports): the Dutch BRIN code (+ dependance, the branch) or
+    # the Flemish instellingsnummer.
+    brin = models.CharField(
+        _("BRIN code"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{2}[A-Z0-9]{2}$", _("Two digits and two letters."))],
+        help_text=_("Dutch schools: the four-character BRIN code, e.g. 99ZZ."),
+    )
+    dependance = models.CharField(
+        _("dependance code"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{2}$", _("Two digits."))],
+        help_text=_("The branch (dependance / vestiging) within the BRIN code, e.g. 00."),
+    )
+    institution_number = models.CharField(
+        _("institution number"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5,6}$", _("Five or six digits."))],
+        help_text=_("Flemish schools: the instellingsnummer."),
+    )
     # Marks the fictional schools of `hechtwijzer demo`, which refuses to touch anything else.
     is_demo = models.BooleanField(_("demo school"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,9 +128,26 @@ class School(models.Model):
         verbose_name = _("school")
         verbose_name_plural = _("schools")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brin", "dependance"],
+                condition=~models.Q(brin=""),
+                name="school_unique_brin",
+            ),
+            models.UniqueConstraint(
+                fields=["institution_number"],
+                condition=~models.Q(institution_number=""),
+                name="school_unique_institution_number",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def code(self) -> str:
+        """How commands name the school: BRIN + dependance, or the instellingsnummer."""
+        return (self.brin + self.dependance) if self.brin else self.institution_number
 
 
 class Group(models.Model):
@@ -116,6 +158,11 @@ class Group(models.Model):
         _("school year"), help_text=_("The first calendar year, e.g. 2026 for 2026–2027.")
     )
     name = models.CharField(pgettext_lazy("class of pupils", "name"), max_length=100)
+    # From an import: the administration system's key of the group, and its year level (an
+    # EDEXML jaargroep code: 1-8 for the Dutch groups; 1-2 the Flemish kindergarten years and
+    # 3-8 leerjaar 1-6; S, V, C, N, H special codes). Empty for groups typed in by hand.
+    source_key = models.CharField(_("key in the administration system"), max_length=64, blank=True)
+    year_level = models.CharField(_("year level"), max_length=2, blank=True)
 
     class Meta:
         verbose_name = pgettext_lazy("class of pupils", "group")
@@ -124,7 +171,12 @@ class Group(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "school_year", "name"], name="group_unique_name_per_year"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="group_unique_source_key_per_year",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +215,12 @@ class Pupil(models.Model):
         _("status"), max_length=10, choices=PupilStatus.choices, default=PupilStatus.ACTIVE
     )
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # The administration system's own key of the pupil (EDEXML leerling key, a CSV's pupil
+    # number), by which imports find the pupil again. Never a national number (BSN,
+    # rijksregisternummer) or ECK iD: those are not stored at all.
+    source_key = models.CharField(
+        _("key in the administration system"), max_length=64, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,6 +229,13 @@ class Pupil(models.Model):
         verbose_name_plural = _("pupils")
         ordering = ["sort_name", "first_name"]
         indexes = [models.Index(fields=["school", "group", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="pupil_unique_source_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -229,13 +294,22 @@ class Membership(models.Model):
         verbose_name=pgettext_lazy("classes of pupils", "groups"),
         help_text=_("The groups this teacher teaches."),
     )
+    # The administration system's key of the staff member (EDEXML leerkracht key), for imports.
+    source_key = models.CharField(
+        _("key in the administration system"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
         ordering = ["school", "user__last_name", "user__first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school")
+            models.UniqueConstraint(fields=["user", "school"], name="membership_one_per_school"),
+            models.UniqueConstraint(
+                fields=["school", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="membership_unique_source_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from hechtwijzer.access import (
 )
 from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.administration import notices
+from hechtwijzer.administration.models import ProposalState, RoleProposal
 from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy, pupil_view
@@ -85,6 +86,14 @@ def home(request):
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
                 "worklist": worklist,
                 "role_notices": [n for n in role_notices if n.school_id == membership.school_id],
+                # Roles an import proposed, for the administrator to decide.
+                "role_proposals": (
+                    RoleProposal.objects.filter(
+                        school_id=membership.school_id, state=ProposalState.OPEN
+                    ).count()
+                    if membership.role == Role.SCHOOL_ADMIN
+                    else 0
+                ),
             }
         )
         record(
