@@ -30,8 +30,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, pupils_for
@@ -64,9 +64,7 @@ def _group(pupil) -> str:
 
 def _school_pupils(user, membership, perm: Perm):
     """The pupils at school (not left) the user may reach with `perm` at this school."""
-    return pupils_for(user, perm).filter(
-        school_id=membership.school_id, status=PupilStatus.ACTIVE
-    )
+    return pupils_for(user, perm).filter(school_id=membership.school_id, status=PupilStatus.ACTIVE)
 
 
 def _own_cards(user, membership):
@@ -104,8 +102,10 @@ def _evaluation_detail(due: datetime.date, today: datetime.date) -> str:
 def evaluations_due(user, membership, today):
     """One query."""
     until = today + datetime.timedelta(days=DUE_WITHIN_DAYS)
-    for card in _own_cards(user, membership).filter(evaluation_due__lte=until).order_by(
-        "evaluation_due", "pupil__sort_name", "pk"
+    for card in (
+        _own_cards(user, membership)
+        .filter(evaluation_due__lte=until)
+        .order_by("evaluation_due", "pupil__sort_name", "pk")
     ):
         yield Item(
             link=reverse("plans:evaluate", args=[card.pupil.public_id]),
@@ -122,7 +122,7 @@ def evaluations_due(user, membership, today):
     heading=gettext_lazy("Focus cards without a plan"),
     empty=gettext_lazy("Every focus card of yours has a measure ticked."),
     help=gettext_lazy(
-        "Nothing is ticked under \u201cwhat I already do\u201d or \u201cwhat I will try\u201d "
+        "Nothing is ticked under “what I already do” or “what I will try” "
         "and no own measure was added."
     ),
     roles=TEACHER,
@@ -299,7 +299,7 @@ def safety_awaiting_decision(user, membership, today):
     heading=gettext_lazy("Pupils to discuss in the care team"),
     empty=gettext_lazy("No evaluation asks for the care team."),
     help=gettext_lazy(
-        "The latest evaluation of the focus card says \u201cdiscuss in the care team\u201d "
+        "The latest evaluation of the focus card says “discuss in the care team” "
         "and the pupil is not on a meeting's agenda since."
     ),
     roles=COORDINATOR,

@@ -252,5 +252,9 @@ class DecisionDueTests(TestCase):
         self.decide(self.piet_item, self.w.anna, days(1))
         few = count()
         for n in range(8):
-            self.decide((self.piet_item, self.mo_item)[n % 2], (self.w.anna, self.w.bram)[n % 2], days(n % 3 - 1))
+            self.decide(
+                (self.piet_item, self.mo_item)[n % 2],
+                (self.w.anna, self.w.bram)[n % 2],
+                days(n % 3 - 1),
+            )
         assert count() == few == 4  # decisions; memberships, groups, grants of the owners
