@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +19,7 @@ from hechtwijzer import worklists
 from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.care import actions as care_actions
+from hechtwijzer.demo.schools import load
 from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.meetings.tests.world import evaluated_card
 from hechtwijzer.observations import actions as observation_actions
@@ -30,6 +33,7 @@ from hechtwijzer.worklists import SOURCES, Item, register
 TEACHER_LISTS = ["evaluations_due", "cards_without_plan", "observations_to_check", "my_decisions"]
 COORDINATOR_LISTS = ["awaiting_decision", "to_discuss", "evaluations_overdue", "decisions_waiting"]
 DECISION_TEXT = "Gesprek met moeder over het slapen"
+User = get_user_model()
 
 
 def day(n: int) -> datetime.date:
@@ -413,3 +417,24 @@ class RegistryTests(WorldMixin, TestCase):
         assert [s.code for s in worklists.sources_for(Role.TEACHER)] == TEACHER_LISTS
         assert [s.code for s in worklists.sources_for(Role.CARE_COORDINATOR)] == COORDINATOR_LISTS
         assert worklists.sources_for(Role.SCHOOL_ADMIN) == []
+
+
+@pytest.mark.django_db
+def test_the_demo_fills_the_work_lists(client):
+    """`hechtwijzer demo` shows the work lists at work: per school the care coordinator has a
+    pupil awaiting a safety decision, an overdue evaluation and an open decision; the teacher
+    of the card pupil an evaluation due and the decision of the held meeting."""
+    load()
+    for username in ("fluitekruid.ib", "klaproos.zoco"):
+        client.force_login(User.objects.get(username=username))
+        found = {
+            code: count_of(s) for code, s in lists_of(client.get("/").content.decode()).items()
+        }
+        assert found["awaiting_decision"] >= 1 and found["evaluations_overdue"] >= 1
+        assert found["decisions_waiting"] >= 1
+    for username in ("fluitekruid.groep3", "klaproos.leerjaar2"):
+        client.force_login(User.objects.get(username=username))
+        found = {
+            code: count_of(s) for code, s in lists_of(client.get("/").content.decode()).items()
+        }
+        assert found["evaluations_due"] >= 1 and found["my_decisions"] >= 1
