@@ -150,6 +150,7 @@ class TeacherWorkListTests(WorldMixin, TestCase):
     def test_the_teacher_has_her_four_lists_in_order_above_her_groups(self):
         page = self.home("anna")
         assert list(lists_of(page)) == TEACHER_LISTS
+        assert "{#" not in page and "comment" not in page
         assert page.index('data-work-list="my_decisions"') < page.index("Uw groepen")
         assert page.index("Uw groepen") < page.index("Piet Testkind</a></li>")
 
