@@ -34,7 +34,8 @@ login_view = two_step_login_view
 
 @policy(Policy.PUBLIC)  # the log-in page for anonymous visitors; pupils only through pupils_for
 def home(request):
-    """The log-in page for anonymous visitors; otherwise the user's schools, groups and pupils."""
+    """The log-in page for anonymous visitors; otherwise, per school, the user's work lists
+    (what needs them, hechtwijzer.worklists) and under them their groups and pupils."""
     if not request.user.is_authenticated:
         return login_view(request)
     if request.method not in ("GET", "HEAD"):

@@ -246,6 +246,23 @@ class TeacherWorkListTests(WorldMixin, TestCase):
         assert many == 13
 
 
+class LinkTests(WorldMixin, TestCase):
+    def test_every_item_opens_where_it_is_done(self):
+        """Each link of each list answers 200 for the user who sees it (no 404 from a scope
+        the list and the page disagree on)."""
+        evaluated_card(self.w, self.w.lara, Decision.CARE_TEAM)
+        for username, expected in (("anna", 5), ("carla", 6)):
+            page = self.home(username)
+            links = [
+                link.replace("&amp;", "&")
+                for section in lists_of(page).values()
+                for link in re.findall(r'<li[^>]*><a href="([^"]+)"', section)
+            ]
+            assert len(links) >= expected, (username, links)
+            for link in links:
+                assert self.client.get(link).status_code == 200, (username, link)
+
+
 class CoordinatorWorkListTests(WorldMixin, TestCase):
     def test_the_coordinator_has_the_schools_lists(self):
         page = self.home("carla")
