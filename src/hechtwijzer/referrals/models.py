@@ -60,11 +60,15 @@ class Referral(models.Model):
     observations = models.ManyToManyField(
         "observations.Observation", related_name="+", blank=True, verbose_name=_("observations")
     )
-    include_notes = models.BooleanField(_("with the notes of the chosen observations"), default=False)
+    include_notes = models.BooleanField(
+        _("with the notes of the chosen observations"), default=False
+    )
     include_plan = models.BooleanField(_("with the plan"), default=True)
     include_figures = models.BooleanField(_("with the evaluation figures"), default=True)
     include_safeguarding = models.BooleanField(_("with the safeguarding record"), default=False)
-    safeguarding_reason = EncryptedTextField(_("why the safeguarding record is included"), blank=True)
+    safeguarding_reason = EncryptedTextField(
+        _("why the safeguarding record is included"), blank=True
+    )
     safeguarding_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

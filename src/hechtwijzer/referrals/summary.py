@@ -102,8 +102,11 @@ def _plan(referral: Referral, lang: str, base: str) -> dict | None:
         return None
     card = plan_card(referral)
     if card is None:
-        return {"heading": _("The plan in class"), "intro": _("There is no focus card yet."),
-                "parts": []}
+        return {
+            "heading": _("The plan in class"),
+            "intro": _("There is no focus card yet."),
+            "parts": [],
+        }
     trying, doing = _measures(card, lang)
     return {
         "heading": _("The plan in class"),
@@ -114,10 +117,16 @@ def _plan(referral: Referral, lang: str, base: str) -> dict | None:
             "due": format_date(card.evaluation_due, base),
         },
         "parts": [
-            {"heading": _("What the teacher will try"), "items": trying,
-             "empty": _("Nothing new for now.")},
-            {"heading": _("What the teacher already does"), "items": doing,
-             "empty": _("Nothing chosen yet.")},
+            {
+                "heading": _("What the teacher will try"),
+                "items": trying,
+                "empty": _("Nothing new for now."),
+            },
+            {
+                "heading": _("What the teacher already does"),
+                "items": doing,
+                "empty": _("Nothing chosen yet."),
+            },
         ],
     }
 
@@ -128,13 +137,19 @@ def _figures(referral: Referral, lang: str, base: str) -> dict | None:
     evaluation = figures_evaluation(referral)
     heading = _("Evaluation figures")
     if evaluation is None or not evaluation.figures:
-        return {"heading": heading, "intro": _("The plan has not been evaluated yet."),
-                "rows": [], "notes": []}
+        return {
+            "heading": heading,
+            "intro": _("The plan has not been evaluated yet."),
+            "rows": [],
+            "notes": [],
+        }
     fig = figures_context(evaluation.figures, lang)
     rows = []
     if fig["version"] >= 2:
         header = [_("Signal group"), _("Before"), _("During"), _("Direction")]
-        rows = [[r["label"], r["before_rate"], r["during_rate"], r["direction"]] for r in fig["rows"]]
+        rows = [
+            [r["label"], r["before_rate"], r["during_rate"], r["direction"]] for r in fig["rows"]
+        ]
         notes = [fig["days_line"], fig["verdict"]]
     else:
         header = [_("Signal group"), _("Before"), _("During"), ""]
@@ -191,7 +206,8 @@ def _safeguarding(referral: Referral, base: str) -> dict | None:
     ):
         concerns.append(
             {
-                "title": _("Concern raised on %(date)s") % {"date": format_date(concern.raised_on, base)},
+                "title": _("Concern raised on %(date)s")
+                % {"date": format_date(concern.raised_on, base)},
                 "route": str(concern.get_route_display()),
                 "text": concern.concern,
                 "steps": [
@@ -250,7 +266,8 @@ def summary_data(referral: Referral, lang: str, *, reader=None, safeguarding: bo
         data = {
             "lang": base,
             "title": _("Referral summary"),
-            "subtitle": _("%(name)s, to %(partner)s") % {"name": pupil.full_name, "partner": partner},
+            "subtitle": _("%(name)s, to %(partner)s")
+            % {"name": pupil.full_name, "partner": partner},
             "confidential": _(
                 "Confidential: for the named professional only. Do not pass it on without the "
                 "school's agreement."
@@ -260,7 +277,10 @@ def summary_data(referral: Referral, lang: str, *, reader=None, safeguarding: bo
                 [_("Age"), _("%(n)s years") % {"n": pupil.age_on(day)}],
                 [_("Group"), group],
                 [_("School"), pupil.school.name],
-                [_("For"), ", ".join(p for p in (referral.professional, referral.organisation) if p)],
+                [
+                    _("For"),
+                    ", ".join(p for p in (referral.professional, referral.organisation) if p),
+                ],
                 [_("Partner"), partner],
                 [_("Date"), format_date(day, base)],
             ],
@@ -282,7 +302,9 @@ def summary_data(referral: Referral, lang: str, *, reader=None, safeguarding: bo
         return data
 
 
-def render_summary(referral: Referral, lang: str, *, reader=None, safeguarding: bool = True) -> bytes:
+def render_summary(
+    referral: Referral, lang: str, *, reader=None, safeguarding: bool = True
+) -> bytes:
     data = summary_data(referral, lang, reader=reader, safeguarding=safeguarding)
     return render_file(TEMPLATE.parent, TEMPLATE.name, data["title"], timezone.localdate(), data)
 
@@ -304,18 +326,21 @@ def check_link(*, pupil, target, options: dict) -> dict:
         raise ValidationError({"referral": _("This referral was answered or closed.")})
     if not referral.may_leave_school:
         raise ValidationError(
-            {"consent": _("Record the parents' consent first: the summary does not leave the "
-                          "school without it, unless the route allows otherwise.")}
+            {
+                "consent": _(
+                    "Record the parents' consent first: the summary does not leave the "
+                    "school without it, unless the route allows otherwise."
+                )
+            }
         )
     lang = options.get("lang") if options.get("lang") in LANGUAGES else "nl"
     return {"lang": lang}
 
 
 def render_link(link) -> Document:
-    referral = (
-        Referral.objects.select_related("pupil__school", "pupil__group", "sent_by", "evaluation")
-        .get(pupil=link.pupil, uid=link.target)
-    )
+    referral = Referral.objects.select_related(
+        "pupil__school", "pupil__group", "sent_by", "evaluation"
+    ).get(pupil=link.pupil, uid=link.target)
     content = render_summary(referral, link.options.get("lang", "nl"))
     return Document(content, "application/pdf", content_disposition(filename(referral)))
 

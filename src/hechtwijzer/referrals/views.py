@@ -37,7 +37,6 @@ from .forms import (
 from .models import Referral, ReferralConsent, Status
 
 
-
 def _stale(request) -> None:
     messages.error(
         request,
@@ -101,7 +100,11 @@ def _draft_form(request, pupil, referral):
             evaluation = None
             if data["evaluation"]:
                 evaluation = next(
-                    (e["evaluation"] for e in evaluations if e["evaluation"].uid == data["evaluation"]),
+                    (
+                        e["evaluation"]
+                        for e in evaluations
+                        if e["evaluation"].uid == data["evaluation"]
+                    ),
                     None,
                 )
             values = {
@@ -147,12 +150,20 @@ def _draft_form(request, pupil, referral):
         "question": values.get("question", referral.question if referral else ""),
         "evaluation": values.get(
             "evaluation",
-            str(referral.evaluation.uid) if referral and referral.evaluation_id else chosen_evaluation,
+            str(referral.evaluation.uid)
+            if referral and referral.evaluation_id
+            else chosen_evaluation,
         ),
-        "include_plan": (bool(values.get("include_plan")) if errors else
-                         (referral.include_plan if referral else True)),
-        "include_figures": (bool(values.get("include_figures")) if errors else
-                            (referral.include_figures if referral else True)),
+        "include_plan": (
+            bool(values.get("include_plan"))
+            if errors
+            else (referral.include_plan if referral else True)
+        ),
+        "include_figures": (
+            bool(values.get("include_figures"))
+            if errors
+            else (referral.include_figures if referral else True)
+        ),
         "version": referral.version if referral else 0,
     }
     return render(request, "referrals/edit.html", context)
@@ -252,7 +263,9 @@ def choose_observations(request, pupil, uid):
         "referral": referral,
         "rows": rows,
         "errors": errors,
-        "include_notes": bool(request.POST.get("include_notes")) if errors else referral.include_notes,
+        "include_notes": bool(request.POST.get("include_notes"))
+        if errors
+        else referral.include_notes,
     }
     return render(request, "referrals/observations.html", context)
 
@@ -326,7 +339,11 @@ def _reasoned(request, pupil, uid, *, function, template, done):
                 return redirect("referrals:detail", pupil.public_id, referral.uid)
         errors = form.errors
     values = request.POST if errors else {}
-    on = referral.include_safeguarding if function is actions.set_safeguarding else referral.consent_exception
+    on = (
+        referral.include_safeguarding
+        if function is actions.set_safeguarding
+        else referral.consent_exception
+    )
     reason = (
         referral.safeguarding_reason
         if function is actions.set_safeguarding

@@ -19,9 +19,7 @@ class DemoReferralsTests(TestCase):
 
     def test_each_school_has_a_sent_and_an_answered_referral(self):
         referrals = list(Referral.objects.select_related("pupil__school", "link"))
-        by_country = {
-            (r.pupil.school.country, r.status): r.partner for r in referrals
-        }
+        by_country = {(r.pupil.school.country, r.status): r.partner for r in referrals}
         assert by_country == {
             ("NL", Status.SENT): "wijkteam",
             ("NL", Status.ANSWERED): "jeugdarts",

@@ -8,58 +8,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('observations', '0004_withdraw_reason'),
-        ('plans', '0003_pupil_voice'),
-        ('readlinks', '0001_initial'),
-        ('schools', '0005_school_codes_and_import_keys'),
+        ("observations", "0004_withdraw_reason"),
+        ("plans", "0003_pupil_voice"),
+        ("readlinks", "0001_initial"),
+        ("schools", "0005_school_codes_and_import_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('partner', models.CharField(choices=[('parents_gp', "the parents' own GP (advice to the parents)"), ('jeugdarts', 'youth doctor or nurse (jeugdarts, GGD)'), ('wijkteam', 'neighbourhood team (wijkteam, CJG)'), ('school_social_work', 'school social work (schoolmaatschappelijk werk)'), ('samenwerkingsverband', 'the partnership for inclusive education (samenwerkingsverband)'), ('clb', "the school's CLB (Centrum voor Leerlingenbegeleiding)"), ('cgg', 'a CGG (Centrum voor Geestelijke Gezondheidszorg), children and youth team')], max_length=32, verbose_name='care partner')),
-                ('professional', hechtwijzer.fields.EncryptedTextField(verbose_name='named professional')),
-                ('organisation', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name='organisation')),
-                ('question', hechtwijzer.fields.EncryptedTextField(verbose_name='the question')),
-                ('include_notes', models.BooleanField(default=False, verbose_name='with the notes of the chosen observations')),
-                ('include_plan', models.BooleanField(default=True, verbose_name='with the plan')),
-                ('include_figures', models.BooleanField(default=True, verbose_name='with the evaluation figures')),
-                ('include_safeguarding', models.BooleanField(default=False, verbose_name='with the safeguarding record')),
-                ('safeguarding_reason', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name='why the safeguarding record is included')),
-                ('consent', models.CharField(choices=[('not_asked', 'not asked yet'), ('given', 'consent given'), ('not_given', 'consent not given')], default='not_asked', max_length=16, verbose_name="parents' consent")),
-                ('consent_on', models.DateField(blank=True, null=True, verbose_name='date of the consent')),
-                ('consent_exception', models.BooleanField(default=False, verbose_name="without the parents' consent")),
-                ('consent_exception_reason', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name="why it goes without the parents' consent")),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('sent', 'sent'), ('answered', 'answered'), ('closed', 'closed')], default='draft', max_length=12, verbose_name='status')),
-                ('sent_on', models.DateField(blank=True, null=True, verbose_name='sent on')),
-                ('answered_on', models.DateField(blank=True, null=True, verbose_name='answered on')),
-                ('answer', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name='the answer, in short')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('consent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.evaluation', verbose_name='evaluation')),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='readlinks.readlink')),
-                ('observations', models.ManyToManyField(blank=True, related_name='+', to='observations.observation', verbose_name='observations')),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='schools.pupil')),
-                ('safeguarding_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "partner",
+                    models.CharField(
+                        choices=[
+                            ("parents_gp", "the parents' own GP (advice to the parents)"),
+                            ("jeugdarts", "youth doctor or nurse (jeugdarts, GGD)"),
+                            ("wijkteam", "neighbourhood team (wijkteam, CJG)"),
+                            (
+                                "school_social_work",
+                                "school social work (schoolmaatschappelijk werk)",
+                            ),
+                            (
+                                "samenwerkingsverband",
+                                "the partnership for inclusive education (samenwerkingsverband)",
+                            ),
+                            ("clb", "the school's CLB (Centrum voor Leerlingenbegeleiding)"),
+                            (
+                                "cgg",
+                                "a CGG (Centrum voor Geestelijke Gezondheidszorg), children and youth team",
+                            ),
+                        ],
+                        max_length=32,
+                        verbose_name="care partner",
+                    ),
+                ),
+                (
+                    "professional",
+                    hechtwijzer.fields.EncryptedTextField(verbose_name="named professional"),
+                ),
+                (
+                    "organisation",
+                    hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name="organisation"),
+                ),
+                ("question", hechtwijzer.fields.EncryptedTextField(verbose_name="the question")),
+                (
+                    "include_notes",
+                    models.BooleanField(
+                        default=False, verbose_name="with the notes of the chosen observations"
+                    ),
+                ),
+                ("include_plan", models.BooleanField(default=True, verbose_name="with the plan")),
+                (
+                    "include_figures",
+                    models.BooleanField(default=True, verbose_name="with the evaluation figures"),
+                ),
+                (
+                    "include_safeguarding",
+                    models.BooleanField(default=False, verbose_name="with the safeguarding record"),
+                ),
+                (
+                    "safeguarding_reason",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="why the safeguarding record is included"
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("not_asked", "not asked yet"),
+                            ("given", "consent given"),
+                            ("not_given", "consent not given"),
+                        ],
+                        default="not_asked",
+                        max_length=16,
+                        verbose_name="parents' consent",
+                    ),
+                ),
+                (
+                    "consent_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of the consent"),
+                ),
+                (
+                    "consent_exception",
+                    models.BooleanField(default=False, verbose_name="without the parents' consent"),
+                ),
+                (
+                    "consent_exception_reason",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="why it goes without the parents' consent"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("sent", "sent"),
+                            ("answered", "answered"),
+                            ("closed", "closed"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_on", models.DateField(blank=True, null=True, verbose_name="sent on")),
+                (
+                    "answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="answered on"),
+                ),
+                (
+                    "answer",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="the answer, in short"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "consent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.evaluation",
+                        verbose_name="evaluation",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="readlinks.readlink",
+                    ),
+                ),
+                (
+                    "observations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="observations.observation",
+                        verbose_name="observations",
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals",
+                        to="schools.pupil",
+                    ),
+                ),
+                (
+                    "safeguarding_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'sent_on'], name='referrals_r_status_c5ca1c_idx')],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "sent_on"], name="referrals_r_status_c5ca1c_idx")
+                ],
             },
         ),
     ]

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hechtwijzer.audit.models import AuditEntry
-from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.readlinks.models import ReadLink
 from hechtwijzer.referrals import actions, partners
 from hechtwijzer.referrals.models import Referral, Status
@@ -115,7 +114,10 @@ class ActionTests(TestCase):
         referral = draft(self.w.piet, self.w.carla)
         with self.assertRaises(ValidationError):
             actions.set_safeguarding(
-                actor=self.w.carla, referral=referral, expected_version=referral.version, include=True
+                actor=self.w.carla,
+                referral=referral,
+                expected_version=referral.version,
+                include=True,
             )
         referral = actions.set_safeguarding(
             actor=self.w.carla,
@@ -180,11 +182,15 @@ class ActionTests(TestCase):
         )
         assert referral.status == Status.ANSWERED
         link = referral.link
-        referral = actions.close(actor=self.w.carla, referral=referral, expected_version=referral.version)
+        referral = actions.close(
+            actor=self.w.carla, referral=referral, expected_version=referral.version
+        )
         link.refresh_from_db()
         assert referral.status == Status.CLOSED and link.revoked_at is not None
         assert list(
-            AuditEntry.objects.filter(action__startswith="referral.").order_by("id").values_list("action", flat=True)
+            AuditEntry.objects.filter(action__startswith="referral.")
+            .order_by("id")
+            .values_list("action", flat=True)
         ) == [
             "referral.create",
             "referral.consent",
@@ -216,7 +222,10 @@ class OpenReferralsTests(TestCase):
         # Lara's was answered: no longer open. A draft is not open either.
         lara = Referral.objects.get(pupil=w.lara)
         actions.record_answer(
-            actor=w.carla, referral=lara, expected_version=lara.version, answered_on=today(),
+            actor=w.carla,
+            referral=lara,
+            expected_version=lara.version,
+            answered_on=today(),
             answer="Klaar.",
         )
         draft(w.piet, w.carla)
@@ -226,7 +235,11 @@ class OpenReferralsTests(TestCase):
             found = list(open_referrals())
             names = [(r.pupil.first_name, r.pupil.school.name, r.sent_by.username) for r in found]
         assert len(queries) == 1
-        assert names == [("Mo", "Noord", "carla"), ("Zoe", "Zuid", "fien"), ("Piet", "Noord", "carla")]
+        assert names == [
+            ("Mo", "Noord", "carla"),
+            ("Zoe", "Zuid", "fien"),
+            ("Piet", "Noord", "carla"),
+        ]
 
     def test_by_school_and_by_user(self):
         assert [r.pupil.first_name for r in open_referrals(school=self.w.noord)] == ["Mo", "Piet"]
@@ -290,9 +303,12 @@ class PageTests(TestCase):
         assert response.status_code == 302
         # The teacher cannot send, nor reach the coordinator's pages (404: not in scope).
         referral.refresh_from_db()
-        assert self.client.post(
-            self.url("send", referral.uid), {"days": 14, "version": referral.version}
-        ).status_code == 404
+        assert (
+            self.client.post(
+                self.url("send", referral.uid), {"days": 14, "version": referral.version}
+            ).status_code
+            == 404
+        )
         assert self.client.get(self.url("safeguarding", referral.uid)).status_code == 404
         page = self.client.get(self.url("detail", referral.uid)).content.decode()
         assert self.url("safeguarding", referral.uid) not in page
@@ -312,9 +328,12 @@ class PageTests(TestCase):
         holder = self.client_class()
         opened = holder.get(f"/l/{token}/")
         assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
-        assert AuditEntry.objects.filter(
-            action="readlink.view", pupil_public_id=self.w.piet.public_id
-        ).count() == 1
+        assert (
+            AuditEntry.objects.filter(
+                action="readlink.view", pupil_public_id=self.w.piet.public_id
+            ).count()
+            == 1
+        )
         # Revoked: 404, like an unknown token.
         assert self.client.post(self.url("revoke", referral.uid)).status_code == 302
         assert holder.get(f"/l/{token}/").status_code == 404
