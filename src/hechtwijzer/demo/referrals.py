@@ -26,17 +26,17 @@ ANSWERED = {
     "BE": ("clb", "dhr. K. Janssens", "Vrij CLB Regio Zuid"),
 }
 QUESTION_SENT = (
-    "In de klas trekt hij zich steeds meer terug en zoekt hij weinig contact, ook na zes weken "
+    "In de klas trekt {naam} zich steeds meer terug en zoekt weinig contact, ook na zes weken "
     "met vaste maatregelen.\n\nKunt u met de ouders bekijken welke steun thuis en op school "
     "past?"
 )
 QUESTION_ANSWERED = (
-    "Op het plein loopt het vaak mis en hij zoekt snel contact met onbekende volwassenen.\n\n"
-    "Graag uw kijk op zijn ontwikkeling en of verder onderzoek nodig is."
+    "Op het plein loopt het vaak mis en {naam} zoekt snel contact met onbekende volwassenen."
+    "\n\nGraag uw kijk op de ontwikkeling van {naam} en of verder onderzoek nodig is."
 )
 ANSWER = (
-    "Kennismaking met ouders en kind gehad. Geen aanwijzing voor een medische oorzaak; we "
-    "volgen hem op en sluiten aan bij het volgende overleg op school."
+    "Kennismaking met ouders en {naam} gehad. Geen aanwijzing voor een medische oorzaak; we "
+    "volgen {naam} op en sluiten aan bij het volgende overleg op school."
 )
 
 
@@ -57,7 +57,7 @@ def _refer(pupil: Pupil, spec, question: str, today: datetime.date):
         partner=partner,
         professional=professional,
         organisation=organisation,
-        question=question,
+        question=question.format(naam=pupil.first_name),
     )
     chosen = list(actions.choosable_observations(pupil).filter(informant="group_teacher")[:3])
     referral = actions.choose_observations(
@@ -94,5 +94,5 @@ def add_referrals(school, chosen: dict[str, Pupil], *, today: datetime.date | No
             referral=referral,
             expected_version=referral.version,
             answered_on=today,
-            answer=ANSWER,
+            answer=ANSWER.format(naam=pupil.first_name),
         )

@@ -71,7 +71,8 @@ def _audit(actor, referral: Referral, action: str, **details) -> None:
 
 
 def _locked(referral: Referral, expected_version: int, *, statuses=(Status.DRAFT,)) -> Referral:
-    current = lock_version(Referral.objects.select_related("pupil"), referral.pk, expected_version)
+    current = lock_version(Referral.objects, referral.pk, expected_version)
+    current.pupil = referral.pupil  # the same row; no join under FOR UPDATE
     if current.status not in statuses:
         raise StaleVersion(current=current, field="status")
     return current

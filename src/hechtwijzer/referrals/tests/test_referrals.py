@@ -386,3 +386,95 @@ class PageTests(TestCase):
         text = pdf_text(self.client.get(self.url("summary_pdf", referral.uid)).content)
         assert CONCERN in " ".join(text.split())
         assert CHOSEN_NOTE not in text  # no observation was chosen
+
+
+class CoordinatorPageTests(TestCase):
+    """The care coordinator's pages: each within its query budget and audited; the pupil's
+    teacher does not reach them (404, audited as a refusal)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = build_world()
+        cls.chosen, cls.unchosen = situation(w.piet, w.anna, w.carla)
+        cls.referral = draft(w.piet, w.anna)
+
+    def url(self, name, *args):
+        return reverse(f"referrals:{name}", args=[self.w.piet.public_id, *args])
+
+    def test_every_form_page_within_budget_and_audited(self):
+        self.client.force_login(self.w.carla)
+        uid = self.referral.uid
+        for name, args, budget in [
+            ("new", (), 7),
+            ("edit", (uid,), 8),
+            ("observations", (uid,), 10),
+            ("consent", (uid,), 7),
+            ("exception", (uid,), 7),
+            ("safeguarding", (uid,), 7),
+        ]:
+            before = AuditEntry.objects.count()
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(self.url(name, *args))
+            assert response.status_code == 200, name
+            assert len(queries) <= budget, (name, len(queries))
+            assert AuditEntry.objects.count() == before + 1, name
+
+    def test_the_teacher_does_not_reach_the_coordinators_pages(self):
+        self.client.force_login(self.w.anna)
+        uid = self.referral.uid
+        for name in ("exception", "safeguarding", "answer"):
+            assert self.client.get(self.url(name, uid)).status_code == 404, name
+        for name in ("send", "close", "revoke"):
+            assert self.client.post(self.url(name, uid), {"days": 14}).status_code == 404, name
+        assert AuditEntry.objects.filter(action="access.denied", username="anna").count() == 6
+        self.referral.refresh_from_db()
+        assert self.referral.status == Status.DRAFT
+
+    def test_the_meldcode_exception_and_the_safeguarding_choice_through_the_pages(self):
+        self.client.force_login(self.w.carla)
+        uid = self.referral.uid
+        # Without a reason: refused on the form, nothing saved.
+        response = self.client.post(
+            self.url("exception", uid), {"on": "on", "reason": "", "version": 1}
+        )
+        assert response.status_code == 200 and 'id="reason-error"' in response.content.decode()
+        response = self.client.post(
+            self.url("exception", uid),
+            {
+                "on": "on",
+                "reason": "Meldcode stap 5: vragen brengt het kind in gevaar.",
+                "version": 1,
+            },
+        )
+        assert response.status_code == 302
+        response = self.client.post(
+            self.url("safeguarding", uid),
+            {"on": "on", "reason": "Het wijkteam neemt de hulp over.", "version": 2},
+        )
+        assert response.status_code == 302
+        referral = Referral.objects.get(pk=self.referral.pk)
+        assert referral.consent_exception and referral.include_safeguarding
+        response = self.client.post(self.url("send", uid), {"days": 3, "version": referral.version})
+        assert response.status_code == 200
+        referral.refresh_from_db()
+        assert referral.status == Status.SENT
+        assert (referral.link.expires_at - referral.link.created_at).days == 3
+        # A stale form changes nothing.
+        response = self.client.post(self.url("close", uid), {"version": 1})
+        assert response.status_code == 302
+        referral.refresh_from_db()
+        assert referral.status == Status.SENT
+        response = self.client.post(
+            self.url("answer", uid),
+            {
+                "answered_on": today().isoformat(),
+                "answer": "Aangemeld.",
+                "version": referral.version,
+            },
+        )
+        assert response.status_code == 302
+        referral.refresh_from_db()
+        assert referral.status == Status.ANSWERED and referral.answer == "Aangemeld."
+        self.client.post(self.url("close", uid), {"version": referral.version})
+        referral.refresh_from_db()
+        assert referral.status == Status.CLOSED and referral.link.revoked_at is not None
