@@ -22,6 +22,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view
 from hechtwijzer.forms import VersionForm
 from hechtwijzer.locking import StaleVersion
+from hechtwijzer.plans.actions import current_card
 from hechtwijzer.plans.documents import pdf_response
 from hechtwijzer.readlinks.actions import may_manage
 
@@ -298,9 +299,14 @@ def consent(request, pupil, uid):
                 return redirect("referrals:detail", pupil.public_id, referral.uid)
         errors = form.errors
     values = request.POST if errors else {}
+    card = current_card(pupil)
     context = {
         "pupil": pupil,
         "referral": referral,
+        # The parents' consent on the current plan (parents.PlanConsent, reached through the
+        # card: this app does not import parents), shown beside as a reminder.
+        "card": card,
+        "plan_consent": getattr(card, "parent_consent", None) if card else None,
         "errors": errors,
         "choices": ReferralConsent.choices,
         "status": values.get("consent", referral.consent),

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.readlinks.models import ReadLink
 from hechtwijzer.referrals import actions, partners
 from hechtwijzer.referrals.models import Referral, Status
@@ -408,7 +409,7 @@ class CoordinatorPageTests(TestCase):
             ("new", (), 7),
             ("edit", (uid,), 8),
             ("observations", (uid,), 10),
-            ("consent", (uid,), 7),
+            ("consent", (uid,), 9),  # + the current card and its parents' consent
             ("exception", (uid,), 7),
             ("safeguarding", (uid,), 7),
         ]:
@@ -478,3 +479,18 @@ class CoordinatorPageTests(TestCase):
         self.client.post(self.url("close", uid), {"version": referral.version})
         referral.refresh_from_db()
         assert referral.status == Status.CLOSED and referral.link.revoked_at is not None
+
+    def test_the_consent_page_shows_the_parents_answer_on_the_plan(self):
+        from hechtwijzer.parents import actions as parent_actions
+
+        card = plan_actions.current_card(self.w.piet)
+        parent_actions.record_consent(
+            actor=self.w.anna,
+            card=card,
+            expected_version=0,
+            status="given",
+            decided_on=today(),
+        )
+        self.client.force_login(self.w.anna)
+        page = self.client.get(self.url("consent", self.referral.uid)).content.decode()
+        assert f"focuskaart, versie {card.number}): instemming gegeven" in page
