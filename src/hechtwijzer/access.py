@@ -82,6 +82,14 @@ class Perm(enum.StrEnum):
     # (hechtwijzer.readlinks), and see and revoke the pupil's links. Each kind of document
     # names the permission its content needs on top (the parents' printout: WORK_WITH_PARENTS).
     SHARE_DOCUMENTS = "pupil.share_documents"
+    # Referrals to care partners (hechtwijzer.referrals): read the pupil's referrals, draft
+    # one (partner, professional, question, chosen observations) and record the parents'
+    # consent. The pupil's teachers and the care coordinator.
+    DRAFT_REFERRAL = "pupil.draft_referral"
+    # Send a referral (the read link for the named professional), revoke its link, record the
+    # answer, close it; include the safeguarding record or send without the parents' consent
+    # where the Meldcode or the Flemish route allows it, each with a written reason.
+    REFER = "pupil.refer"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -116,6 +124,10 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # to one pupil (the gym teacher) do not read what the parents said.
     Perm.WORK_WITH_PARENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.SHARE_DOCUMENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    # The pupil's teachers draft a referral; what leaves the school is the care coordinator's
+    # decision (the gym teacher given access to one pupil does neither).
+    Perm.DRAFT_REFERRAL: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.REFER: {Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 

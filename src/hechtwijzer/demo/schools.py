@@ -22,6 +22,7 @@ from .meetings import add_meetings
 from .observations import add_observations
 from .parents import add_parent_contact
 from .plans import add_focus_cards
+from .referrals import add_referrals
 from .safeguarding import add_safeguarding_record
 
 User = get_user_model()
@@ -303,6 +304,8 @@ def load() -> None:
             add_safeguarding_record(school, spec.key, chosen, today=today)
             # A care-team meeting held last week (minutes, a decision) and one planned.
             add_meetings(school, chosen, today=today)
+            # Referrals to care partners: one sent with a working link, one answered.
+            add_referrals(school, chosen, today=today)
 
 
 def describe() -> dict:

@@ -110,6 +110,10 @@ def _factor_is_safeguarding(row: Any, context: Context) -> bool:
     return bool(item and item.safeguarding)
 
 
+def _referral_is_safeguarding(row: Any, context: Context) -> bool:
+    return bool(row.include_safeguarding or row.consent_exception)
+
+
 def _factor_kind(row: Any) -> str:
     return "risk_factors" if row.kind == "risk" else "protective_factors"
 
@@ -190,6 +194,9 @@ RULES: dict[str, Rule] = {
     "plans.FocusCard_co_teachers": Rule(None, why="shown as the focus card's co-teachers"),
     "care.SafeguardingConcern_observations": Rule(
         None, why="shown as the days of the observations a concern rests on"
+    ),
+    "referrals.Referral_observations": Rule(
+        None, why="shown as the days of the observations a referral summary includes"
     ),
     # The care record.
     "observations.Observation": Rule(
@@ -410,6 +417,45 @@ RULES: dict[str, Rule] = {
             F("recorded_by", gettext_lazy("recorded by")),
         ),
     ),
+    # Referrals to care partners (hechtwijzer.referrals). One that includes the safeguarding
+    # record, or went without the parents' consent under the Meldcode or the Flemish route,
+    # belongs to the safeguarding record.
+    "referrals.Referral": Rule(
+        CARE,
+        "referrals",
+        gettext_lazy("Referrals to care partners"),
+        gettext_lazy("Referral of %(made_on)s"),
+        (
+            F("made_on", gettext_lazy("made on"), "created_at"),
+            F("partner"),
+            F("professional"),
+            F("organisation"),
+            F("question"),
+            F("observations_of", gettext_lazy("includes the observations of"), _linked_days),
+            F("include_notes"),
+            F("include_plan"),
+            F("include_figures"),
+            F("include_safeguarding"),
+            F("safeguarding_reason"),
+            F("consent"),
+            F("consent_on"),
+            F("consent_exception"),
+            F("consent_exception_reason"),
+            F("status"),
+            F("sent_on"),
+            F("sent_by", gettext_lazy("sent by")),
+            F("answered_on"),
+            F("answer"),
+            F("closed_on"),
+            F("made_by", gettext_lazy("made by"), "created_by"),
+        ),
+        safeguarding=_referral_is_safeguarding,
+        safeguarding_key="safeguarding_referrals",
+        safeguarding_title=gettext_lazy(
+            "Referrals that include the safeguarding record or went without the parents' consent"
+        ),
+        order="created_at",
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,
@@ -456,9 +502,11 @@ ORDER = (
     "behaviour_cards",
     "day_programme",
     "care_team",
+    "referrals",
     "safeguarding_concerns",
     "safeguarding_observations",
     "safeguarding_factors",
+    "safeguarding_referrals",
 )
 
 # Audit actions that are not about the pupil's data but about the trail's own bookkeeping:

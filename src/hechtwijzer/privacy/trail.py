@@ -27,10 +27,19 @@ SUBJECTS = {
     "audit": _("Audit trail"),
     "parents": _("Parents"),
     "readlink": _("Read links"),
+    "referral": _("Referrals"),
 }
 # Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
 # only, on this page and in the access export.
-SAFEGUARDING_ACTIONS = ("safeguarding.", "concern.")
+SAFEGUARDING_ACTIONS = (
+    "safeguarding.",
+    "concern.",
+    # A referral's choices about the safeguarding record and about sending without the
+    # parents' consent (the Meldcode or the Flemish route) tell that a concern exists.
+    "referral.safeguarding",
+    "referral.consent_exception",
+    "referral.exception",
+)
 
 
 def describe(entry: AuditEntry) -> dict:

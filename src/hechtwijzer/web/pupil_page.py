@@ -145,6 +145,8 @@ def pupil_context(request, pupil) -> dict:
         "may_care_team": allows(user, Perm.CARE_TEAM, pupil),
         # Parent conversations, consent on the plan, the plan for the parents (parents).
         "may_work_with_parents": allows(user, Perm.WORK_WITH_PARENTS, pupil),
+        # Referrals to care partners (referrals): a link only, no query.
+        "may_draft_referral": allows(user, Perm.DRAFT_REFERRAL, pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }

@@ -26,6 +26,7 @@ from hechtwijzer.plans.models import (
 from hechtwijzer.privacy.graph import pupil_models
 from hechtwijzer.privacy.models import ExportApproval, RetentionHold
 from hechtwijzer.readlinks.models import ReadLink, token_hash
+from hechtwijzer.referrals.models import Referral
 from hechtwijzer.schools.models import PupilAccessGrant
 
 
@@ -210,6 +211,25 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         due_on=today,
         created_by=coordinator,
     )
+    referral = Referral.objects.create(
+        pupil=pupil,
+        partner="wijkteam",
+        professional=_m(pupil, Referral, "professional"),
+        organisation=_m(pupil, Referral, "organisation"),
+        question=_m(pupil, Referral, "question"),
+        safeguarding_reason=_m(pupil, Referral, "safeguarding_reason"),
+        consent="given",
+        consent_on=today,
+        consent_by=author,
+        consent_exception_reason=_m(pupil, Referral, "consent_exception_reason"),
+        status="answered",
+        sent_on=today,
+        sent_by=coordinator,
+        answered_on=today,
+        answer=_m(pupil, Referral, "answer"),
+        created_by=author,
+    )
+    referral.observations.set([observation])
     if hold:
         RetentionHold.objects.create(
             pupil=pupil, reason=_m(pupil, RetentionHold, "reason"), placed_by=coordinator

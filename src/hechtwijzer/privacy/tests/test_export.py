@@ -45,6 +45,12 @@ CARE_MARKERS = [
     "parents.ParentConversation.at_home",
     "parents.ParentConversation.agreements",
     "parents.PlanConsent.parents_view",
+    "referrals.Referral.professional",
+    "referrals.Referral.organisation",
+    "referrals.Referral.question",
+    "referrals.Referral.safeguarding_reason",
+    "referrals.Referral.consent_exception_reason",
+    "referrals.Referral.answer",
     "care-observation",  # an everyday observation, added below
 ]
 NEVER_MARKERS = ["privacy.ExportApproval.safeguarding_reason"]

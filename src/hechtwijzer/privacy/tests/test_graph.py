@@ -29,8 +29,14 @@ from .seed import fill_pupil, missing_models
 
 # Relations down from the pupil that may do something other than cascade, each with what
 # erasure (which deletes the rows regardless) and the collector (which does not) make of it.
-# Empty: every relation cascades, so deleting the pupil and erasing it remove the same rows.
-NOT_CASCADING: dict[str, str] = {}
+# Every other relation cascades, so deleting the pupil and erasing it remove the same rows.
+NOT_CASCADING: dict[str, str] = {
+    # A referral is the pupil's own row (its `pupil` cascades); these two only point at what it
+    # was made from. An evaluation is never deleted but with its pupil, and a read link is
+    # revoked, never deleted, but with its pupil: either way the referral goes too.
+    "referrals.Referral.evaluation": "the referral goes with its pupil",
+    "referrals.Referral.link": "the referral goes with its pupil",
+}
 
 
 def collected(pupil: Pupil) -> dict[str, int]:

@@ -47,6 +47,8 @@ from hechtwijzer.privacy.approvals import approve_export
 from hechtwijzer.privacy.models import ExportApproval
 from hechtwijzer.readlinks import actions as link_actions
 from hechtwijzer.readlinks.models import ReadLink
+from hechtwijzer.referrals import actions as referral_actions
+from hechtwijzer.referrals.models import Referral
 from hechtwijzer.schools.models import Pupil, Role
 from hechtwijzer.testing import build_world
 from hechtwijzer.weeks import latest_school_day
@@ -158,6 +160,18 @@ MATRIX = {
     ("read link", "write", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("read link", "write", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("read link", "write", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Referrals to care partners (issue 16): the pupil's teachers and the care coordinator read
+    # and draft; the gym teacher given access to one pupil does neither.
+    ("referral", "read", "own_group"):           [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("referral", "read", "own_school"):          [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("referral", "read", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("referral", "write", "own_group"):          [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("referral", "write", "own_school"):         [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
+    ("referral", "write", "other_school"):       [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # What leaves the school (the read link for the professional) is the care coordinator's.
+    ("referral send", "write", "own_group"):     [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("referral send", "write", "own_school"):    [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("referral send", "write", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -276,6 +290,19 @@ def send(client, record, action, pupil):
     if (record, action) == ("read link", "write"):
         data = {"recipient": "ouders", "days": "14"}
         return client.post(reverse("parents:plan_link", args=[pid]), data), 200
+    if (record, action) == ("referral", "read"):
+        return client.get(reverse("referrals:list", args=[pid])), 200
+    if (record, action) == ("referral", "write"):
+        data = {
+            "partner": "clb" if pupil.school.country == "BE" else "wijkteam",
+            "professional": "mw. De Vries",
+            "question": "Hoe verder?",
+        }
+        return client.post(reverse("referrals:new", args=[pid]), data), 302
+    if (record, action) == ("referral send", "write"):
+        referral = Referral.objects.get(pupil=pupil)
+        url = reverse("referrals:send", args=[pid, referral.uid])
+        return client.post(url, {"days": "14", "version": referral.version}), 200
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -300,6 +327,7 @@ def snapshot(pupil):
         AgendaItem.objects.filter(pupil=pupil).count(),
         ParentConversation.objects.filter(pupil=pupil).count(),
         ReadLink.objects.filter(pupil=pupil).count(),
+        sorted(Referral.objects.filter(pupil=pupil).values_list("status", "version")),
     )
 
 
@@ -375,6 +403,21 @@ class AuthorizationMatrixTests(TestCase):
                 expected_version=0,
                 title="Onze dag",
                 blocks=[behaviour_actions.BlockInput(datetime.time(8, 30), "Kring", "")],
+            )
+            # A drafted referral with the parents' consent, ready to send.
+            referral = referral_actions.create_referral(
+                actor=coordinator,
+                pupil=pupil,
+                partner="clb" if pupil.school.country == "BE" else "wijkteam",
+                professional="mw. De Vries",
+                question="Hoe verder?",
+            )
+            referral_actions.record_consent(
+                actor=coordinator,
+                referral=referral,
+                expected_version=referral.version,
+                status="given",
+                decided_on=today(),
             )
 
     @classmethod
@@ -467,6 +510,7 @@ NEEDS_RECORDS = {
     ("day programme", "write"),
     ("approved export", "read"),
     ("concern", "write"),
+    ("referral send", "write"),
 }
 
 
@@ -490,6 +534,24 @@ class LinkHolderTests(TestCase):
         card = plan_actions.current_card(w.piet)
         cls.link, cls.token = link_actions.create_link(
             actor=w.anna, pupil=w.piet, kind="parent_plan", target=str(card.uid), recipient="ouders"
+        )
+        # A referral summary sent to a named professional: a link of another kind.
+        referral = referral_actions.create_referral(
+            actor=w.carla,
+            pupil=w.piet,
+            partner="wijkteam",
+            professional="mw. De Vries",
+            question="Hoe verder?",
+        )
+        referral = referral_actions.record_consent(
+            actor=w.carla,
+            referral=referral,
+            expected_version=referral.version,
+            status="given",
+            decided_on=today(),
+        )
+        cls.referral, cls.referral_token = referral_actions.send(
+            actor=w.carla, referral=referral, expected_version=referral.version
         )
 
     def test_a_link_holder_sees_one_document_and_nothing_else(self):
@@ -524,3 +586,22 @@ class LinkHolderTests(TestCase):
         unknown = holder.get(f"/l/{'A' * 43}/")
         assert expired.status_code == revoked.status_code == unknown.status_code == 404
         assert expired.content == revoked.content == unknown.content
+
+    def test_a_referral_link_holder_sees_the_summary_and_nothing_else(self):
+        holder = self.client_class()
+        response = holder.get(f"/l/{self.referral_token}/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        login_url = resolve_url(settings.LOGIN_URL)
+        pid = self.w.piet.public_id
+        for name, args in [
+            ("list", [pid]),
+            ("detail", [pid, self.referral.uid]),
+            ("summary_pdf", [pid, self.referral.uid]),
+            ("answer", [pid, self.referral.uid]),
+        ]:
+            answer = holder.get(reverse(f"referrals:{name}", args=args))
+            assert answer.status_code == 302, name
+            assert answer["Location"].startswith(f"{login_url}?next="), name
+        referral_actions.revoke(actor=self.w.carla, referral=self.referral)
+        assert holder.get(f"/l/{self.referral_token}/").status_code == 404
