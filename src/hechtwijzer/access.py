@@ -82,6 +82,10 @@ class Perm(enum.StrEnum):
     # (hechtwijzer.readlinks), and see and revoke the pupil's links. Each kind of document
     # names the permission its content needs on top (the parents' printout: WORK_WITH_PARENTS).
     SHARE_DOCUMENTS = "pupil.share_documents"
+    # Transfer to another school (hechtwijzer.transfer): prepare the report for the receiving
+    # school (choose what travels, record the parents' viewing), export it, and at the
+    # receiving school import such a report and accept or decline the received plan.
+    TRANSFER = "pupil.transfer"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -116,6 +120,7 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # to one pupil (the gym teacher) do not read what the parents said.
     Perm.WORK_WITH_PARENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.SHARE_DOCUMENTS: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.TRANSFER: {Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 
