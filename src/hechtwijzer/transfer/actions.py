@@ -25,7 +25,7 @@ from hechtwijzer.locking import check_version
 from hechtwijzer.schools.models import Country, Pupil, School
 
 from . import report
-from .models import IncludedItem, ItemKind, ReceivedPlan, ReceivedStatus, Transfer
+from .models import IncludedItem, ReceivedPlan, ReceivedStatus, Transfer
 from .schema import TransferProblem
 
 REASON_MAX = 2000

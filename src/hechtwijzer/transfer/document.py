@@ -95,7 +95,8 @@ def pdf_data(content: dict, lang: str) -> dict:
                     }
                 )
                 lines += [
-                    f"{o['title']}: {outcomes.get(o['outcome'], '')}" for o in evaluation["outcomes"]
+                    f"{o['title']}: {outcomes.get(o['outcome'], '')}"
+                    for o in evaluation["outcomes"]
                 ]
             support.append(
                 {
@@ -242,4 +243,3 @@ def render(content: dict, lang: str) -> bytes:
 
 def filename(content: dict) -> str:
     return f"transfer-{content['pupil']['first_name']}.pdf"
-

@@ -27,9 +27,7 @@ class ParentsForm(DomainErrorsMixin, forms.Form):
     viewed_on = DayField(required=False)
     parents_view = forms.CharField(max_length=TEXT_MAX, required=False)
     objection = forms.CharField(max_length=TEXT_MAX, required=False)
-    left_out = forms.MultipleChoiceField(
-        choices=[(s, s) for s in SECTIONS], required=False
-    )
+    left_out = forms.MultipleChoiceField(choices=[(s, s) for s in SECTIONS], required=False)
     version = WholeNumberField(required=False)
 
 

@@ -23,8 +23,8 @@ import uuid
 
 from django.db.models import Prefetch
 
-from hechtwijzer.catalog import get_catalog
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern
+from hechtwijzer.catalog import get_catalog
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.plans.actions import card_rows
 from hechtwijzer.plans.models import Evaluation, FocusCard, Outcome, PupilVoice
@@ -87,7 +87,9 @@ def _measures(card: FocusCard, lang: str) -> list[dict]:
             )
     for own in card.own_measures.all():
         if own.doing or own.trying:
-            found.append({"code": None, "title": own.text, "doing": own.doing, "trying": own.trying})
+            found.append(
+                {"code": None, "title": own.text, "doing": own.doing, "trying": own.trying}
+            )
     return found
 
 
@@ -166,16 +168,28 @@ def candidates(pupil, country: str, lang: str) -> list[dict]:
     return found
 
 
-def included(transfer: Transfer | None, pupil, country: str, lang: str) -> list[dict]:
+def included(
+    transfer: Transfer | None,
+    pupil,
+    country: str,
+    lang: str,
+    *,
+    items: list[IncludedItem] | None = None,
+    found: list[dict] | None = None,
+) -> list[dict]:
     """The deliberately included items as they travel: {"kind", "date", "label", "text",
-    "reason"}, oldest first; items whose record is gone (or not includable here) are left out."""
+    "reason"}, oldest first; items whose record is gone (or not includable here) are left out.
+    `items` and `found` (the candidates) when the caller has them already."""
     if transfer is None:
         return []
-    items = list(IncludedItem.objects.filter(transfer=transfer))
+    if items is None:
+        items = list(IncludedItem.objects.filter(transfer=transfer))
     if not items:
         return []
-    by_uid = {c["uid"]: c for c in candidates(pupil, country, lang)}
-    found = []
+    if found is None:
+        found = candidates(pupil, country, lang)
+    by_uid = {c["uid"]: c for c in found}
+    result = []
     for item in items:
         source = by_uid.get(str(item.source_uid))
         if source is None or source["kind"] != item.kind:
@@ -190,16 +204,29 @@ def included(transfer: Transfer | None, pupil, country: str, lang: str) -> list[
         if "code" in source:
             entry["code"] = source["code"]
             entry["factor_kind"] = source["factor_kind"]
-        found.append(entry)
-    found.sort(key=lambda e: e["date"])
-    return found
+        result.append(entry)
+    result.sort(key=lambda e: e["date"])
+    return result
 
 
-def build(pupil, *, lang: str, today: datetime.date | None = None) -> dict:
-    """The report for `pupil`, as the JSON of docs/transfer-format.md (version 1)."""
+_UNSET = object()
+
+
+def build(
+    pupil,
+    *,
+    lang: str,
+    today: datetime.date | None = None,
+    transfer=_UNSET,
+    items: list[IncludedItem] | None = None,
+    found: list[dict] | None = None,
+) -> dict:
+    """The report for `pupil`, as the JSON of docs/transfer-format.md (version 1). A page that
+    has loaded the transfer, its items and the candidates already passes them."""
     today = today or datetime.date.today()
     school = pupil.school
-    transfer = transfer_of(pupil)
+    if transfer is _UNSET:
+        transfer = transfer_of(pupil)
     left_out = [s for s in (transfer.left_out if transfer else []) if s in SECTIONS]
     if school.country != Country.BE:
         left_out = []  # only the Flemish parents' objection leaves parts out
@@ -284,8 +311,7 @@ def build(pupil, *, lang: str, today: datetime.date | None = None) -> dict:
             if transfer and transfer.parents_viewed_on
             else None
         ),
-        "view": (transfer.parents_view if transfer and school.country == Country.NL else "")
-        or "",
+        "view": (transfer.parents_view if transfer and school.country == Country.NL else "") or "",
         "objection": (transfer.objection if transfer and school.country == Country.BE else "")
         or "",
     }
@@ -308,7 +334,7 @@ def build(pupil, *, lang: str, today: datetime.date | None = None) -> dict:
         "current_plan": current,
         "figures": figures,
         "pupil_voice": voices,
-        "included": included(transfer, pupil, school.country, lang),
+        "included": included(transfer, pupil, school.country, lang, items=items, found=found),
         "parents": parents,
         "left_out": left_out,
     }

@@ -196,7 +196,7 @@ def _figures(value, where: str) -> None:
         raise TransferProblem(f"{where}.version: expected 1 or 2")
     if version == 2:
         needed = ("observed_days", "school_days", "min_days", "comparable", "holidays")
-        for key in needed + ("holidays_known", "left_out", "period", "before_period"):
+        for key in (*needed, "holidays_known", "left_out", "period", "before_period"):
             if key not in value:
                 raise TransferProblem(f"{where}: missing {key!r}")
     if "holidays_known" in value:
@@ -272,7 +272,9 @@ def validate(value) -> dict:
     if value.get("format") != FORMAT:
         raise TransferProblem(f"format: not a transfer report (expected {FORMAT!r})")
     if value.get("version") != VERSION:
-        raise TransferProblem(f"version: {value.get('version')!r} is not supported (only {VERSION})")
+        raise TransferProblem(
+            f"version: {value.get('version')!r} is not supported (only {VERSION})"
+        )
     _obj(value, "report", top)
     try:
         uuid.UUID(_text(value["transfer_id"], "transfer_id", limit=36))
@@ -303,7 +305,9 @@ def validate(value) -> dict:
         _day(card["evaluation_due"], f"{w}.evaluation_due")
         _measures(card["measures"], f"{w}.measures")
         if card["evaluation"] is not None:
-            ev = _obj(card["evaluation"], f"{w}.evaluation", ("evaluated_on", "decision", "outcomes"))
+            ev = _obj(
+                card["evaluation"], f"{w}.evaluation", ("evaluated_on", "decision", "outcomes")
+            )
             _day(ev["evaluated_on"], f"{w}.evaluation.evaluated_on")
             _choice(ev["decision"], f"{w}.evaluation.decision", DECISIONS)
             for j, o in enumerate(_list(ev["outcomes"], f"{w}.evaluation.outcomes")):

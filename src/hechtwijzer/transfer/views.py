@@ -41,15 +41,20 @@ def transfer_page(request, pupil):
     """The report as it would leave now, what may be included after weighing, and the
     parents' viewing."""
     lang = get_language()
-    content = report.build(pupil, lang=lang, today=timezone.localdate())
     transfer = report.transfer_of(pupil)
-    items = {
-        str(i.source_uid): i
-        for i in (IncludedItem.objects.filter(transfer=transfer) if transfer else [])
-    }
+    items = list(IncludedItem.objects.filter(transfer=transfer)) if transfer else []
     candidates = report.candidates(pupil, pupil.school.country, lang)
+    content = report.build(
+        pupil,
+        lang=lang,
+        today=timezone.localdate(),
+        transfer=transfer,
+        items=items,
+        found=[dict(c) for c in candidates],
+    )
+    by_uid = {str(i.source_uid): i for i in items}
     for candidate in candidates:
-        candidate["item"] = items.get(candidate["uid"])
+        candidate["item"] = by_uid.get(candidate["uid"])
     flemish = pupil.school.country == Country.BE
     labels = document.section_labels()
     context = {
@@ -141,7 +146,9 @@ def parents(request, pupil):
 @pupil_view(Perm.TRANSFER, action=None)  # the export records itself (transfer.export)
 def transfer_pdf(request, pupil):
     lang = get_language()
-    content = actions.export(actor=request.user, pupil=pupil, lang=lang, kind="pdf", request=request)
+    content = actions.export(
+        actor=request.user, pupil=pupil, lang=lang, kind="pdf", request=request
+    )
     return pdf_response(document.render(content, lang), document.filename(content))
 
 
@@ -160,9 +167,7 @@ def transfer_json(request, pupil):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(
-    Perm.VIEW_PUPIL, action="transfer.received_view", post=Perm.TRANSFER, post_action=None
-)
+@pupil_view(Perm.VIEW_PUPIL, action="transfer.received_view", post=Perm.TRANSFER, post_action=None)
 @never_cache
 def received(request, pupil, uid):
     """A plan received from the previous school: read-only history. While it waits, only the
@@ -174,7 +179,9 @@ def received(request, pupil, uid):
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if form.is_valid():
-            decide = actions.accept if form.cleaned_data["decision"] == "accept" else actions.decline
+            decide = (
+                actions.accept if form.cleaned_data["decision"] == "accept" else actions.decline
+            )
             try:
                 decide(actor=request.user, plan=plan)
             except ValidationError as error:

@@ -8,75 +8,193 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0005_school_codes_and_import_keys'),
+        ("schools", "0005_school_codes_and_import_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('receiving_school', models.CharField(blank=True, max_length=200, verbose_name='receiving school')),
-                ('parents_viewed_on', models.DateField(blank=True, null=True, verbose_name='the parents saw the report on')),
-                ('parents_view', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name="the parents' view, in their words")),
-                ('objection', hechtwijzer.fields.EncryptedTextField(blank=True, verbose_name="the parents' objection")),
-                ('left_out', models.JSONField(blank=True, default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('pupil', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='transfer', to='schools.pupil')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "receiving_school",
+                    models.CharField(blank=True, max_length=200, verbose_name="receiving school"),
+                ),
+                (
+                    "parents_viewed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="the parents saw the report on"
+                    ),
+                ),
+                (
+                    "parents_view",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="the parents' view, in their words"
+                    ),
+                ),
+                (
+                    "objection",
+                    hechtwijzer.fields.EncryptedTextField(
+                        blank=True, verbose_name="the parents' objection"
+                    ),
+                ),
+                ("left_out", models.JSONField(blank=True, default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "pupil",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transfer",
+                        to="schools.pupil",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transfer report',
-                'verbose_name_plural': 'transfer reports',
+                "verbose_name": "transfer report",
+                "verbose_name_plural": "transfer reports",
             },
         ),
         migrations.CreateModel(
-            name='ReceivedPlan',
+            name="ReceivedPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('transfer_id', models.UUIDField()),
-                ('sending_school', models.CharField(max_length=200, verbose_name='previous school')),
-                ('sending_country', models.CharField(max_length=2)),
-                ('exported_on', models.DateField(verbose_name='made on')),
-                ('format_version', models.PositiveSmallIntegerField()),
-                ('content_json', hechtwijzer.fields.EncryptedTextField()),
-                ('status', models.CharField(choices=[('pending', 'waiting for the care coordinator'), ('accepted', 'accepted'), ('declined', 'declined')], default='pending', max_length=10, verbose_name='status')),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='received_plans', to='schools.pupil')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("transfer_id", models.UUIDField()),
+                (
+                    "sending_school",
+                    models.CharField(max_length=200, verbose_name="previous school"),
+                ),
+                ("sending_country", models.CharField(max_length=2)),
+                ("exported_on", models.DateField(verbose_name="made on")),
+                ("format_version", models.PositiveSmallIntegerField()),
+                ("content_json", hechtwijzer.fields.EncryptedTextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for the care coordinator"),
+                            ("accepted", "accepted"),
+                            ("declined", "declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="received_plans",
+                        to="schools.pupil",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'received plan',
-                'verbose_name_plural': 'received plans',
-                'ordering': ['-exported_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('school', 'transfer_id'), name='received_once_per_school')],
+                "verbose_name": "received plan",
+                "verbose_name_plural": "received plans",
+                "ordering": ["-exported_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "transfer_id"), name="received_once_per_school"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IncludedItem',
+            name="IncludedItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('safeguarding', 'safeguarding concern'), ('factor', 'risk or protective factor'), ('observation', 'observation note')], max_length=16)),
-                ('source_uid', models.UUIDField()),
-                ('reason', hechtwijzer.fields.EncryptedTextField(verbose_name='why it travels')),
-                ('included_at', models.DateTimeField(auto_now_add=True)),
-                ('included_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transfer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='transfer.transfer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("safeguarding", "safeguarding concern"),
+                            ("factor", "risk or protective factor"),
+                            ("observation", "observation note"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source_uid", models.UUIDField()),
+                ("reason", hechtwijzer.fields.EncryptedTextField(verbose_name="why it travels")),
+                ("included_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "included_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transfer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="transfer.transfer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['included_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('transfer', 'kind', 'source_uid'), name='transfer_item_once')],
+                "ordering": ["included_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("transfer", "kind", "source_uid"), name="transfer_item_once"
+                    )
+                ],
             },
         ),
     ]

@@ -51,7 +51,12 @@ def plan_for(pupil, teacher, coordinator):
         seen=False,
     )
     plan_actions.set_column(
-        actor=teacher, pupil=pupil, measure_code="sticordi_12", column="doing", value=True, seen=False
+        actor=teacher,
+        pupil=pupil,
+        measure_code="sticordi_12",
+        column="doing",
+        value=True,
+        seen=False,
     )
     own = plan_actions.add_own_measure(actor=teacher, pupil=pupil, text=OWN)
     plan_actions.save_settings(

@@ -49,6 +49,7 @@ from hechtwijzer.readlinks import actions as link_actions
 from hechtwijzer.readlinks.models import ReadLink
 from hechtwijzer.schools.models import Pupil, Role
 from hechtwijzer.testing import build_world
+from hechtwijzer.transfer.models import Transfer
 from hechtwijzer.weeks import latest_school_day
 
 L = "login"  # redirect to the log-in page
@@ -158,6 +159,14 @@ MATRIX = {
     ("read link", "write", "own_group"):         [L,  OK,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("read link", "write", "own_school"):        [L,  NO,   OK,   OK,   NO,    OK, NO, NO,  L],
     ("read link", "write", "other_school"):      [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Transfer to another school (issue 17): the report and the parents' viewing are the care
+    # coordinator's alone.
+    ("transfer", "read", "own_group"):           [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "read", "own_school"):          [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "read", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("transfer", "write", "own_group"):          [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "write", "own_school"):         [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "write", "other_school"):       [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -276,6 +285,11 @@ def send(client, record, action, pupil):
     if (record, action) == ("read link", "write"):
         data = {"recipient": "ouders", "days": "14"}
         return client.post(reverse("parents:plan_link", args=[pid]), data), 200
+    if (record, action) == ("transfer", "read"):
+        return client.get(reverse("transfer:page", args=[pid])), 200
+    if (record, action) == ("transfer", "write"):
+        data = {"receiving_school": "De Linde", "version": "0"}
+        return client.post(reverse("transfer:parents", args=[pid]), data), 302
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -300,6 +314,7 @@ def snapshot(pupil):
         AgendaItem.objects.filter(pupil=pupil).count(),
         ParentConversation.objects.filter(pupil=pupil).count(),
         ReadLink.objects.filter(pupil=pupil).count(),
+        Transfer.objects.filter(pupil=pupil).count(),
     )
 
 

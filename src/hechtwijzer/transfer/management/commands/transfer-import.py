@@ -76,6 +76,8 @@ class Command(BaseCommand):
             f"{head}: {pupil['first_name']} {pupil['last_name']} at {school.name} ({what})"
         )
         if summary["received_plan"]:
-            self.stdout.write(f"  received plan {summary['received_plan']}: waiting for the care coordinator")
+            self.stdout.write(
+                f"  received plan {summary['received_plan']}: waiting for the care coordinator"
+            )
         for warning in result.warnings:
             self.stdout.write(f"  warning: {warning}")
