@@ -167,7 +167,8 @@ def transfer_json(request, pupil):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.VIEW_PUPIL, action="transfer.received_view", post=Perm.TRANSFER, post_action=None)
+# The view records the read itself, once it knows the plan may be shown.
+@pupil_view(Perm.VIEW_PUPIL, action=None, post=Perm.TRANSFER, post_action=None)
 @never_cache
 def received(request, pupil, uid):
     """A plan received from the previous school: read-only history. While it waits, only the
@@ -175,6 +176,12 @@ def received(request, pupil, uid):
     plan = get_object_or_404(ReceivedPlan, pupil=pupil, uid=uid)
     coordinator = allows(request.user, Perm.TRANSFER, pupil)
     if plan.status != ReceivedStatus.ACCEPTED and not coordinator:
+        record(
+            request=request,
+            action="access.denied",
+            pupil=pupil,
+            details={"wanted": "transfer.received_view", "received_plan": str(plan.uid)},
+        )
         raise Http404
     if request.method == "POST":
         form = DecisionForm(request.POST)
@@ -194,6 +201,13 @@ def received(request, pupil, uid):
                     else _("The plan was declined."),
                 )
         return redirect("transfer:received", pupil.public_id, plan.uid)
+    record(
+        request=request,
+        action="transfer.received_view",
+        pupil=pupil,
+        change=False,
+        details={"received_plan": str(plan.uid), "status": plan.status},
+    )
     content = plan.content
     lang = get_language()
     data = document.pdf_data(content, lang)

@@ -319,20 +319,51 @@ class ReceivingTests(TestCase):
 
     def test_matched_by_source_key_with_the_same_name_and_birthday(self):
         Pupil.objects.filter(pk=self.w.piet.pk).update(source_key="LL-7")
+        self.w.piet.refresh_from_db()
         content = export_json(self.w.piet)
         existing = Pupil.objects.create(
             school=self.w.zuid,
+            group=self.w.group4,
             first_name="Piet",
             last_name="Testkind",
             date_of_birth=self.w.piet.date_of_birth,
             source_key="LL-7",
         )
-        code, out, err = run_import(
-            self.tmp("r.json", json.dumps(content).encode()), str(self.w.zuid.pk), "--json"
-        )
+        path = self.tmp("r.json", json.dumps(content).encode())
+        code, out, err = run_import(path, str(self.w.zuid.pk), "--json")
         assert code == 0, err
         assert json.loads(out)["pupil"]["matched_by"] == "source_key"
-        assert ReceivedPlan.objects.get().pupil == existing
+        plan = ReceivedPlan.objects.get()
+        assert plan.pupil == existing and Pupil.objects.filter(school=self.w.zuid).count() == 2
+        url = reverse("transfer:received", args=[existing.public_id, plan.uid])
+        # The pupil's teacher: nothing while it waits; the history once accepted.
+        self.client.login(username="erik", password=PASSWORD)
+        assert self.client.get(url).status_code == 404
+        assert self.client.post(url, {"decision": "accept"}).status_code == 404
+        actions.accept(actor=self.w.fien, plan=plan)
+        with self.assertNumQueries(7):
+            page = self.client.get(url)
+        assert page.status_code == 200
+        assert "Hartelijk, neutraal en accepterend" in page.content.decode()
+        assert AuditEntry.objects.filter(action="transfer.received_view").count() == 1
+
+    def test_another_name_under_the_same_key_makes_a_new_pupil(self):
+        Pupil.objects.filter(pk=self.w.piet.pk).update(source_key="LL-7")
+        self.w.piet.refresh_from_db()
+        content = export_json(self.w.piet)
+        Pupil.objects.create(
+            school=self.w.zuid,
+            first_name="Anders",
+            last_name="Kind",
+            date_of_birth=self.w.piet.date_of_birth,
+            source_key="LL-7",
+        )
+        path = self.tmp("r.json", json.dumps(content).encode())
+        code, out, err = run_import(path, "123456", "--json")
+        assert code == 0, err
+        result = json.loads(out)
+        assert result["pupil"]["created"] is True and result["warnings"]
+        assert ReceivedPlan.objects.get().pupil.first_name == "Piet"
 
     def test_the_upload_page_receives_and_lists_what_waits(self):
         self.client.login(username="fien", password=PASSWORD)

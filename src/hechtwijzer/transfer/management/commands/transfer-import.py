@@ -17,13 +17,13 @@ from hechtwijzer.transfer.schema import MAX_BYTES, TransferProblem, parse
 
 
 def find_school(value: str) -> School | None:
-    if value.isdigit() and len(value) < 5:
-        found = School.objects.filter(pk=int(value)).first()
-        if found is not None:
-            return found
-    for school in School.objects.all():
-        if school.code and school.code == value.upper():
+    """A school by its code (BRIN + dependance, or instellingsnummer), else by its id."""
+    code = value.strip().upper()
+    for school in School.objects.exclude(brin="", institution_number=""):
+        if school.code == code or (school.brin and school.brin == code):
             return school
+    if code.isascii() and code.isdigit() and len(code) < 19:
+        return School.objects.filter(pk=int(code)).first()
     return None
 
 
