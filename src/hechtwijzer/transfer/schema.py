@@ -76,6 +76,8 @@ def parse(data: bytes) -> dict:
         ) from None
     except RecursionError:
         raise TransferProblem(f"nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as error:  # e.g. a number with more digits than Python converts
+        raise TransferProblem(f"not JSON: {str(error).splitlines()[0]}") from None
     _depth(value)
     return validate(value)
 

@@ -22,7 +22,16 @@ from hechtwijzer.transfer import actions
 from hechtwijzer.transfer.models import ReceivedPlan, ReceivedStatus, Transfer
 from hechtwijzer.transfer.schema import MAX_BYTES
 
-from .world import CONCERN, FACTOR_NOTE, OBSERVATION_NOTE, OWN, REASON_NOTE, pdf_text, plan_for
+from .world import (
+    CONCERN,
+    FACTOR_NOTE,
+    OBSERVATION_NOTE,
+    OWN,
+    REASON_NOTE,
+    VOICE,
+    pdf_text,
+    plan_for,
+)
 
 SECRETS = (CONCERN, FACTOR_NOTE, OBSERVATION_NOTE, REASON_NOTE)
 
@@ -65,6 +74,7 @@ class TransferTests(TestCase):
         assert content["current_plan"]["version"] == 2
         assert OWN in [m["title"] for m in content["current_plan"]["measures"]]
         assert content["figures"][0]["figures"]["version"] == 2
+        assert [v["text"] for v in content["pupil_voice"]] == [VOICE]
         assert content["sending_school"] == {"name": "Noord", "country": "NL", "code": ""}
         assert content["parents"]["viewed_on"] is None
         entry = AuditEntry.objects.filter(action="transfer.export").get()
@@ -402,6 +412,7 @@ HOSTILE = {
     "deep": b"[" * 5000 + b"]" * 5000,
     "wrong format": b'{"format": "edexml", "version": 1}',
     "wrong version": b'{"format": "hechtwijzer-transfer", "version": 9}',
+    "huge number": b'{"format": ' + b"9" * 5000 + b"}",
 }
 
 
@@ -450,6 +461,7 @@ class HostileFileTests(TestCase):
             "deep": "nested",
             "wrong format": "format",
             "wrong version": "version",
+            "huge number": "not JSON",
         }
         for name, data in HOSTILE.items():
             self.refused(data, expected[name])
@@ -469,7 +481,7 @@ class HostileFileTests(TestCase):
             (lambda c: c.update(transfer_id="x"), "transfer_id"),
             (lambda c: c["sending_school"].update(country="DE"), "sending_school.country"),
             (lambda c: c["figures"][0]["figures"].update(before_rate="1"), "before_rate"),
-            (lambda c: c["pupil_voice"].append({"kind": "x"}), "pupil_voice[0]"),
+            (lambda c: c["pupil_voice"].insert(0, {"kind": "x"}), "pupil_voice[0]"),
             (lambda c: c.update(support=[c["support"][0]] * 201), "more than 200"),
         ]
         for change, expected in cases:

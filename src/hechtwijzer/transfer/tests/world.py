@@ -24,6 +24,9 @@ VOICE = "Als ik vooraan mag zitten."
 
 
 def plan_for(pupil, teacher, coordinator):
+    # Old enough (8) for the pupil's voice to be written down (plans/voice.py).
+    type(pupil).objects.filter(pk=pupil.pk).update(date_of_birth=D(2016, 3, 14))
+    pupil.refresh_from_db()
     observation = observation_actions.log_observation(
         actor=coordinator,
         pupil=pupil,
