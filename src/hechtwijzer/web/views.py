@@ -84,6 +84,8 @@ def home(request):
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
+                # Receiving a transfer report from a pupil's previous school (transfer).
+                "transfer_import": membership.role in POLICY[Perm.TRANSFER],
                 "worklist": worklist,
                 "role_notices": [n for n in role_notices if n.school_id == membership.school_id],
                 # Roles an import proposed, for the administrator to decide.

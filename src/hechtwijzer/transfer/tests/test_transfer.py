@@ -562,3 +562,17 @@ class AccessTests(TestCase):
         assert json.loads(response.content)["pupil"]["first_name"] == "Piet"
         entry = AuditEntry.objects.get(action="transfer.export")
         assert entry.username == "carla" and entry.details["format"] == "json"
+
+
+class HomeLinkTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def test_the_care_coordinator_finds_the_upload_page_on_the_home_page(self):
+        url = reverse("transfer:import", args=[self.w.noord.pk])
+        self.client.login(username="carla", password=PASSWORD)
+        assert url in self.client.get("/").content.decode()
+        self.client.login(username="anna", password=PASSWORD)
+        assert url not in self.client.get("/").content.decode()
+        assert self.client.get(url).status_code == 404
