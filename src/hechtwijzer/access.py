@@ -90,6 +90,10 @@ class Perm(enum.StrEnum):
     # answer, close it; include the safeguarding record or send without the parents' consent
     # where the Meldcode or the Flemish route allows it, each with a written reason.
     REFER = "pupil.refer"
+    # Transfer to another school (hechtwijzer.transfer): prepare the report for the receiving
+    # school (choose what travels, record the parents' viewing), export it, and at the
+    # receiving school import such a report and accept or decline the received plan.
+    TRANSFER = "pupil.transfer"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
@@ -128,6 +132,7 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # decision (the gym teacher given access to one pupil does neither).
     Perm.DRAFT_REFERRAL: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.REFER: {Role.CARE_COORDINATOR: _SCHOOL},
+    Perm.TRANSFER: {Role.CARE_COORDINATOR: _SCHOOL},
 }
 
 

@@ -219,6 +219,7 @@ INSTALLED_APPS = [
     "hechtwijzer.readlinks",  # time-limited read links to one document, for people without accounts
     "hechtwijzer.parents",  # parent conversations, consent on the plan, the plan for parents
     "hechtwijzer.referrals",  # hand-off to care partners: referral, summary PDF, read link
+    "hechtwijzer.transfer",  # transfer to another school: the report out, a received plan in
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",

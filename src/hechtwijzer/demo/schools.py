@@ -24,6 +24,7 @@ from .parents import add_parent_contact
 from .plans import add_focus_cards
 from .referrals import add_referrals
 from .safeguarding import add_safeguarding_record
+from .transfer import add_transfer
 
 User = get_user_model()
 
@@ -299,6 +300,8 @@ def load() -> None:
             add_focus_cards(chosen, today=today)
             # A parent conversation about the newest card, and the parents' consent on it.
             add_parent_contact(chosen, today=today)
+            # A transfer report being prepared for the pupil whose card was evaluated once.
+            add_transfer(chosen, today=today)
             # A safeguarding record worked through the school's route, for the care
             # coordinator only.
             add_safeguarding_record(school, spec.key, chosen, today=today)

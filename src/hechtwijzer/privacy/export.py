@@ -456,6 +456,45 @@ RULES: dict[str, Rule] = {
         ),
         order="created_at",
     ),
+    # Transfer to another school (hechtwijzer.transfer): the report being prepared, with the
+    # parents' view or objection and the records included after weighing; and a plan received
+    # from the pupil's previous school (its content as received, JSON).
+    "transfer.Transfer": Rule(
+        CARE,
+        "transfer",
+        gettext_lazy("Transfer to another school"),
+        fields=(
+            F("receiving_school"),
+            F("parents_viewed_on"),
+            F("parents_view"),
+            F("objection"),
+            F("left_out", gettext_lazy("left out at the parents' objection")),
+        ),
+    ),
+    "transfer.IncludedItem": Rule(
+        CARE,
+        "included",
+        gettext_lazy("Included after weighing"),
+        fields=(
+            F("kind", gettext_lazy("kind")),
+            F("reason"),
+            F("included_on", gettext_lazy("date"), "included_at"),
+        ),
+        parent="transfer",
+        order="included_at",
+    ),
+    "transfer.ReceivedPlan": Rule(
+        CARE,
+        "received_plans",
+        gettext_lazy("Plans from the previous school"),
+        fields=(
+            F("sending_school"),
+            F("exported_on"),
+            F("status"),
+            F("content", gettext_lazy("the report as received"), "content_json"),
+        ),
+        order="exported_on",
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,

@@ -39,6 +39,7 @@ from hechtwijzer.observations.profiles import (
 from hechtwijzer.plans.actions import card_rows, current_card
 from hechtwijzer.plans.marks import recommendation_marks
 from hechtwijzer.schools.models import Pupil
+from hechtwijzer.transfer.queries import accepted_plans
 
 
 def pupil_context(request, pupil) -> dict:
@@ -147,6 +148,9 @@ def pupil_context(request, pupil) -> dict:
         "may_work_with_parents": allows(user, Perm.WORK_WITH_PARENTS, pupil),
         # Referrals to care partners (referrals): a link only, no query.
         "may_draft_referral": allows(user, Perm.DRAFT_REFERRAL, pupil),
+        # Transfer to another school: the report out, plans received in (transfer).
+        "may_transfer": allows(user, Perm.TRANSFER, pupil),
+        "received_plans": accepted_plans(pupil),
         "window_start": start,
         "window_weeks": WINDOW_WEEKS,
     }

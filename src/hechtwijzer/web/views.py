@@ -80,6 +80,8 @@ def home(request):
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
                 "work_lists": lists,
+                # Receiving a transfer report from a pupil's previous school (transfer).
+                "transfer_import": membership.role in POLICY[Perm.TRANSFER],
                 "role_notices": [n for n in role_notices if n.school_id == membership.school_id],
                 # Roles an import proposed, for the administrator to decide.
                 "role_proposals": (

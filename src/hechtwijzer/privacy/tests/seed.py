@@ -5,6 +5,7 @@ tests fail on it, so a new model cannot go without erasure and export coverage."
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from hechtwijzer.privacy.models import ExportApproval, RetentionHold
 from hechtwijzer.readlinks.models import ReadLink, token_hash
 from hechtwijzer.referrals.models import Referral
 from hechtwijzer.schools.models import PupilAccessGrant
+from hechtwijzer.transfer.models import IncludedItem, ReceivedPlan, Transfer
 
 
 def marker(pupil, label: str, field: str) -> str:
@@ -230,6 +232,31 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         created_by=author,
     )
     referral.observations.set([observation])
+    transfer = Transfer.objects.create(
+        pupil=pupil,
+        receiving_school="De Linde",
+        parents_viewed_on=today,
+        parents_view=_m(pupil, Transfer, "parents_view"),
+        objection=_m(pupil, Transfer, "objection"),
+        updated_by=coordinator,
+    )
+    IncludedItem.objects.create(
+        transfer=transfer,
+        kind="observation",
+        source_uid=observation.uid,
+        reason=_m(pupil, IncludedItem, "reason"),
+        included_by=coordinator,
+    )
+    ReceivedPlan.objects.create(
+        school_id=pupil.school_id,
+        pupil=pupil,
+        transfer_id=uuid.uuid4(),
+        sending_school="Vorige school",
+        sending_country="NL",
+        exported_on=today,
+        format_version=1,
+        content_json=_m(pupil, ReceivedPlan, "content_json"),
+    )
     if hold:
         RetentionHold.objects.create(
             pupil=pupil, reason=_m(pupil, RetentionHold, "reason"), placed_by=coordinator

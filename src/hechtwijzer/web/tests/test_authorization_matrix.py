@@ -51,6 +51,7 @@ from hechtwijzer.referrals import actions as referral_actions
 from hechtwijzer.referrals.models import Referral
 from hechtwijzer.schools.models import Pupil, Role
 from hechtwijzer.testing import build_world
+from hechtwijzer.transfer.models import Transfer
 from hechtwijzer.weeks import latest_school_day
 
 L = "login"  # redirect to the log-in page
@@ -172,6 +173,14 @@ MATRIX = {
     ("referral send", "write", "own_group"):     [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("referral send", "write", "own_school"):    [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
     ("referral send", "write", "other_school"):  [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    # Transfer to another school (issue 17): the report and the parents' viewing are the care
+    # coordinator's alone.
+    ("transfer", "read", "own_group"):           [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "read", "own_school"):          [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "read", "other_school"):        [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
+    ("transfer", "write", "own_group"):          [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "write", "own_school"):         [L,  NO,   NO,   NO,   NO,    OK, NO, NO,  L],
+    ("transfer", "write", "other_school"):       [L,  NO,   NO,   NO,   NO,    NO, OK, NO,  L],
 }
 # fmt: on
 
@@ -303,6 +312,11 @@ def send(client, record, action, pupil):
         referral = Referral.objects.get(pupil=pupil)
         url = reverse("referrals:send", args=[pid, referral.uid])
         return client.post(url, {"days": "14", "version": referral.version}), 200
+    if (record, action) == ("transfer", "read"):
+        return client.get(reverse("transfer:page", args=[pid])), 200
+    if (record, action) == ("transfer", "write"):
+        data = {"receiving_school": "De Linde", "version": "0"}
+        return client.post(reverse("transfer:parents", args=[pid]), data), 302
     raise AssertionError(f"no request for {record} {action}")
 
 
@@ -328,6 +342,7 @@ def snapshot(pupil):
         ParentConversation.objects.filter(pupil=pupil).count(),
         ReadLink.objects.filter(pupil=pupil).count(),
         sorted(Referral.objects.filter(pupil=pupil).values_list("status", "version")),
+        Transfer.objects.filter(pupil=pupil).count(),
     )
 
 
