@@ -218,6 +218,7 @@ INSTALLED_APPS = [
     "hechtwijzer.reminders",  # e-mail reminders and `hechtwijzer daily`
     "hechtwijzer.readlinks",  # time-limited read links to one document, for people without accounts
     "hechtwijzer.parents",  # parent conversations, consent on the plan, the plan for parents
+    "hechtwijzer.handover",  # the warm handover to next year's teacher
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",

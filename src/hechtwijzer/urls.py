@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("hechtwijzer.care.urls")),
     path("", include("hechtwijzer.meetings.urls")),
     path("", include("hechtwijzer.parents.urls")),
+    path("", include("hechtwijzer.handover.urls")),
     # Read links: /l/<token>/ is public (the token is the credential; readlinks/views.py).
     path("", include("hechtwijzer.readlinks.urls")),
     path("", include("hechtwijzer.administration.urls")),

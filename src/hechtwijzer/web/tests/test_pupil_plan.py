@@ -124,7 +124,7 @@ class PlanTests(TestCase):
             self.tick(code, "doing")
         for text in ("Een", "Twee", "Drie"):
             plans.add_own_measure(actor=self.w.anna, pupil=self.w.piet, text=text)
-        assert count() == few == 15  # 13 without a card (test_pupil_page), + entries, own
+        assert count() == few == 16  # 14 without a card (test_pupil_page), + entries, own
 
 
 class DemoPlanTests(TestCase):
