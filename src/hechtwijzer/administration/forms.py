@@ -120,9 +120,7 @@ class NewYearForm(forms.Form):
 
     def __init__(self, *args, groups, teachers, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [
-            (str(m.pk), m.user.get_full_name() or m.user.get_username()) for m in teachers
-        ]
+        choices = [(str(m.pk), m.user.get_full_name() or m.user.get_username()) for m in teachers]
         self.groups = groups
         for group in groups:
             self.fields[f"to_{group.pk}"] = forms.CharField(

@@ -168,9 +168,7 @@ def apply(*, actor: Any, school: School, year: int, steps: list[Step]) -> Plan:
     actions._require_admin(actor, school.pk)
     with transaction.atomic():
         carried = plan(school, year, steps)
-        targets = {
-            g.name: g for g in Group.objects.filter(school=school, school_year=year + 1)
-        }
+        targets = {g.name: g for g in Group.objects.filter(school=school, school_year=year + 1)}
         for name in carried.groups_created:
             targets[name] = actions.create_group(
                 actor=actor, school=school, name=name, school_year=year + 1

@@ -334,4 +334,3 @@ def test_next_years_file_creates_next_years_groups_and_moves_the_pupils(world, t
     # A second run changes nothing.
     again = counts(tmp_path, data, "--partial")
     assert again["pupils"]["unchanged"] == 1 and again["groups"]["unchanged"] == 1
-

@@ -8,49 +8,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0006_school_year_move'),
+        ("schools", "0006_school_year_move"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('school_year', models.PositiveSmallIntegerField(verbose_name='school year')),
-                ('start_with', hechtwijzer.fields.EncryptedTextField(verbose_name='what to start with on the first day')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handovers', to='schools.pupil')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("school_year", models.PositiveSmallIntegerField(verbose_name="school year")),
+                (
+                    "start_with",
+                    hechtwijzer.fields.EncryptedTextField(
+                        verbose_name="what to start with on the first day"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handovers",
+                        to="schools.pupil",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warm handover',
-                'verbose_name_plural': 'warm handovers',
-                'ordering': ['-school_year'],
+                "verbose_name": "warm handover",
+                "verbose_name_plural": "warm handovers",
+                "ordering": ["-school_year"],
             },
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='handover.handover')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="handover.handover",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.UniqueConstraint(fields=('pupil', 'school_year'), name='one_handover_per_pupil_and_year'),
+            model_name="handover",
+            constraint=models.UniqueConstraint(
+                fields=("pupil", "school_year"), name="one_handover_per_pupil_and_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='acknowledgement',
-            constraint=models.UniqueConstraint(fields=('handover', 'user'), name='one_ack_per_user'),
+            model_name="acknowledgement",
+            constraint=models.UniqueConstraint(
+                fields=("handover", "user"), name="one_ack_per_user"
+            ),
         ),
     ]
