@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from hechtwijzer.administration import actions, imports
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
+from .handover import add_handover
 from .meetings import add_meetings
 from .observations import add_observations
 from .parents import add_parent_contact
@@ -303,6 +304,8 @@ def load() -> None:
             add_safeguarding_record(school, spec.key, chosen, today=today)
             # A care-team meeting held last week (minutes, a decision) and one planned.
             add_meetings(school, chosen, today=today)
+            # Last year's warm handover for the pupil whose card was evaluated.
+            add_handover(school, chosen)
 
 
 def describe() -> dict:
