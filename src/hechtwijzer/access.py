@@ -30,7 +30,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hechtwijzer.holidays import first_school_day
-
 from hechtwijzer.schools.models import (
     Group,
     Membership,
@@ -310,13 +309,12 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
                 and previous_year <= year
             ):
                 return True
-        elif scope is Scope.FORMER_GROUPS:
-            if (
-                group_year == year
-                and previous_year == year - 1
-                and former_window_open(membership.school, today)
-            ):
-                return True
+        elif scope is Scope.FORMER_GROUPS and (
+            group_year == year
+            and previous_year == year - 1
+            and former_window_open(membership.school, today)
+        ):
+            return True
     return False
 
 
@@ -378,8 +376,9 @@ def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
             condition |= Q(
                 school_id=membership.school_id,  # a group of another school is never reached
                 # Next year's groups count from the day that year starts.
-                pk__in=[pk for pk, group_year in _group_years(membership).items()
-                        if group_year <= year],
+                pk__in=[
+                    pk for pk, group_year in _group_years(membership).items() if group_year <= year
+                ],
             )
     if not condition:
         return Group.objects.none()

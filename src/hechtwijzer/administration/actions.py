@@ -207,10 +207,14 @@ def update_pupil(*, actor: Any, pupil: Pupil, **changes: Any) -> Pupil:
     with transaction.atomic():
         changed = [name for name, value in changes.items() if getattr(pupil, name) != value]
         new_group = changes.get("group")
-        if "group" in changed and new_group is not None and pupil.group_id is not None:
-            if new_group.school_year > pupil.group.school_year:
-                pupil.previous_group = pupil.group
-                changed.append("previous_group")
+        if (
+            "group" in changed
+            and new_group is not None
+            and pupil.group_id is not None
+            and new_group.school_year > pupil.group.school_year
+        ):
+            pupil.previous_group = pupil.group
+            changed.append("previous_group")
         for name, value in changes.items():
             setattr(pupil, name, value)
         pupil.full_clean()

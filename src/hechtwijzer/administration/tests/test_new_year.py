@@ -137,9 +137,9 @@ def test_the_preview_counts_what_the_run_does_and_nothing_is_lost(world):
 
 def test_the_run_is_one_transaction(world):
     w = world
-    with mock.patch.object(actions, "update_staff_member", side_effect=RuntimeError("boom")):
-        with pytest.raises(RuntimeError):
-            year.apply(actor=w.dirk, school=w.noord, year=YEAR, steps=steps_for(w))
+    failing = mock.patch.object(actions, "update_staff_member", side_effect=RuntimeError("boom"))
+    with failing, pytest.raises(RuntimeError):
+        year.apply(actor=w.dirk, school=w.noord, year=YEAR, steps=steps_for(w))
     assert Group.objects.filter(school_year=YEAR + 1).count() == 0
     assert Pupil.objects.get(pk=w.piet.pk).group_id == w.group3.pk
     assert not AuditEntry.objects.filter(action="school_year.start").exists()

@@ -6,8 +6,8 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.administration import actions as admin

@@ -5,20 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0005_school_codes_and_import_keys'),
+        ("schools", "0005_school_codes_and_import_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pupil',
-            name='previous_group',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='schools.group'),
+            model_name="pupil",
+            name="previous_group",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="schools.group",
+            ),
         ),
         migrations.AddField(
-            model_name='school',
-            name='former_teacher_weeks',
-            field=models.PositiveSmallIntegerField(default=0, help_text="After the first school day of a new year, the previous teacher of a pupil may read the pupil's record for this many weeks, without changing anything. 0: not at all.", verbose_name='weeks the previous teacher may still read'),
+            model_name="school",
+            name="former_teacher_weeks",
+            field=models.PositiveSmallIntegerField(
+                default=0,
+                help_text="After the first school day of a new year, the previous teacher of a pupil may read the pupil's record for this many weeks, without changing anything. 0: not at all.",
+                verbose_name="weeks the previous teacher may still read",
+            ),
         ),
     ]

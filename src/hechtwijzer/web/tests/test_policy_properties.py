@@ -114,9 +114,7 @@ def build(world):
         for i, (country, weeks) in enumerate(world["schools"])
     ]
     groups = [
-        Group.objects.create(
-            school=schools[school], name=f"Groep {i}", school_year=year + offset
-        )
+        Group.objects.create(school=schools[school], name=f"Groep {i}", school_year=year + offset)
         for i, (school, offset) in enumerate(world["groups"])
     ]
     users = []
