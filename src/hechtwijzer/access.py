@@ -207,14 +207,21 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def former_window_end(school: School, today: datetime.date | None = None) -> datetime.date:
+    """The first day the previous teachers of this school year's pupils no longer read them:
+    the school's read-on weeks after its first school day."""
+    today = today or _today()
+    start = first_school_day(school.country, school.holiday_region, school_year_of(today))
+    return start + datetime.timedelta(weeks=school.former_teacher_weeks)
+
+
 def former_window_open(school: School, today: datetime.date | None = None) -> bool:
     """Whether the previous teachers of this school's pupils may still read their records: from
     the start of the school year until the weeks the school set after its first school day."""
     if not school.former_teacher_weeks:
         return False
     today = today or _today()
-    start = first_school_day(school.country, school.holiday_region, school_year_of(today))
-    return today < start + datetime.timedelta(weeks=school.former_teacher_weeks)
+    return today < former_window_end(school, today)
 
 
 def _group_years(membership: Membership) -> dict[int, int]:

@@ -334,3 +334,25 @@ def test_next_years_file_creates_next_years_groups_and_moves_the_pupils(world, t
     # A second run changes nothing.
     again = counts(tmp_path, data, "--partial")
     assert again["pupils"]["unchanged"] == 1 and again["groups"]["unchanged"] == 1
+
+
+def test_the_previous_teacher_finds_last_years_pupils_on_the_home_page(world, client):
+    w = world
+    School.objects.filter(pk=w.noord.pk).update(former_teacher_weeks=3)
+    year.apply(actor=w.dirk, school=w.noord, year=YEAR, steps=steps_for(w))
+    start = first_school_day("NL", "", YEAR + 1)
+    client.login(username="anna", password=PASSWORD)
+    with (
+        at(start),
+        mock.patch("hechtwijzer.web.views.current_school_year", return_value=YEAR + 1),
+    ):
+        page = client.get("/").content.decode()
+    assert "Piet Testkind" in page and "Lara Testkind" in page
+    # Without read-on weeks the list is not there (and costs no query).
+    School.objects.filter(pk=w.noord.pk).update(former_teacher_weeks=0)
+    with (
+        at(start),
+        mock.patch("hechtwijzer.web.views.current_school_year", return_value=YEAR + 1),
+    ):
+        page = client.get("/").content.decode()
+    assert "Piet Testkind" not in page
