@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from hechtwijzer.behaviour.models import BehaviourCard
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.plans.models import FocusCard, MeasureOutcome, Outcome
@@ -66,3 +68,17 @@ def what_works(pupil: Pupil) -> dict:
         "own_measures": own,
         "goals": [text for _slot, text in behaviour.goal_slots()] if behaviour else [],
     }
+
+
+def group_list(pupils: QuerySet[Pupil], year: int) -> list[Pupil]:
+    """The pupils with a focus card or behaviour card, each with `written` (this school
+    year's handover exists): one query."""
+    focus = FocusCard.objects.filter(pupil=OuterRef("pk"))
+    behaviour = BehaviourCard.objects.filter(pupil=OuterRef("pk"))
+    written = Handover.objects.filter(pupil=OuterRef("pk"), school_year=year)
+    return list(
+        pupils.annotate(has_focus=Exists(focus), has_behaviour=Exists(behaviour))
+        .filter(Q(has_focus=True) | Q(has_behaviour=True))
+        .annotate(written=Exists(written))
+        .order_by("sort_name", "first_name")
+    )

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hechtwijzer.access import Perm, allows
-from hechtwijzer.door import pupil_view
+from hechtwijzer.access import Perm, allows, groups_for, pupils_for
+from hechtwijzer.audit.models import record
+from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.schools.models import current_school_year
 
@@ -75,3 +76,22 @@ def acknowledge(request, pupil):
     actions.acknowledge(actor=request.user, handover=handover)
     messages.success(request, _("Marked as read. The handover stays on the handover page."))
     return redirect("pupil", pupil.public_id)
+
+
+@require_safe
+@policy(Policy.GROUP, Perm.KEEP_FOCUS_CARD)
+def group_handovers(request, group_id):
+    """For the group's teacher before the summer: each pupil with a card, and whether this
+    year's warm handover is written."""
+    group = get_object_or_404(groups_for(request.user, Perm.KEEP_FOCUS_CARD), pk=group_id)
+    pupils = pupils_for(request.user, Perm.KEEP_FOCUS_CARD).filter(group=group)
+    rows = queries.group_list(pupils, current_school_year())
+    record(
+        action="handover.list",
+        request=request,
+        school_id=group.school_id,
+        object_type="group",
+        object_id=group.pk,
+    )
+    context = {"group": group, "rows": rows, "missing": sum(not r.written for r in rows)}
+    return render(request, "handover/group.html", context)

@@ -222,3 +222,18 @@ def test_the_previous_teacher_reading_on_cannot_write(world):
     with pytest.raises(PermissionDenied):
         actions.write(actor=anna, pupil=piet, start_with=TEXT)
     assert Membership.objects.filter(user=w.anna).exists()
+
+
+def test_the_groups_handover_list(world, client, django_assert_max_num_queries):
+    w = world
+    actions.write(actor=w.anna, pupil=w.piet, start_with=TEXT)
+    client.login(username="anna", password=PASSWORD)
+    with django_assert_max_num_queries(8):
+        page = client.get(f"/groups/{w.group3.pk}/handovers/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Piet Testkind" in text and "Lara Testkind" not in text  # Lara has no card
+    assert AuditEntry.objects.filter(action="handover.list", username="anna").count() == 1
+    for username in ("bram", "erik", "dirk"):
+        client.login(username=username, password=PASSWORD)
+        assert client.get(f"/groups/{w.group3.pk}/handovers/").status_code == 404, username
