@@ -47,11 +47,14 @@ from hechtwijzer import access
 from hechtwijzer.access import Perm
 from hechtwijzer.care.models import SafeguardingConcern, SafeguardingStatus
 from hechtwijzer.care.worklist import awaiting_decision
+from hechtwijzer.meetings.queries import open_decisions
 from hechtwijzer.plans.models import FocusCard
 from hechtwijzer.schools.models import Membership, Pupil, PupilStatus, Role, School
 
 # An evaluation is "due" from this many days before its date.
 DUE_WITHIN_DAYS = 7
+# A care-team decision is "due" from this many days before its date.
+DECISION_DUE_WITHIN_DAYS = 2
 
 
 @dataclass
@@ -220,6 +223,68 @@ def evaluation_due(today: datetime.date) -> Iterable[Entry]:
 )
 def evaluation_overdue(today: datetime.date) -> Iterable[Entry]:
     return _card_reminders(_open_cards(Q(evaluation_due__lt=today)), _overdue_line)
+
+
+# --- care-team decisions --------------------------------------------------------------------
+
+
+def _decision_line(pupil: Pupil, due: datetime.date, overdue: bool) -> str:
+    """A decision's line: the pupil and the date, never what was decided (free text about the
+    pupil, which stays in the school)."""
+    name = pupil_name(pupil)
+    values = {"name": name, "date": _day(due)}
+    if overdue:
+        if name:
+            return _("%(name)s: a care-team decision for you was due on %(date)s") % values
+        return _("A care-team decision for you was due on %(date)s") % values
+    if name:
+        return _("%(name)s: a care-team decision for you is due on %(date)s") % values
+    return _("A care-team decision for you is due on %(date)s") % values
+
+
+@register(
+    "decision_due",
+    label=gettext_lazy("Care-team decision due"),
+    help=gettext_lazy(
+        "A decision of the care-team meeting that you are to carry out is due within two days, "
+        "or its date has passed: one mail when it comes near, one when it is overdue."
+    ),
+    roles=(Role.TEACHER, Role.CARE_COORDINATOR),
+    subject=gettext_lazy("Hechtwijzer: a care-team decision is due"),
+    intro=gettext_lazy("These decisions of the care-team meeting are yours to carry out:"),
+)
+def decision_due(today: datetime.date) -> Iterable[Entry]:
+    """Open decisions due within `DECISION_DUE_WITHIN_DAYS` days or overdue, to their owner
+    while the owner may still see the pupil (a decision about a pupil who left, or whom the
+    owner no longer teaches, is the care coordinator's to reassign: their work list shows it).
+    The key holds the phase ("soon" or "overdue"), so an owner gets at most two mails per due
+    date, and a new date is a new reminder. Four queries, whatever the number of decisions."""
+    until = today + datetime.timedelta(days=DECISION_DUE_WITHIN_DAYS + 1)
+    decisions = list(
+        open_decisions(due_before=until)
+        .filter(item__pupil__status=PupilStatus.ACTIVE, owner__is_active=True)
+        .select_related("item__pupil__school")
+    )
+    # One object per owner: the access caches that preload fills live on the object.
+    owners: dict[int, Any] = {}
+    for decision in decisions:
+        owners.setdefault(decision.owner_id, decision.owner)
+    access.preload(owners.values())
+    for decision in decisions:
+        pupil = decision.item.pupil
+        owner = owners[decision.owner_id]
+        if not access.allows(owner, Perm.VIEW_PUPIL, pupil):
+            continue
+        overdue = decision.due_on < today
+        yield Entry(
+            user=owner,
+            school=pupil.school,
+            key=f"{decision.uid}:{decision.due_on.isoformat()}:{'overdue' if overdue else 'soon'}",
+            line=partial(_decision_line, pupil, decision.due_on, overdue),
+            # The home page's work list shows the decision, with its "done" button.
+            link=reverse("home"),
+            pupils=[pupil],
+        )
 
 
 # --- the care coordinator's weekly digest ------------------------------------------------------

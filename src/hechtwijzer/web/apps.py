@@ -10,5 +10,7 @@ class WebConfig(AppConfig):
 
         from hechtwijzer import words
 
+        from . import worklist_sources  # noqa: F401  (registers the home page's work lists)
+
         # The school's words for the whole session, decided at log-in (hechtwijzer.words).
         user_logged_in.connect(words.remember_country, dispatch_uid="words.remember_country")

@@ -24,11 +24,11 @@ from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.administration import notices
 from hechtwijzer.administration.models import ProposalState, RoleProposal
 from hechtwijzer.audit.models import record
-from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.observations.overview import DEFAULT_WEEKS, signal_overview
 from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools.models import Role, current_school_year, school_year_label
+from hechtwijzer.worklists import work_lists
 
 from .pupil_page import pupil_context
 
@@ -38,7 +38,8 @@ login_view = two_step_login_view
 
 @policy(Policy.PUBLIC)  # the log-in page for anonymous visitors; pupils only through pupils_for
 def home(request):
-    """The log-in page for anonymous visitors; otherwise the user's schools, groups and pupils."""
+    """The log-in page for anonymous visitors; otherwise, per school, the user's work lists
+    (what needs them, hechtwijzer.worklists) and under them their groups and pupils."""
     if not request.user.is_authenticated:
         return login_view(request)
     if request.method not in ("GET", "HEAD"):
@@ -47,6 +48,7 @@ def home(request):
         return redirect("home")
 
     year = current_school_year()
+    today = timezone.localdate()
     sections = []
     # Who else was given the care-coordinator role, for the coordinators (until marked seen).
     role_notices = notices.unseen(request.user)
@@ -67,18 +69,11 @@ def home(request):
             .prefetch_related(Prefetch("pupils", queryset=ordered, to_attr="listed_pupils"))
         )
         whole_school = Scope.SCHOOL in POLICY[perm][membership.role]
-        worklist = None
-        if membership.role in POLICY[Perm.VIEW_SAFEGUARDING]:
-            # The care coordinator's safeguarding list comes first: who needs a decision today.
-            in_scope = pupils_for(request.user, Perm.VIEW_SAFEGUARDING).filter(
-                school_id=membership.school_id
-            )
-            to_map, to_watch = signal_lists(in_scope, timezone.localdate())
-            worklist = {
-                "awaiting": awaiting_decision(in_scope),
-                "to_map": to_map,
-                "to_watch": to_watch,
-            }
+        # What needs the user at this school (hechtwijzer.worklists; the sources are in
+        # web/worklist_sources.py). The engine's "map the signals" and "keep an eye on" lists are
+        # on the school overview only (cached there per version of the school's records): see
+        # worklist_sources' docstring for why.
+        lists = work_lists(request.user, membership, today)
         # A teacher reading on after the new school year started (access.Scope.FORMER_GROUPS):
         # last year's pupils, read only, while the school's weeks run (no query otherwise).
         former, former_until = [], None
@@ -99,7 +94,7 @@ def home(request):
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,
                 "is_admin": membership.role == Role.SCHOOL_ADMIN,
                 "school_overview": membership.role in POLICY[Perm.SCHOOL_OVERVIEW],
-                "worklist": worklist,
+                "work_lists": lists,
                 "role_notices": [n for n in role_notices if n.school_id == membership.school_id],
                 # Roles an import proposed, for the administrator to decide.
                 "role_proposals": (
@@ -117,6 +112,8 @@ def home(request):
             school_id=membership.school_id,
             object_type="school",
             object_id=membership.school_id,
+            # Which work lists were shown, and how long (what the page read of the records).
+            details={"work_lists": {wl.source.code: wl.total for wl in lists}} if lists else None,
         )
     context = {"sections": sections, "school_year": school_year_label(year)}
     return render(request, "web/home.html", context)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hechtwijzer.administration import actions as school_actions
 from hechtwijzer.audit.models import AuditEntry
+from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.reminders import sending
 from hechtwijzer.reminders.models import ReminderOptOut, SentReminder
 from hechtwijzer.schools.models import Pupil
@@ -66,6 +67,24 @@ class DailyTests(TestCase):
             "login_records",
         }
         assert len(mail.outbox) == 4
+
+    def test_a_care_team_decision_due_is_in_the_dry_runs_json_and_sent_once(self):
+        w = self.w
+        meeting = meeting_actions.create_meeting(
+            actor=w.carla,
+            school=w.noord,
+            starts_at=timezone.now() - datetime.timedelta(days=3),
+            title="Leerlingbespreking",
+        )
+        item = meeting_actions.add_to_agenda(actor=w.carla, meeting=meeting, pupil=w.mo)
+        meeting_actions.add_decision(
+            actor=w.carla, item=item, what="Gesprek met vader", owner=w.bram, due_on=days(1)
+        )
+        wanted = {"to": "bram", "kind": "decision_due", "pupils": [w.mo.public_id]}
+        assert wanted in daily_json("--dry-run")["reminders"]
+        assert not SentReminder.objects.exists()
+        assert wanted in daily_json()["reminders"]
+        assert wanted not in daily_json()["reminders"]
 
     def test_run_twice_send_once(self):
         daily()
@@ -204,7 +223,9 @@ class QueryCountTests(TestCase):
     # Planning: 5 queries per kind (the cards or counts, with co-teachers and the recipients'
     # memberships, groups and grants), the opt-outs and what was sent; sending: 5 per mail
     # (the sent rows and the audit entry, which moves the school's version, in a savepoint).
-    EXPECTED = (17, 15)
+    # Plus one for the care-team decisions due (none here; test_kinds.DecisionDueTests counts
+    # them with decisions).
+    EXPECTED = (18, 15)
 
     def queries(self, n: int) -> tuple[int, int]:
         for i, pupil in enumerate(self.pupils[:n]):

@@ -1,10 +1,15 @@
 """The registry of reminder kinds and each kind: who gets what, about which pupil, and what a
 mail says (and never says)."""
 
+import datetime
+
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hechtwijzer.care import actions as care_actions
+from hechtwijzer.meetings import actions as meeting_actions
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.plans.models import FocusCard
 from hechtwijzer.reminders import kinds, sending
@@ -24,7 +29,12 @@ class RegistryTests(TestCase):
         cls.w = world()
 
     def test_the_three_kinds_are_registered_in_order(self):
-        assert list(KINDS) == ["evaluation_due", "evaluation_overdue", "weekly_digest"]
+        assert list(KINDS) == [
+            "evaluation_due",
+            "evaluation_overdue",
+            "decision_due",
+            "weekly_digest",
+        ]
         assert KINDS["weekly_digest"].roles == {Role.CARE_COORDINATOR}
 
     def test_a_new_kind_is_one_function(self):
@@ -176,3 +186,75 @@ class WeeklyDigestTests(TestCase):
 
     def test_nothing_waiting_sends_no_digest(self):
         assert ("fien", "weekly_digest") not in planned()
+
+
+class DecisionDueTests(TestCase):
+    """A care-team decision's owner is reminded when it is due within two days, and once
+    more when it is overdue; never of what was decided."""
+
+    SECRET_DECISION = "Moeder bellen over de nachten bij vader"
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = world()
+        cls.meeting = meeting_actions.create_meeting(
+            actor=w.carla,
+            school=w.noord,
+            starts_at=timezone.now() - datetime.timedelta(days=7),
+            title="Leerlingbespreking onderbouw",
+            attendees=[w.anna],
+        )
+        cls.piet_item = meeting_actions.add_to_agenda(
+            actor=w.carla, meeting=cls.meeting, pupil=w.piet
+        )
+        cls.mo_item = meeting_actions.add_to_agenda(actor=w.carla, meeting=cls.meeting, pupil=w.mo)
+
+    def decide(self, item, owner, due):
+        return meeting_actions.add_decision(
+            actor=self.w.carla, item=item, what=self.SECRET_DECISION, owner=owner, due_on=due
+        )
+
+    def test_due_within_two_days_reminds_the_owner_without_the_decision_text(self):
+        soon = self.decide(self.piet_item, self.w.anna, days(2))
+        self.decide(self.piet_item, self.w.anna, days(3))  # not yet
+        mails = planned()
+        found = mails[("anna", "decision_due")]
+        assert found.public_ids == [self.w.piet.public_id]
+        assert [e.key for e in found.entries] == [f"{soon.uid}:{days(2).isoformat()}:soon"]
+        subject, body = sending.render(found)
+        assert "Piet T." in body and "11 december 2026" in body
+        assert self.SECRET_DECISION not in body and self.SECRET_DECISION not in subject
+        assert ("bram", "decision_due") not in mails and ("carla", "decision_due") not in mails
+
+    def test_an_overdue_decision_is_a_second_reminder_and_done_is_none(self):
+        late = self.decide(self.mo_item, self.w.bram, days(-1))
+        found = planned()[("bram", "decision_due")]
+        assert [e.key for e in found.entries] == [f"{late.uid}:{days(-1).isoformat()}:overdue"]
+        assert "Mo T." in sending.render(found)[1]
+        meeting_actions.complete_decision(actor=self.w.bram, decision=late)
+        assert ("bram", "decision_due") not in planned()
+
+    def test_an_owner_who_no_longer_sees_the_pupil_is_not_told(self):
+        self.decide(self.mo_item, self.w.bram, days(1))
+        self.w.bram.memberships.get().groups.clear()
+        assert ("bram", "decision_due") not in planned()
+
+    def test_the_care_coordinator_is_reminded_of_her_own_decisions(self):
+        self.decide(self.piet_item, self.w.carla, days(0))
+        assert ("carla", "decision_due") in planned()
+
+    def test_the_kind_costs_the_same_for_one_and_many_decisions(self):
+        def count():
+            with CaptureQueriesContext(connection) as queries:
+                list(kinds.decision_due(TODAY))
+            return len(queries)
+
+        self.decide(self.piet_item, self.w.anna, days(1))
+        few = count()
+        for n in range(8):
+            self.decide(
+                (self.piet_item, self.mo_item)[n % 2],
+                (self.w.anna, self.w.bram)[n % 2],
+                days(n % 3 - 1),
+            )
+        assert count() == few == 4  # decisions; memberships, groups, grants of the owners

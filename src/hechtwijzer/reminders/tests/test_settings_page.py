@@ -39,9 +39,10 @@ class SettingsPageTests(TestCase):
         page = response.content.decode()
         assert response.status_code == 200
         assert 'value="evaluation_due"' in page and 'value="evaluation_overdue"' in page
+        assert 'value="decision_due"' in page
         assert 'value="weekly_digest"' not in page
         assert "anna@school.example" in page
-        assert page.count("checked") == 2  # everything on until switched off
+        assert page.count("checked") == 3  # everything on until switched off
 
     def test_the_care_coordinator_sees_the_digest(self):
         self.login("carla")
@@ -71,7 +72,7 @@ class SettingsPageTests(TestCase):
     def test_switching_a_kind_off_and_on_again(self):
         self.login("anna")
         with self.assertNumQueries(13):
-            response = self.client.post(URL, {"receive": ["evaluation_due"]})
+            response = self.client.post(URL, {"receive": ["evaluation_due", "decision_due"]})
         assert response.status_code == 302
         assert list(ReminderOptOut.objects.values_list("user__username", "kind")) == [
             ("anna", "evaluation_overdue")
@@ -80,12 +81,13 @@ class SettingsPageTests(TestCase):
         assert entry.username == "anna"
         assert entry.details == {"off": ["evaluation_overdue"], "on": []}
         page = self.client.get(URL).content.decode()
-        assert page.count("checked") == 1
-        self.client.post(URL, {"receive": ["evaluation_due", "evaluation_overdue"]})
+        assert page.count("checked") == 2
+        everything = ["evaluation_due", "evaluation_overdue", "decision_due"]
+        self.client.post(URL, {"receive": everything})
         assert not ReminderOptOut.objects.exists()
         assert AuditEntry.objects.filter(action="reminders.settings").count() == 2
         # Saving without a change writes nothing.
-        self.client.post(URL, {"receive": ["evaluation_due", "evaluation_overdue"]})
+        self.client.post(URL, {"receive": everything})
         assert AuditEntry.objects.filter(action="reminders.settings").count() == 2
 
     def test_a_kind_not_offered_to_the_role_is_refused(self):
@@ -102,7 +104,7 @@ class SettingsPageTests(TestCase):
         assert set(ReminderOptOut.objects.values_list("user__username", flat=True)) == {"anna"}
         self.login("bram")
         page = self.client.get(URL).content.decode()
-        assert page.count("checked") == 2
+        assert page.count("checked") == 3
 
     def test_a_deactivated_users_old_session_is_worthless(self):
         self.client.force_login(self.w.hugo)
