@@ -10,16 +10,26 @@ The rules are one table, `POLICY`: for each permission, the scope each role has.
 query and the object check are derived from that table, so they cannot drift apart. A user's
 scope is the union over their memberships, and every scope stays inside one school: nothing
 crosses a school boundary. Django's superuser flag grants no access to pupils.
+
+School years: a teacher's groups count from their school year on (`current_school_year()`, which
+turns on 1 August). A pupil moved to next year's group (the new school year step, or next
+year's import) stays with the teachers of the group they came from (`Pupil.previous_group`)
+until that year starts; then the new group's teachers have the pupil, and the previous ones may
+read on, never change, for the weeks the school chose after its first school day
+(`Scope.FORMER_GROUPS`, for reading permissions only).
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from hechtwijzer.holidays import first_school_day
 from hechtwijzer.schools.models import (
     Group,
     Membership,
@@ -28,6 +38,7 @@ from hechtwijzer.schools.models import (
     PupilStatus,
     Role,
     School,
+    school_year_of,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +51,9 @@ class Scope(enum.Enum):
     OWN_GROUPS = "own_groups"  # active pupils of the groups the member teaches
     GRANTED = "granted"  # active pupils the care coordinator gave this member access to
     SCHOOL = "school"  # every pupil of the member's school, including those who left
+    # Read only: active pupils who moved from the member's group of last school year into this
+    # year's group, for the weeks the school set after its first school day (default none).
+    FORMER_GROUPS = "former_groups"
 
 
 class Perm(enum.StrEnum):
@@ -98,9 +112,16 @@ class Perm(enum.StrEnum):
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
 _SCHOOL = (Scope.SCHOOL,)
+# The scopes that only ever read: a permission that changes anything never lists them (a test
+# holds the table to it).
+READ_ONLY_SCOPES = frozenset({Scope.FORMER_GROUPS})
 
 POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
-    Perm.VIEW_PUPIL: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
+    # The previous teacher reads on for the weeks the school chose (FORMER_GROUPS).
+    Perm.VIEW_PUPIL: {
+        Role.TEACHER: (*_TEACHING, Scope.FORMER_GROUPS),
+        Role.CARE_COORDINATOR: _SCHOOL,
+    },
     Perm.OBSERVE: {Role.TEACHER: _TEACHING, Role.CARE_COORDINATOR: _SCHOOL},
     Perm.RECORD_REPORTS: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.CORRECT_ANY_OBSERVATION: {Role.CARE_COORDINATOR: _SCHOOL},
@@ -199,6 +220,40 @@ def role_at(user: AnyUser, school_id: int | None) -> str:
     return membership.role if membership else ""
 
 
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def former_window_end(school: School, today: datetime.date | None = None) -> datetime.date:
+    """The first day the previous teachers of this school year's pupils no longer read them:
+    the school's read-on weeks after its first school day."""
+    today = today or _today()
+    start = first_school_day(school.country, school.holiday_region, school_year_of(today))
+    return start + datetime.timedelta(weeks=school.former_teacher_weeks)
+
+
+def former_window_open(school: School, today: datetime.date | None = None) -> bool:
+    """Whether the previous teachers of this school's pupils may still read their records: from
+    the start of the school year until the weeks the school set after its first school day."""
+    if not school.former_teacher_weeks:
+        return False
+    today = today or _today()
+    return today < former_window_end(school, today)
+
+
+def _group_years(membership: Membership) -> dict[int, int]:
+    """The member's groups (prefetched): id -> school year."""
+    return {group.pk: group.school_year for group in membership.groups.all()}
+
+
+def _pupil_group_year(pupil: Pupil, known: dict[int, int]) -> int | None:
+    if pupil.group_id is None:
+        return None
+    if pupil.group_id in known:
+        return known[pupil.group_id]
+    return pupil.group.school_year  # loaded with the pupil by the door; else one query
+
+
 def _scopes(user: AnyUser, perm: Perm) -> list[tuple[Membership, Scope]]:
     table = POLICY[perm]
     return [(m, scope) for m in memberships(user) for scope in table.get(m.role, ())]
@@ -210,15 +265,29 @@ def _scopes(user: AnyUser, perm: Perm) -> list[tuple[Membership, Scope]]:
 def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
     """Every pupil the user may reach with `perm`, as a query (empty when none)."""
     condition = Q()
+    today = _today()
+    year = school_year_of(today)
     for membership, scope in _scopes(user, perm):
         if scope is Scope.SCHOOL:
             condition |= Q(school_id=membership.school_id)
         elif scope is Scope.OWN_GROUPS:
-            group_ids = [group.pk for group in membership.groups.all()]
+            years = _group_years(membership)
+            now_ids = [pk for pk, group_year in years.items() if group_year <= year]
+            condition |= Q(school_id=membership.school_id, status=PupilStatus.ACTIVE) & (
+                Q(group_id__in=now_ids)
+                # Moved to next year's group, which has not started yet.
+                | Q(group__school_year__gt=year, previous_group_id__in=now_ids)
+            )
+        elif scope is Scope.FORMER_GROUPS:
+            if not former_window_open(membership.school, today):
+                continue
+            years = _group_years(membership)
+            last_ids = [pk for pk, group_year in years.items() if group_year == year - 1]
             condition |= Q(
                 school_id=membership.school_id,
-                group_id__in=group_ids,
                 status=PupilStatus.ACTIVE,
+                group__school_year=year,
+                previous_group_id__in=last_ids,
             )
         else:
             # A subquery, not a list fetched first: one query fewer on every page a teacher
@@ -235,6 +304,7 @@ def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
 
 def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
     """Whether `user` may reach this one pupil with `perm`: the object form of `pupils_for`."""
+    today = None
     for membership, scope in _scopes(user, perm):
         if membership.school_id != pupil.school_id:
             continue
@@ -242,11 +312,32 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
             return True
         if pupil.status != PupilStatus.ACTIVE:
             continue
-        if scope is Scope.OWN_GROUPS and pupil.group_id in {
-            group.pk for group in membership.groups.all()
-        }:
-            return True
-        if scope is Scope.GRANTED and pupil.pk in granted_pupil_ids(user):
+        if scope is Scope.GRANTED:
+            if pupil.pk in granted_pupil_ids(user):
+                return True
+            continue
+        years = _group_years(membership)
+        if pupil.group_id not in years and pupil.previous_group_id not in years:
+            continue  # neither this group nor the last: no query for the pupil's group
+        today = today or _today()
+        year = school_year_of(today)
+        group_year = _pupil_group_year(pupil, years)
+        previous_year = years.get(pupil.previous_group_id)
+        if scope is Scope.OWN_GROUPS:
+            if pupil.group_id in years and years[pupil.group_id] <= year:
+                return True
+            if (
+                group_year is not None
+                and group_year > year
+                and previous_year is not None
+                and previous_year <= year
+            ):
+                return True
+        elif scope is Scope.FORMER_GROUPS and (
+            group_year == year
+            and previous_year == year - 1
+            and former_window_open(membership.school, today)
+        ):
             return True
     return False
 
@@ -261,7 +352,26 @@ def staff_for(pupil: Pupil, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet:
     condition = Q(role__in=roles[Scope.SCHOOL])
     if pupil.status == PupilStatus.ACTIVE:
         if pupil.group_id is not None:
-            condition |= Q(role__in=roles[Scope.OWN_GROUPS], groups=pupil.group_id)
+            year = school_year_of(_today())
+            group_year = pupil.group.school_year
+            if group_year <= year:
+                condition |= Q(role__in=roles[Scope.OWN_GROUPS], groups=pupil.group_id)
+            elif pupil.previous_group_id is not None:
+                condition |= Q(
+                    role__in=roles[Scope.OWN_GROUPS],
+                    groups=pupil.previous_group_id,
+                    groups__school_year__lte=year,
+                )
+            if (
+                group_year == year
+                and pupil.previous_group_id is not None
+                and former_window_open(pupil.school)
+            ):
+                condition |= Q(
+                    role__in=roles[Scope.FORMER_GROUPS],
+                    groups=pupil.previous_group_id,
+                    groups__school_year=year - 1,
+                )
         granted = PupilAccessGrant.objects.filter(pupil=pupil).values("user_id")
         condition |= Q(role__in=roles[Scope.GRANTED], user_id__in=granted)
     members = Membership.objects.filter(condition, school_id=pupil.school_id)
@@ -286,9 +396,13 @@ def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
         if scope is Scope.SCHOOL:
             condition |= Q(school_id=membership.school_id)
         elif scope is Scope.OWN_GROUPS:
+            year = school_year_of(_today())
             condition |= Q(
                 school_id=membership.school_id,  # a group of another school is never reached
-                pk__in=[group.pk for group in membership.groups.all()],
+                # Next year's groups count from the day that year starts.
+                pk__in=[
+                    pk for pk, group_year in _group_years(membership).items() if group_year <= year
+                ],
             )
     if not condition:
         return Group.objects.none()

@@ -120,3 +120,15 @@ def closed_days(holidays: Iterable[Holiday]) -> set[datetime.date]:
             days.add(day)
             day += datetime.timedelta(days=1)
     return days
+
+
+def first_school_day(country: str, region: str, year: int) -> datetime.date:
+    """The first school day of the school year that starts in `year`: the first weekday after
+    the summer holiday that ends in `year` (the latest end where a Dutch school has no region);
+    outside the table, the first weekday from 1 September."""
+    ends = [last for code, _first, last in for_school(country, region) if code == "summer"]
+    ends = [last for last in ends if last.year == year]
+    day = max(ends) + datetime.timedelta(days=1) if ends else D(year, 9, 1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day

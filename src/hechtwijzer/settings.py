@@ -220,6 +220,7 @@ INSTALLED_APPS = [
     "hechtwijzer.parents",  # parent conversations, consent on the plan, the plan for parents
     "hechtwijzer.referrals",  # hand-off to care partners: referral, summary PDF, read link
     "hechtwijzer.transfer",  # transfer to another school: the report out, a received plan in
+    "hechtwijzer.handover",  # the warm handover to next year's teacher
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("hechtwijzer.parents.urls")),
     path("", include("hechtwijzer.referrals.urls")),
     path("", include("hechtwijzer.transfer.urls")),
+    path("", include("hechtwijzer.handover.urls")),
     # Read links: /l/<token>/ is public (the token is the credential; readlinks/views.py).
     path("", include("hechtwijzer.readlinks.urls")),
     path("", include("hechtwijzer.administration.urls")),

@@ -34,7 +34,12 @@ def _require_admin(actor: Any, school_id: int) -> None:
 
 # --- schools ----------------------------------------------------------------------------------
 
-SCHOOL_SETTINGS = ("require_two_factor", "teachers_see_factor_presence", "holiday_region")
+SCHOOL_SETTINGS = (
+    "require_two_factor",
+    "teachers_see_factor_presence",
+    "holiday_region",
+    "former_teacher_weeks",
+)
 # The operator's: the school's name, country and its codes in the administration systems.
 SCHOOL_IDENTITY = ("name", "country", "brin", "dependance", "institution_number")
 
@@ -191,7 +196,9 @@ def update_pupil(*, actor: Any, pupil: Pupil, **changes: Any) -> Pupil:
     """Change a pupil's administrative data. Audit entry `pupil.change` naming the fields.
 
     The audit entry names the changed fields, not their values: the values are personal data
-    and already in the pupil record.
+    and already in the pupil record. A move to a group of a later school year (the new school
+    year, next year's import) remembers the group the pupil came from (`previous_group`): its
+    teachers keep the pupil until that year starts (hechtwijzer.access).
     """
     _require_admin(actor, pupil.school_id)
     unknown = set(changes) - set(IMPORT_PUPIL_FIELDS)
@@ -199,6 +206,15 @@ def update_pupil(*, actor: Any, pupil: Pupil, **changes: Any) -> Pupil:
         raise TypeError(f"update_pupil() got unknown fields: {sorted(unknown)}")
     with transaction.atomic():
         changed = [name for name, value in changes.items() if getattr(pupil, name) != value]
+        new_group = changes.get("group")
+        if (
+            "group" in changed
+            and new_group is not None
+            and pupil.group_id is not None
+            and new_group.school_year > pupil.group.school_year
+        ):
+            pupil.previous_group = pupil.group
+            changed.append("previous_group")
         for name, value in changes.items():
             setattr(pupil, name, value)
         pupil.full_clean()

@@ -69,6 +69,7 @@ class SchoolAdmin(ScopedModelAdmin):
         "institution_number",
         "require_two_factor",
         "teachers_see_factor_presence",
+        "former_teacher_weeks",
     ]
 
     def get_queryset(self, request):

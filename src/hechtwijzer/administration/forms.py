@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hechtwijzer.forms import DomainErrorsMixin, WholeNumberField
 
+from .year import Step
+
 CHOOSE_STAFF = _("Choose an active staff member of this school.")
 
 
@@ -99,3 +101,52 @@ class MappingForm(forms.Form):
 class ProposalForm(forms.Form):
     proposal = WholeNumberField(min_value=1)
     decision = forms.ChoiceField(choices=[("confirm", "confirm"), ("decline", "decline")])
+
+
+class NewYearForm(forms.Form):
+    """The new school year: for each group of the year that ends, next year's group name (empty:
+    the pupils leave the school) and next year's teachers; and the previous teacher's read-on
+    weeks. Fields per group: `to_<id>` and `teachers_<id>`."""
+
+    former_teacher_weeks = WholeNumberField(
+        label=_("Weeks the previous teacher may still read"),
+        min_value=0,
+        max_value=52,
+        help_text=_(
+            "After the first school day, the previous teacher may read (not change) the records "
+            "of the pupils who moved on, for this many weeks. 0: access ends when the year starts."
+        ),
+    )
+
+    def __init__(self, *args, groups, teachers, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.pk), m.user.get_full_name() or m.user.get_username()) for m in teachers]
+        self.groups = groups
+        for group in groups:
+            self.fields[f"to_{group.pk}"] = forms.CharField(
+                label=_("%(group)s goes to") % {"group": group.name},
+                required=False,
+                max_length=100,
+                help_text=_("Next year's group. Leave empty when the pupils leave the school."),
+            )
+            self.fields[f"teachers_{group.pk}"] = forms.TypedMultipleChoiceField(
+                label=_("Teachers of that group next year"),
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def rows(self):
+        """(group, name field, teachers field) per group, for the template."""
+        return [(g, self[f"to_{g.pk}"], self[f"teachers_{g.pk}"]) for g in self.groups]
+
+    def steps(self):
+        return [
+            Step(
+                group=g,
+                target=self.cleaned_data[f"to_{g.pk}"].strip(),
+                teacher_ids=list(self.cleaned_data[f"teachers_{g.pk}"]),
+            )
+            for g in self.groups
+        ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, views, year_views
 
 app_name = "administration"
 urlpatterns = [
@@ -15,5 +15,6 @@ urlpatterns = [
         import_views.import_preview,
         name="import_preview",
     ),
+    path("schools/<int64:school_id>/new-year/", year_views.new_year, name="new_year"),
     path("schools/<int64:school_id>/roles/", import_views.role_proposals, name="role_proposals"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from hechtwijzer.administration import actions, imports
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
+from .handover import add_handover
 from .meetings import add_meetings
 from .observations import add_observations
 from .parents import add_parent_contact
@@ -309,6 +310,8 @@ def load() -> None:
             add_meetings(school, chosen, today=today)
             # Referrals to care partners: one sent with a working link, one answered.
             add_referrals(school, chosen, today=today)
+            # Last year's warm handover for the pupil whose card was evaluated.
+            add_handover(school, chosen)
 
 
 def describe() -> dict:

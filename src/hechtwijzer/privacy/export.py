@@ -495,6 +495,22 @@ RULES: dict[str, Rule] = {
         ),
         order="exported_on",
     ),
+    # The warm handover to next year's teacher (hechtwijzer.handover).
+    "handover.Handover": Rule(
+        CARE,
+        "warm_handovers",
+        gettext_lazy("Warm handovers"),
+        gettext_lazy("Warm handover of %(school_year)s"),
+        (
+            F("school_year"),
+            F("start_with"),
+            F("written_by", gettext_lazy("written by"), "author"),
+        ),
+        order="school_year",
+    ),
+    "handover.Acknowledgement": Rule(
+        None, why="which staff member marked a handover read; the staff's, on the audit trail"
+    ),
     # The safeguarding record.
     "care.SafeguardingConcern": Rule(
         SAFEGUARDING,

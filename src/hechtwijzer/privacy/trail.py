@@ -26,6 +26,7 @@ SUBJECTS = {
     "access": _("Access for other staff"),
     "audit": _("Audit trail"),
     "parents": _("Parents"),
+    "handover": _("Warm handover"),
     "readlink": _("Read links"),
     "referral": _("Referrals"),
 }

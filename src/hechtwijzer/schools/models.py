@@ -120,6 +120,17 @@ class School(models.Model):
         validators=[RegexValidator(r"^[0-9]{5,6}$", _("Five or six digits."))],
         help_text=_("Flemish schools: the instellingsnummer."),
     )
+    # The new school year (hechtwijzer.administration.year): for how many weeks after the first
+    # school day a teacher may still read (never change) the records of the pupils who moved
+    # from their group to next year's group. 0: access ends when the new year starts.
+    former_teacher_weeks = models.PositiveSmallIntegerField(
+        _("weeks the previous teacher may still read"),
+        default=0,
+        help_text=_(
+            "After the first school day of a new year, the previous teacher of a pupil may read "
+            "the pupil's record for this many weeks, without changing anything. 0: not at all."
+        ),
+    )
     # Marks the fictional schools of `hechtwijzer demo`, which refuses to touch anything else.
     is_demo = models.BooleanField(_("demo school"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -206,6 +217,17 @@ class Pupil(models.Model):
         null=True,
         blank=True,
         verbose_name=pgettext_lazy("class of pupils", "group"),
+    )
+    # The group the pupil was in before the last move to a later school year (the new school
+    # year step or next year's import). Until next year starts, the teachers of this group keep
+    # the pupil (hechtwijzer.access); afterwards they may read on for the school's set weeks.
+    previous_group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)

@@ -22,6 +22,7 @@ from hechtwijzer.care.factors import weighed
 from hechtwijzer.care.models import PupilFactor
 from hechtwijzer.care.worklist import awaiting_decision, concern_observations
 from hechtwijzer.catalog import get_catalog
+from hechtwijzer.handover.queries import waiting_for
 from hechtwijzer.observations.charts import (
     informant_label,
     informant_table,
@@ -104,11 +105,14 @@ def pupil_context(request, pupil) -> dict:
         # Staff who do not keep the safeguarding record see what they can pass on.
         concerns = concern_observations(pupil, start)
     focus_card = current_card(pupil)
+    may_keep_card = allows(user, Perm.KEEP_FOCUS_CARD, pupil)
     return {
         "focus_card": focus_card,
         "plan": plan_context(focus_card, marks),
         "latest": latest_observations(timeline, entries),
-        "may_keep_card": allows(user, Perm.KEEP_FOCUS_CARD, pupil),
+        "may_keep_card": may_keep_card,
+        # The warm handover from last year's teacher, until this user marks it read: one query.
+        "handover": waiting_for(user, pupil) if may_keep_card else None,
         "today": today,
         "profile": profile,
         "indications": indications,

@@ -1,6 +1,8 @@
 """Pages of the web app: home (log-in page for anonymous visitors), a teacher's group and the
 pupil page: each puts together what several apps hold."""
 
+import datetime
+
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +14,8 @@ from hechtwijzer.access import (
     POLICY,
     Perm,
     Scope,
+    former_window_end,
+    former_window_open,
     groups_for,
     memberships,
     pupils_for,
@@ -70,10 +74,21 @@ def home(request):
         # on the school overview only (cached there per version of the school's records): see
         # worklist_sources' docstring for why.
         lists = work_lists(request.user, membership, today)
+        # A teacher reading on after the new school year started (access.Scope.FORMER_GROUPS):
+        # last year's pupils, read only, while the school's weeks run (no query otherwise).
+        former, former_until = [], None
+        if Scope.FORMER_GROUPS in POLICY[perm].get(membership.role, ()) and former_window_open(
+            membership.school
+        ):
+            last_year = [g.pk for g in membership.groups.all() if g.school_year == year - 1]
+            former = list(ordered.filter(previous_group_id__in=last_year, group__school_year=year))
+            former_until = former_window_end(membership.school) - datetime.timedelta(days=1)
         sections.append(
             {
                 "membership": membership,
                 "groups": groups,
+                "former": former,
+                "former_until": former_until,
                 # Pupils not (yet) placed in a group of this school year.
                 "unplaced": list(ordered.exclude(group__school_year=year)) if whole_school else [],
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,

@@ -164,6 +164,7 @@ class AdminTests(TestCase):
             {
                 "require_two_factor": "on",
                 "teachers_see_factor_presence": "on",
+                "former_teacher_weeks": "0",  # the new school year's read-on weeks (issue 17)
                 "country": "BE",
                 "seen_state": admin_state(self.w.noord),
             },

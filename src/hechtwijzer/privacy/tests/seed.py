@@ -13,6 +13,7 @@ from hechtwijzer.behaviour.models import BehaviourCard, DayProgramme, ProgrammeB
 from hechtwijzer.care.models import PupilFactor, SafeguardingConcern, SafeguardingStep
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.fields import EncryptedTextField
+from hechtwijzer.handover.models import Acknowledgement, Handover
 from hechtwijzer.meetings.models import AgendaItem, Meeting, MeetingDecision
 from hechtwijzer.observations.models import Observation, ObservationSignal
 from hechtwijzer.parents.models import ParentConversation, PlanConsent
@@ -149,6 +150,13 @@ def fill_pupil(pupil, *, author, coordinator, other, hold: bool = False) -> None
         parents_view=_m(pupil, PlanConsent, "parents_view"),
         recorded_by=author,
     )
+    handover = Handover.objects.create(
+        pupil=pupil,
+        school_year=today.year if today.month >= 8 else today.year - 1,
+        start_with=_m(pupil, Handover, "start_with"),
+        author=author,
+    )
+    Acknowledgement.objects.create(handover=handover, user=author)
     ReadLink.objects.create(
         token_hash=token_hash(f"seed-{pupil.public_id}"),
         kind="parent_plan",

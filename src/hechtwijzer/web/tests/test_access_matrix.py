@@ -37,6 +37,15 @@ ADMIN = {
     ("staff erik", "change"): ["login", 404, 404, 404, 404, "login", 404, 404, 302],
 }
 
+# Issue 17: the warm handover of a pupil and the new school year step of a school.
+YEAR_AND_HANDOVER = {
+    #                       anon     anna bram carla dirk hugo     erik fien gijs
+    "handover piet": ["login", 200, 404, 200, 404, "login", 404, 404, 404],
+    "handover zoe": ["login", 404, 404, 404, 404, "login", 200, 200, 404],
+    "new year noord": ["login", 404, 404, 404, 200, "login", 404, 404, 404],
+    "new year zuid": ["login", 404, 404, 404, 404, "login", 404, 404, 200],
+}
+
 
 class AccessMatrixTests(TestCase):
     @classmethod
@@ -63,6 +72,19 @@ class AccessMatrixTests(TestCase):
             ), context
         else:
             assert response.status_code == expected, (context, response.status_code)
+
+    def test_it_reads_the_handover_and_the_new_year_as_the_matrix_says(self):
+        w = self.w
+        paths = {
+            "handover piet": f"/pupils/{w.piet.public_id}/handover/",
+            "handover zoe": f"/pupils/{w.zoe.public_id}/handover/",
+            "new year noord": f"/schools/{w.noord.pk}/new-year/",
+            "new year zuid": f"/schools/{w.zuid.pk}/new-year/",
+        }
+        for name, row in YEAR_AND_HANDOVER.items():
+            for persona, expected in zip(PERSONAS, row, strict=True):
+                response = self.client_for(persona).get(paths[name])
+                self.assert_answer(response, expected, (persona, name))
 
     def test_it_reads_pupil_pages_as_the_matrix_says(self):
         for pupil_name, row in READ_PUPIL.items():

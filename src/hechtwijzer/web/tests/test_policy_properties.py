@@ -1,8 +1,10 @@
 """The object check and the list query come from one policy and agree: a property-based test.
 
-Hypothesis generates small worlds: one to three schools with groups (this school year and an
-earlier one), staff with random roles, group assignments and sometimes a second school,
-deactivated accounts, pupils (some left, some without a group) and a few access grants, some
+Hypothesis generates small worlds: one to three schools (some letting the previous teacher read
+on for some weeks after the first school day) with groups (this school year, an earlier one and
+the next one), staff with random roles, group assignments and sometimes a second school,
+deactivated accounts, pupils (some left, some without a group, some moved from another
+group to a later year's, as the new school year does) and a few access grants, some
 of them odd (to a pupil of another school, to a care coordinator). For every user, permission
 and pupil, `allows()` must equal membership in `pupils_for()`, and no pupil of a school where
 the user has no membership is ever listed.
@@ -36,10 +38,14 @@ ROLES = list(Role)
 def worlds(draw):
     """A plain description of a world; `build` turns it into rows."""
     n_schools = draw(st.integers(1, 3))
-    schools = [draw(st.sampled_from(["NL", "BE"])) for _ in range(n_schools)]
+    schools = [
+        (draw(st.sampled_from(["NL", "BE"])), draw(st.sampled_from([0, 2, 52])))  # read-on weeks
+        for _ in range(n_schools)
+    ]
     groups = draw(
         st.lists(
-            st.tuples(st.integers(0, n_schools - 1), st.booleans()),  # (school, this year?)
+            # (school, school year relative to this one)
+            st.tuples(st.integers(0, n_schools - 1), st.sampled_from([0, 0, -1, 1])),
             min_size=0,
             max_size=5,
         )
@@ -75,6 +81,8 @@ def worlds(draw):
                 st.integers(0, n_schools - 1),
                 st.none() | group_index if n_groups else st.none(),  # any group, or none
                 st.sampled_from(list(PupilStatus)),
+                # the group the pupil came from (any group, even an odd one), or none
+                st.none() | group_index if n_groups else st.none(),
             ),
             min_size=1,
             max_size=8,
@@ -102,14 +110,12 @@ def build(world):
     user_model = get_user_model()
     year = current_school_year()
     schools = [
-        School.objects.create(name=f"School {i}", country=country)
-        for i, country in enumerate(world["schools"])
+        School.objects.create(name=f"School {i}", country=country, former_teacher_weeks=weeks)
+        for i, (country, weeks) in enumerate(world["schools"])
     ]
     groups = [
-        Group.objects.create(
-            school=schools[school], name=f"Groep {i}", school_year=year if now else year - 1
-        )
-        for i, (school, now) in enumerate(world["groups"])
+        Group.objects.create(school=schools[school], name=f"Groep {i}", school_year=year + offset)
+        for i, (school, offset) in enumerate(world["groups"])
     ]
     users = []
     for i, person in enumerate(world["staff"]):
@@ -124,13 +130,14 @@ def build(world):
         Pupil.objects.create(
             school=schools[school],
             group=groups[group] if group is not None else None,
+            previous_group=groups[previous] if previous is not None else None,
             first_name=f"Kind{i}",
             last_name="Test",
             date_of_birth=datetime.date(2018, 5, 1),
             status=status,
             left_on=datetime.date(2025, 7, 1) if status == PupilStatus.LEFT else None,
         )
-        for i, (school, group, status) in enumerate(world["pupils"])
+        for i, (school, group, status, previous) in enumerate(world["pupils"])
     ]
     granter = users[0]
     for user_index, pupil_index in world["grants"]:
@@ -152,12 +159,26 @@ class PolicyPropertyTests(TestCase):
     # admin refuses to create) made that group's page reachable through groups_for().
     @example(
         {
-            "schools": ["NL", "BE"],
-            "groups": [(1, True)],
+            "schools": [("NL", 0), ("BE", 0)],
+            "groups": [(1, 0)],
             "staff": [
                 {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]}
             ],
-            "pupils": [(1, 0, PupilStatus.ACTIVE)],
+            "pupils": [(1, 0, PupilStatus.ACTIVE, None)],
+            "grants": [],
+        }
+    )
+    # The new school year: a pupil moved from last year's group (taught by the teacher) into
+    # this year's, at a school where the previous teacher reads on for a year.
+    @example(
+        {
+            "schools": [("NL", 52)],
+            "groups": [(0, -1), (0, 0), (0, 1)],
+            "staff": [
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1])]},
+            ],
+            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 2, PupilStatus.ACTIVE, 1)],
             "grants": [],
         }
     )
@@ -196,6 +217,18 @@ class PolicyPropertyTests(TestCase):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(worlds())
+    @example(
+        {
+            "schools": [("NL", 52)],
+            "groups": [(0, -1), (0, 0), (0, 1)],
+            "staff": [
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1])]},
+            ],
+            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 2, PupilStatus.ACTIVE, 1)],
+            "grants": [],
+        }
+    )
     def test_the_reverse_query_and_the_object_check_agree(self, world):
         """`staff_for(pupil, perm)` (one query for staff lists) names exactly the users for
         whom `allows(user, perm, pupil)` holds."""

@@ -44,9 +44,9 @@ class PupilPageTests(TestCase):
         # factors, one query for the profile and every chart, the timeline's count (and its
         # page when there are observations), the focus card, and for the care coordinator the
         # two queries that find out whether a safety concern is waiting for a decision, the
-        # plans accepted from a previous school (transfer) (14; 16 before the charts shared one
-        # query)
-        with self.assertNumQueries(14):
+        # plans accepted from a previous school (transfer), the warm handover waiting for this
+        # user (15; 16 before the charts shared one query)
+        with self.assertNumQueries(15):
             self.client.get(f"/pupils/{self.w.piet.public_id}/")
 
     def test_each_timeline_entry_links_to_its_own_correction_and_withdrawal(self):

@@ -124,9 +124,9 @@ class PlanTests(TestCase):
             self.tick(code, "doing")
         for text in ("Een", "Twee", "Drie"):
             plans.add_own_measure(actor=self.w.anna, pupil=self.w.piet, text=text)
-        # 14 without a card (test_pupil_page: with the plans received from a previous school),
-        # + entries, own
-        assert count() == few == 16
+        # 15 without a card (test_pupil_page: with the plans received from a previous school and
+        # the warm handover), + entries, own
+        assert count() == few == 17
 
 
 class DemoPlanTests(TestCase):
