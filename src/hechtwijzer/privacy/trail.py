@@ -27,6 +27,7 @@ SUBJECTS = {
     "audit": _("Audit trail"),
     "parents": _("Parents"),
     "readlink": _("Read links"),
+    "meeting": _("Care-team meetings"),
 }
 # Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
 # only, on this page and in the access export.
