@@ -53,6 +53,8 @@ from hechtwijzer.observations.profiles import concern_signals
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
 from hechtwijzer.weeks import latest_school_day, previous_school_day
 
+from .cycle import cycle_pupil
+
 
 def _as_if_logged_on(observation: Observation, day: datetime.date) -> None:
     """Date the demo observation as logged that afternoon, so that, as in real use, only
@@ -466,13 +468,17 @@ def add_observations(
                 _as_if_recorded_on(step, decided)
 
     pictured = {p.pk for p in chosen.values()}
+    # The care-cycle pupil's observations are scripted (demo.cycle): it draws its everyday ones
+    # like every pupil, so that the others' stay the same, but they are not logged.
+    scripted = cycle_pupil(school)
     for pupil in (p for group_id in group_ids for p in by_group[group_id]):
         if pupil.pk in pictured:
             continue
         count = rng.choices(EVERYDAY_COUNTS, EVERYDAY_WEIGHTS)[0]
         backs = sorted(rng.sample(range(len(days)), count), reverse=True)
         for scene, back in zip(rng.sample(EVERYDAY, count), backs, strict=True):
-            log(pupil, scene, days[back])
+            if scripted is None or pupil.pk != scripted.pk:
+                log(pupil, scene, days[back])
 
     for factor in factors:
         pupil = chosen[factor.picture]

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from hechtwijzer.administration import actions, imports
 from hechtwijzer.schools.models import DemoLogin, Membership, Role, School, current_school_year
 
+from .cycle import add_cycle_card
 from .handover import add_handover
 from .meetings import add_meetings
 from .observations import add_observations
@@ -299,6 +300,9 @@ def load() -> None:
             # Focus cards for three of the pupils with a clear picture: one evaluated once,
             # one overdue, one just started.
             add_focus_cards(chosen, today=today)
+            # One pupil without a picture whose card is due today, with enough observed days
+            # before and during it for the evaluation's rates (the e2e care cycle's pupil).
+            add_cycle_card(school, chosen, today=today)
             # A parent conversation about the newest card, and the parents' consent on it.
             add_parent_contact(chosen, today=today)
             # A transfer report being prepared for the pupil whose card was evaluated once.

@@ -29,6 +29,7 @@ SUBJECTS = {
     "handover": _("Warm handover"),
     "readlink": _("Read links"),
     "referral": _("Referrals"),
+    "meeting": _("Care-team meetings"),
 }
 # Actions about the safeguarding record (care.actions, care.views): shown to the care coordinator
 # only, on this page and in the access export.

@@ -91,6 +91,16 @@ class PupilAuditPageTests(TestCase):
             assert str(rows["audit.view"]["kind"]) == "read"
             assert str(rows["audit.view"]["subject"]) == "Audit trail"
 
+    def test_a_care_team_meetings_entries_are_described_in_words(self):
+        record(action="meeting.minutes", actor=self.w.carla, pupil=self.w.piet)
+        response = self.get("carla")
+        row = next(r for r in response.context["rows"] if r["entry"].action == "meeting.minutes")
+        with translation.override("en"):
+            assert str(row["subject"]) == "Care-team meetings"
+            assert str(row["kind"]) == "changed"
+        with translation.override("nl"):
+            assert str(row["subject"]) == "Leerlingbesprekingen"
+
     def test_the_pupil_page_links_to_it_for_the_care_coordinator_only(self):
         link = f'href="{self.url()}"'
         self.client.login(username="carla", password=PASSWORD)

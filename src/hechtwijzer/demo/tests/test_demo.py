@@ -100,3 +100,28 @@ def test_it_sorts_dutch_prefixes_the_dutch_way_and_flemish_ones_the_flemish_way(
         "de Vries",
         "Wouters",
     ]
+
+
+@pytest.mark.django_db
+def test_the_care_cycle_pupils_card_shows_rates_at_its_evaluation():
+    """demo.cycle: the pupil the e2e care cycle uses (Groep 5, second in name order) has no
+    picture, a card due today, and enough observed school days before and during it for the
+    evaluation's rates to compare."""
+    from django.utils import timezone
+
+    from hechtwijzer.demo.cycle import cycle_pupil
+    from hechtwijzer.demo.schools import describe, load
+    from hechtwijzer.plans.actions import current_card, signal_figures
+
+    load()
+    described = describe()
+    for school in School.objects.all():
+        pupil = cycle_pupil(school)
+        card = current_card(pupil)
+        assert card is not None and card.evaluation_due <= timezone.localdate()
+        figures = signal_figures(pupil, card.period_start, timezone.localdate())
+        assert figures["comparable"], figures["observed_days"]
+        assert figures["direction"] == "fewer"
+        if school.country == "NL":
+            group = next(g for g in described["groups"] if g["name"] == "Groep 5")
+            assert group["pupils"][1]["public_id"] == pupil.public_id

@@ -30,7 +30,9 @@ class DemoRemindersTests(TestCase):
         cards = FocusCard.objects.filter(closed_at__isnull=True).select_related("pupil")
         overdue = {c.pupil.public_id for c in cards if c.evaluation_due < today}
         due = {c.pupil.public_id for c in cards if 0 <= (c.evaluation_due - today).days <= 7}
-        assert len(overdue) == 2 and len(due) == 2  # one of each per school
+        # Per school: one overdue; due, the evaluated card's next version and the care-cycle
+        # pupil's card, due today (demo.cycle).
+        assert len(overdue) == 2 and len(due) == 4
         result = daily("--dry-run")
         listed = {(r["kind"], p) for r in result["reminders"] for p in r["pupils"]}
         assert {("evaluation_overdue", p) for p in overdue} <= listed
@@ -41,9 +43,9 @@ class DemoRemindersTests(TestCase):
 
     def test_a_second_real_run_sends_nothing_new(self):
         first = daily()
-        assert len(first["reminders"]) == len(mail.outbox) == 6
+        assert len(first["reminders"]) == len(mail.outbox) == 8
         assert daily()["reminders"] == []
-        assert len(mail.outbox) == 6
+        assert len(mail.outbox) == 8
         flemish = next(m for m in mail.outbox if m.to == ["klaproos.zoco@demo.example"])
         assert "zorgcoördinator" not in flemish.body  # counts only; and no Dutch school words
         assert "intern begeleider" not in flemish.body
