@@ -331,6 +331,9 @@ LOGOUT_REDIRECT_URL = "home"
 # A session lasts a working day at most, counted from the log-in however busy it is
 # (hechtwijzer.accounts.middleware.session_limits), and ends when the browser closes or at log-out.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Sessions live in the database, which every app server shares: a log-in on one server
+# continues on the next (README, "Several app servers"). Never a per-process cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
