@@ -6,24 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('administration', '0002_role_proposals_and_import_mapping'),
-        ('schools', '0005_school_codes_and_import_keys'),
+        ("administration", "0002_role_proposals_and_import_mapping"),
+        ("schools", "0005_school_codes_and_import_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportUpload',
+            name="ImportUpload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(max_length=10)),
-                ('name', models.CharField(max_length=100)),
-                ('partial', models.BooleanField(default=False)),
-                ('sealed', models.TextField()),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.school')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32, unique=True)),
+                ("kind", models.CharField(max_length=10)),
+                ("name", models.CharField(max_length=100)),
+                ("partial", models.BooleanField(default=False)),
+                ("sealed", models.TextField()),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schools.school",
+                    ),
+                ),
             ],
         ),
     ]

@@ -147,7 +147,7 @@ class Servers:
         return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*")}
 
     def run(self, name: str, *args: str, stdin: str | None = None) -> str:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [*CLI, *args],
             env=self.env(name),
             input=stdin,
@@ -164,7 +164,7 @@ class Servers:
         env = {**self.env(name), "PORT": str(port)}
         log = (self.tmp_path / f"server-{name}.log").open("w")
         self.logs.append(log)
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [*CLI, "serve", "--workers", "1"], env=env, stdout=log, stderr=log
         )
         self.processes.append(process)
@@ -214,7 +214,7 @@ def healthz(base: str) -> tuple[int, dict]:
 
 def observe(browser: Browser, base: str, piet: str, note: str) -> None:
     url = f"{base}/pupils/{piet}/observe/"
-    status, headers, page = browser.request(
+    status, _headers, page = browser.request(
         url,
         {
             "csrfmiddlewaretoken": browser.csrf(url),
@@ -251,7 +251,7 @@ def test_two_servers_share_sessions_notes_and_a_key_rotation(servers):
 
     # Log in on A; the same session cookie continues on B (sessions live in the database).
     browser = Browser()
-    status, headers, page = browser.request(
+    status, _headers, page = browser.request(
         f"{a}/accounts/login/",
         {
             "csrfmiddlewaretoken": browser.csrf(f"{a}/accounts/login/"),
@@ -296,7 +296,8 @@ def test_two_servers_share_sessions_notes_and_a_key_rotation(servers):
     assert stored_note_key(servers.database_name, 4) == ["k2", "k2", "k2", "k2"]
     page_a = browser.request(f"{a}/pupils/{piet}/")[2]
     page_b = on_b.request(f"{b}/pupils/{piet}/")[2]
-    for text in ("Written on server B after the rotation", "Written on server A after the rotation"):
+    for server in ("A", "B"):
+        text = f"Written on server {server} after the rotation"
         assert text in html.unescape(page_a) and text in html.unescape(page_b)
 
     # A server started with the old key file only is refused by its health check.
@@ -304,7 +305,7 @@ def test_two_servers_share_sessions_notes_and_a_key_rotation(servers):
     old = {"current": "k1", "keys": {"k1": keyring["keys"]["k1"]}}
     crypto.write_key_file(stale, old)
     servers.common["HECHTWIJZER_ENCRYPTION_KEYS_FILE"] = str(stale)
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [*CLI, "check"], env=servers.env("c"), capture_output=True, text=True, timeout=120
     )
     assert done.returncode != 0 and "hw.E203" in done.stderr
