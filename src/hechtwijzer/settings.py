@@ -108,22 +108,52 @@ def database_from_url(url: str) -> dict:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL: a postgres URL needs a database name")
-        return {
+        options = dict(parse_qsl(parts.query))
+        database = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "OPTIONS": dict(parse_qsl(parts.query)),
+            "OPTIONS": options,
             # A new PostgreSQL connection per request costs about 4x throughput: keep them,
             # and check them before reuse so a restarted server does not break a request.
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 600),
             "CONN_HEALTH_CHECKS": True,
         }
+        pool = postgres_pool()
+        if pool:
+            # psycopg's pool (Django 5.2) per worker: connections are handed back after each
+            # request instead of one idle connection held per worker. Django refuses
+            # persistent connections beside a pool, so CONN_MAX_AGE is 0 here.
+            options["pool"] = pool
+            database["CONN_MAX_AGE"] = 0
+            database["CONN_HEALTH_CHECKS"] = False  # the pool checks connections itself
+        return database
     raise ImproperlyConfigured(
         f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use sqlite:/// or postgres://)"
     )
+
+
+def postgres_pool() -> dict | None:
+    """psycopg's connection pool for PostgreSQL, from HECHTWIJZER_DB_POOL_MIN/MAX (connections
+    kept open / at most, per worker process) and HECHTWIJZER_DB_POOL_TIMEOUT (seconds a request
+    waits for a free connection). HECHTWIJZER_DB_POOL=0 switches it off (one persistent
+    connection per worker, CONN_MAX_AGE, as before). README, "Several app servers"."""
+    if not env_bool("HECHTWIJZER_DB_POOL", True):
+        return None
+    low = env_int("HECHTWIJZER_DB_POOL_MIN", 1)
+    high = env_int("HECHTWIJZER_DB_POOL_MAX", 4)
+    timeout = env_int("HECHTWIJZER_DB_POOL_TIMEOUT", 10)
+    if low < 0 or high < 1 or low > high:
+        raise ImproperlyConfigured(
+            f"HECHTWIJZER_DB_POOL_MIN={low} and HECHTWIJZER_DB_POOL_MAX={high}: "
+            "need 0 <= MIN <= MAX and MAX >= 1"
+        )
+    if timeout < 1:
+        raise ImproperlyConfigured("HECHTWIJZER_DB_POOL_TIMEOUT must be at least 1 second")
+    return {"min_size": low, "max_size": high, "timeout": timeout}
 
 
 def secret_key_from_file(path: Path) -> str:
@@ -304,6 +334,9 @@ LOGOUT_REDIRECT_URL = "home"
 # A session lasts a working day at most, counted from the log-in however busy it is
 # (hechtwijzer.accounts.middleware.session_limits), and ends when the browser closes or at log-out.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Sessions live in the database, which every app server shares: a log-in on one server
+# continues on the next (README, "Several app servers"). Never a per-process cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -439,6 +472,8 @@ if PRODUCTION:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # A load balancer asks the app servers for /healthz over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -3,7 +3,7 @@ from django.urls import include, path, register_converter
 
 from hechtwijzer.accounts.views import password_change_view
 from hechtwijzer.admin_site import site
-from hechtwijzer.web import school_overview, views
+from hechtwijzer.web import health, school_overview, views
 from hechtwijzer.web.converters import Int64Converter, PublicIdConverter
 
 register_converter(PublicIdConverter, "public_id")
@@ -12,6 +12,9 @@ register_converter(Int64Converter, "int64")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # For load balancers (web/health.py): public, no session, no audit; README "Several app
+    # servers".
+    path("healthz", health.healthz, name="healthz"),
     path("groups/<int64:group_id>/", views.group_page, name="group"),
     path("pupils/<public_id:public_id>/", views.pupil_detail, name="pupil"),
     path(

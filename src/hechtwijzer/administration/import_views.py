@@ -1,8 +1,9 @@
 """The school administrator's import pages: upload a file from the administration system, see
 what it would change (a dry run of the same sync), apply it; and the roles files proposed.
 
-The uploaded file waits encrypted in the data directory (`uploads`) until it is applied or
-discarded, an hour at most. Another school's pages do not exist (404).
+The uploaded file waits encrypted in the database (`uploads`), so that another app server
+may apply it, until it is applied or discarded, an hour at most. Another school's pages do not
+exist (404).
 """
 
 from django.contrib import messages

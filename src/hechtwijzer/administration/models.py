@@ -164,3 +164,21 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"import mapping of school {self.school_id}"
+
+
+class ImportUpload(models.Model):
+    """An uploaded import file between its preview and its apply (`uploads`): in the database,
+    not in a server's data directory, so the apply may reach another app server than the
+    upload. The file is sealed with the app's keys (AES-256-GCM, bound to the token) and
+    deleted when applied, discarded or an hour old."""
+
+    token = models.CharField(max_length=32, unique=True)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    name = models.CharField(max_length=100)
+    partial = models.BooleanField(default=False)
+    sealed = models.TextField()  # crypto.encrypt of the base64 of the file
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"import upload {self.pk}"

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from hechtwijzer.administration.models import ImportMapping, RoleProposal
+from hechtwijzer.administration.models import ImportMapping, ImportUpload, RoleProposal
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.schools.models import Membership, Pupil, Role, School
 
@@ -24,7 +24,7 @@ def world(db, tmp_path):
     w = build_world()
     School.objects.filter(pk=w.noord.pk).update(brin="99XA", dependance="00")
     School.objects.filter(pk=w.zuid.pk).update(institution_number="999902")
-    with override_settings(IMPORT_UPLOAD_DIR=tmp_path / "imports", LANGUAGE_CODE="en"):
+    with override_settings(LANGUAGE_CODE="en"):
         yield w
 
 
@@ -43,9 +43,10 @@ def test_upload_preview_apply(world, client, tmp_path, django_assert_max_num_que
     before = snapshot()
     response = upload(client, world.noord, import_file("nl.xml"))
     assert response.status_code == 302
-    # Kept encrypted in the data directory until applied.
-    (kept,) = (tmp_path / "imports").glob("*.json")
-    assert b"Appelboom" not in kept.read_bytes()
+    # Kept encrypted in the database (not in a server's data directory) until applied.
+    (kept,) = ImportUpload.objects.all()
+    assert "Appelboom" not in kept.sealed and kept.school_id == world.noord.pk
+    assert not (tmp_path / "imports").exists()
     # The preview is a dry run of the sync, whose queries grow with the file (each change goes
     # through its domain function and audit entry, which also moves the school's version):
     # here 4 new pupils, 3 leaving, 3 staff.
@@ -63,7 +64,7 @@ def test_upload_preview_apply(world, client, tmp_path, django_assert_max_num_que
     assert "the invitation link was sent to s.lindeveld@school.example" in done.content.decode()
     assert "has no e-mail address: give them this link" in done.content.decode()
     assert Pupil.objects.filter(school=world.noord, source_key__startswith="LL-").count() == 4
-    assert not list((tmp_path / "imports").glob("*.json"))  # deleted once applied
+    assert not ImportUpload.objects.exists()  # deleted once applied
     assert AuditEntry.objects.get(action="import.apply").username == "dirk"
     # Applied and gone: the same address does not apply it twice.
     again = client.post(response["Location"], {"action": "apply"})
@@ -79,14 +80,14 @@ def test_a_hostile_upload_changes_nothing_and_is_deleted(world, client, tmp_path
     assert preview.status_code == 422
     assert "document type declaration (DTD)" in preview.content.decode()
     assert snapshot() == before
-    assert not list((tmp_path / "imports").glob("*.json"))
+    assert not ImportUpload.objects.exists()
 
 
 def test_discard(world, client, tmp_path):
     client.force_login(world.dirk)
     response = upload(client, world.noord, import_file("nl.xml"))
     client.post(response["Location"], {"action": "discard"})
-    assert not list((tmp_path / "imports").glob("*.json"))
+    assert not ImportUpload.objects.exists()
 
 
 def test_csv_mapping_chosen_on_the_page_and_remembered(world, client):

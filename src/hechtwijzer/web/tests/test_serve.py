@@ -56,3 +56,18 @@ def test_it_serves_the_login_page_and_static_files(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+@pytest.mark.django_db
+def test_the_master_closes_its_connections_and_pools_before_forking(monkeypatch):
+    """Connections (and a psycopg pool's threads) must not be shared with forked workers."""
+    from django.db import connection
+
+    from hechtwijzer.web.management.commands import serve
+
+    calls = []
+    wrapper = type(connection.cursor().db)
+    monkeypatch.setattr(wrapper, "close", lambda self: calls.append("close"))
+    monkeypatch.setattr(wrapper, "close_pool", lambda self: calls.append("pool"), raising=False)
+    serve.close_database_connections()
+    assert calls == ["close", "pool"]

@@ -38,7 +38,29 @@ def test_it_reads_sqlite_and_postgres_urls():
         "6432",
         "hechtwijzer",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require"}
+    # psycopg's pool by default (README, "Several app servers"); Django wants CONN_MAX_AGE 0.
+    assert pg["OPTIONS"] == {
+        "sslmode": "require",
+        "pool": {"min_size": 1, "max_size": 4, "timeout": 10},
+    }
+    assert pg["CONN_MAX_AGE"] == 0
+
+
+def test_the_pool_is_configured_from_the_environment(monkeypatch):
+    monkeypatch.setenv("HECHTWIJZER_DB_POOL_MIN", "2")
+    monkeypatch.setenv("HECHTWIJZER_DB_POOL_MAX", "8")
+    monkeypatch.setenv("HECHTWIJZER_DB_POOL_TIMEOUT", "5")
+    pg = database_from_url("postgres://hw@db/hechtwijzer")
+    assert pg["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 5}
+    monkeypatch.setenv("HECHTWIJZER_DB_POOL_MIN", "9")
+    with pytest.raises(ImproperlyConfigured, match="MIN <= MAX"):
+        database_from_url("postgres://hw@db/hechtwijzer")
+
+
+def test_without_the_pool_a_connection_is_kept_per_worker(monkeypatch):
+    monkeypatch.setenv("HECHTWIJZER_DB_POOL", "0")
+    pg = database_from_url("postgres://hw@db/hechtwijzer")
+    assert "pool" not in pg["OPTIONS"]
     assert pg["CONN_MAX_AGE"] > 0 and pg["CONN_HEALTH_CHECKS"] is True
 
 

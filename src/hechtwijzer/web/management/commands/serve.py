@@ -5,6 +5,15 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 
+def close_database_connections() -> None:
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()
+        if hasattr(connection, "close_pool"):
+            connection.close_pool()
+
+
 def default_workers() -> int:
     # Gunicorn's rule of thumb for sync workers: two per core plus one.
     return 2 * (os.cpu_count() or 1) + 1
@@ -55,6 +64,11 @@ class Command(BaseCommand):
 
             def load(self):
                 return application
+
+        # The system checks ran in this (master) process and may have opened a connection or
+        # a psycopg pool (with its worker threads): close both, so that every gunicorn worker
+        # forked from here opens its own instead of sharing a socket or a thread-less pool.
+        close_database_connections()
 
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Hechtwijzer is running at http://{shown}:{port_number}/ (Ctrl+C stops)")
