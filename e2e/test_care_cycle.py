@@ -12,13 +12,14 @@ with axe-core on every page visited:
    records the parents' consent on that version;
 5. the evaluation shows rates per observed school day, with enough observed days to compare
    (the demo's care-cycle pupil, demo/cycle.py, has them);
-6. every step is on the pupil's audit trail, in words.
+6. the care coordinator refers the pupil to the wijkteam: a named professional, the parents'
+   consent, the summary sent as a read link that the professional opens without an account,
+   which waits on her work list until answered, and which answers 404 once she revokes it;
+7. every step is on the pupil's audit trail, in words.
 
 The pupil is the demo's care-cycle pupil (Groep 5, second in name order), for whom no other e2e
-flow writes. Each step is a helper function taking and returning a `Cycle`, so later steps
-append: the referral step of issue 16 (a referral summary sent to a named professional, whose
-link works until it is revoked; hechtwijzer/referrals) goes between `adjust_the_card` and
-`check_the_audit_trail`, and its audit actions join `AUDITED`.
+flow writes. Each step is a helper function taking and returning a `Cycle`; each step's audit
+actions are in `AUDITED`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ AT_HOME = "Thuis is hij na school moe en onrustig; een vaste volgorde helpt."
 AGREED = "Een kaartje met de stappen van de taak, op school en thuis hetzelfde."
 OWN_MEASURE = "Na de pauze eerst twee minuten tekenen op de rustplek."
 PARENTS_VIEW = "Wij herkennen de onrust en doen thuis mee met het kaartje."
+PROFESSIONAL = "mw. A. Voorbeeld (fictief)"
+REFERRAL_QUESTION = "Kunt u met de ouders meekijken naar de onrust thuis en op school?"
 
 # What each step leaves on the pupil's audit trail: action -> the Dutch words of its row.
 AUDITED = {
@@ -56,6 +59,10 @@ AUDITED = {
     "focuscard.tick": "Focuskaart: gewijzigd",
     "focuscard.own_measure.add": "Focuskaart: gewijzigd",
     "parents.consent": "Ouders: gewijzigd",
+    "referral.create": "Verwijzingen: gewijzigd",
+    "referral.consent": "Verwijzingen: gewijzigd",
+    "referral.send": "Verwijzingen: gewijzigd",
+    "readlink.revoke": "Leeslinks: gewijzigd",
 }
 
 
@@ -287,8 +294,58 @@ def evaluation_shows_rates(cycle: Cycle) -> Cycle:
     return cycle
 
 
+def refer_and_revoke(cycle: Cycle, new_page) -> Cycle:
+    """Step 6: the care coordinator drafts a referral to the wijkteam for a named professional,
+    records the parents' consent, sends it (the read link is shown once), the professional
+    opens the summary without an account, and after the coordinator revokes the link it
+    answers 404. Meanwhile the referral waits on her work list "without an answer"."""
+    page = cycle.coordinator
+    page.goto(f"{cycle.url}referrals/")
+    check_axe(page, "cycle-referrals")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Een verwijzing opstellen", exact=True).click()
+    check_axe(page, "cycle-referral-form")
+    page.locator("input[name=partner][value=wijkteam]").check()
+    page.get_by_label("Genoemde professional").fill(PROFESSIONAL)
+    page.get_by_label("Organisatie").fill("Wijkteam Noord (fictief)")
+    page.get_by_label("De vraag voor de partner").fill(REFERRAL_QUESTION)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Het concept bewaren", exact=True).click()
+    referral_url = page.url
+    with page.expect_navigation():
+        page.get_by_role("link", name="De instemming van de ouders vastleggen").click()
+    check_axe(page, "cycle-referral-consent")
+    page.get_by_label("instemming gegeven", exact=True).check()
+    day = page.get_by_label("Datum waarop de ouders hun antwoord gaven")
+    day.fill(day.get_attribute("max"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Opslaan", exact=True).click()
+    page.goto(referral_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Versturen: de leeslink maken", exact=True).click()
+    check_axe(page, "cycle-referral-sent")
+    address = page.locator("#link-address").input_value()
+    link = "/" + address.split("/", 3)[3] if address.startswith("http") else address
+
+    # The named professional: no account, one document.
+    professional = new_page()  # a browser of its own: no session, no cookies
+    response = professional.request.get(link)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+
+    page.goto("/")
+    waiting = _work_list_item(page, "referrals_unanswered", cycle.name)
+    assert waiting.count() == 1, "the sent referral waits on the coordinator's work list"
+    page.goto(referral_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="De link intrekken", exact=True).click()
+    assert professional.request.get(link).status == 404
+    check_axe(page, "cycle-referral-revoked")
+    cycle.done += ["referral.create", "referral.consent", "referral.send", "readlink.revoke"]
+    return cycle
+
+
 def check_the_audit_trail(cycle: Cycle) -> Cycle:
-    """Step 6: every step is on the pupil's audit trail, in words (all its pages)."""
+    """Step 7: every step is on the pupil's audit trail, in words (all its pages)."""
     page = cycle.coordinator
     page.goto(f"{cycle.url}audit/")
     check_axe(page, "cycle-audit")
@@ -326,5 +383,5 @@ def test_a_care_coordinator_runs_one_full_cycle(new_page, server):
     cycle = meeting_minutes_decision_and_parents(cycle, _full_name(server, TEACHER))
     cycle = adjust_the_card(cycle)
     cycle = evaluation_shows_rates(cycle)
-    # The referral step (hechtwijzer/referrals) goes here.
+    cycle = refer_and_revoke(cycle, new_page)
     check_the_audit_trail(cycle)

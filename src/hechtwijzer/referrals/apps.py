@@ -10,6 +10,6 @@ class ReferralsConfig(AppConfig):
         # The referral summary is a kind of read link; the registry sits below this app.
         from hechtwijzer.readlinks import kinds
 
-        from . import summary
+        from . import summary, worklist  # noqa: F401  (the work list registers itself)
 
         kinds.register(summary.KIND)

@@ -248,6 +248,21 @@ class OpenReferralsTests(TestCase):
         assert [r.pupil.first_name for r in open_referrals(user=self.w.fien)] == ["Zoe"]
         assert list(open_referrals(user=self.w.anna)) == []
 
+    def test_the_care_coordinators_work_list_shows_them_and_a_teacher_does_not_see_it(self):
+        client = self.client_class()
+        client.login(username="carla", password=PASSWORD)
+        page = client.get("/").content.decode()
+        part = page[page.index('data-work-list="referrals_unanswered"') :]
+        part = part[: part.index("</section>")]
+        assert 'data-count="2"' in part
+        # Mo's waited longest and comes first, linking to the referral where the answer goes.
+        mo = Referral.objects.get(pupil=self.w.mo, status=Status.SENT)
+        assert part.index("Mo ") < part.index("Piet ")
+        assert reverse("referrals:detail", args=[self.w.mo.public_id, mo.uid]) in part
+        assert "Zoe" not in part and "Lara" not in part  # another school; answered
+        client.login(username="anna", password=PASSWORD)
+        assert 'data-work-list="referrals_unanswered"' not in client.get("/").content.decode()
+
 
 class PageTests(TestCase):
     @classmethod
