@@ -46,13 +46,17 @@ def section(path: Path) -> list[str]:
     scales = report["scales"]
     first_key = next(iter(scales))
     first = scales[first_key]
+    # Runs before December 2026 recorded only CONN_MAX_AGE (one persistent connection each).
+    connections = server.get("connections") or (
+        f"persistent connections CONN_MAX_AGE={server['conn_max_age']}"
+    )
     out = [
         f"### {report['database_version']} — {report['date'][:10]}",
         "",
         f"Result file `bench/results/{path.name}`; commit `{m['commit']}`; {m['cores']} cores "
         f"({m['cpu']}), {m['memory']}; Python {m['python']}; server `{server['command']}` "
-        f"(gunicorn, {server['worker_class']} workers, persistent connections "
-        f"CONN_MAX_AGE={server['conn_max_age']}); load {load['tool']} ({m['wrk']}), "
+        f"(gunicorn, {server['worker_class']} workers, {connections}); "
+        f"load {load['tool']} ({m['wrk']}), "
         f"{load['threads']} threads, {load['connections']} connections, {load['duration_s']:g} s "
         f"per run, {load['rounds_first_scale']} rounds at scale {first_key} and "
         f"{load['rounds_other_scales']} at the others. wrk runs on the same machine as the "

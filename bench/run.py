@@ -485,6 +485,15 @@ def machine() -> dict:
     }
 
 
+def connections_used(database: str) -> str:
+    """The database connections the served app uses, in words, as settings.py decides them."""
+    if database == "postgres" and os.environ.get("HECHTWIJZER_DB_POOL", "1") not in ("0", "false"):
+        low = os.environ.get("HECHTWIJZER_DB_POOL_MIN", "1")
+        high = os.environ.get("HECHTWIJZER_DB_POOL_MAX", "4")
+        return f"psycopg connection pool, {low}–{high} per worker"
+    return f"persistent connections CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '600')}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scales", default="1,10,50")
@@ -529,6 +538,9 @@ def main() -> None:
             "workers": workers,
             "worker_class": "sync",
             "conn_max_age": 600,
+            # What the server's settings make of the database connections (settings.py):
+            # PostgreSQL uses psycopg's pool unless HECHTWIJZER_DB_POOL=0 (issue 18).
+            "connections": connections_used(args.database),
         },
         "load": {
             "tool": "wrk",
