@@ -31,7 +31,13 @@ from hechtwijzer.testing import PASSWORD, build_world
 from hechtwijzer.worklists import SOURCES, Item, register
 
 TEACHER_LISTS = ["evaluations_due", "cards_without_plan", "observations_to_check", "my_decisions"]
-COORDINATOR_LISTS = ["awaiting_decision", "to_discuss", "evaluations_overdue", "decisions_waiting"]
+COORDINATOR_LISTS = [
+    "awaiting_decision",
+    "to_discuss",
+    "evaluations_overdue",
+    "decisions_waiting",
+    "referrals_unanswered",  # registered by the referrals app (referrals/worklist.py)
+]
 DECISION_TEXT = "Gesprek met moeder over het slapen"
 User = get_user_model()
 
@@ -352,10 +358,10 @@ class CoordinatorWorkListTests(WorldMixin, TestCase):
         assert count_of(lists_of(page)["to_discuss"]) >= 4
         assert count_of(lists_of(page)["evaluations_overdue"]) > worklists.SHOWN - 4
         assert few == many
-        # Nine for the page before the work lists (with the pupils without a group) and nine for
+        # Nine for the page before the work lists (with the pupils without a group) and ten for
         # the lists: safeguarding (six when something waits, two otherwise), to discuss,
-        # overdue, decisions.
-        assert many == 18
+        # overdue, decisions, referrals without an answer.
+        assert many == 19
 
     def test_a_long_list_shows_the_first_items_and_a_link_to_the_rest(self):
         self.grow(30)
