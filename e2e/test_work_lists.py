@@ -52,8 +52,10 @@ def test_the_coordinator_sees_the_schools_lists(new_page, server):
         "to_discuss",
         "evaluations_overdue",
         "decisions_waiting",
+        "referrals_unanswered",
     ]
     assert found["awaiting_decision"] >= 1 and found["evaluations_overdue"] >= 1
+    assert found["referrals_unanswered"] >= 1  # the demo's referral sent today (demo/referrals.py)
     assert page.locator(".worklist-items--urgent li").count() == found["awaiting_decision"]
     assert page.locator(".worklist").count() == 1, "the safety list, as before (test_concern.py)"
     page.screenshot(
