@@ -26,9 +26,7 @@ register = template.Library()
 
 _ROW = (
     '<tr id="row-{code}"{recommended}>\n'
-    "{head}{badge}{explain}\n"
-    '      <p><a href="{more_url}">{more}</a></p>\n'
-    "    </details>{note}{stale}\n"
+    "{head}{badge}{details}{note}{stale}\n"
     "  </td>\n"
     '  <td class="card-tick">\n    {doing}\n  </td>\n'
     '  <td class="card-tick">\n    {trying}\n  </td>\n'
@@ -44,20 +42,33 @@ _HEAD = (
 # A tip is numbered T1–T17 (`Measure.number_label`), apart from the card's rows 1–29.
 _TIP = '{}<span class="visually-hidden"> ({})</span>'
 _EXPLAIN = '<span class="visually-hidden"> ({})</span></summary>\n      {}'
+# The rest of the measure's cell up to the note: the explanation and its link, then the end of
+# the <details> the title opened (made once per measure and language, like `_HEAD`).
+_DETAILS = '{}\n      <p><a href="{}">{}</a></p>\n    </details>'
 _BADGE = ' <span class="badge">{}</span>'
 # The note is saved on its own as it is typed (htmx, plans.views.note), like a tick: after a
 # pause in typing and when the field is left. `seen_note_` is the note as the page showed it
 # (optimistic locking, as a tick's `seen`); the answer updates it. The field shows when the
 # row is open or holds a note (CSS), so an untouched row stays one line high on a phone.
-_NOTE_FIELD = (
+# The field is written in four parts around its two copies of the note and the card's URL (the
+# parts that differ between pupils): the parts are made once per measure and language.
+_NOTE_FIELD_START = (
     '\n    <div class="row-note-box">'
     '\n    <label class="visually-hidden" for="note_{code}">{label}</label>'
     '\n    <input type="text" class="row-note" id="note_{code}" name="note_{code}" '
-    'value="{note}" maxlength="500" placeholder="{placeholder}" autocomplete="off"\n'
-    '        hx-post="{url}" hx-trigger="input changed delay:700ms, change" hx-swap="none"\n'
+    'value="'
+)
+_NOTE_FIELD_BEFORE_URL = (
+    '" maxlength="500" placeholder="{placeholder}" autocomplete="off"\n        hx-post="'
+)
+_NOTE_FIELD_AFTER_URL = (
+    '" hx-trigger="input changed delay:700ms, change" hx-swap="none"\n'
     '        hx-params="measure,note_{code},seen_note_{code}" '
     'hx-vals=\'{{"measure": "{code}"}}\'>'
-    '\n    <input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="{note}">'
+    '\n    <input type="hidden" id="seen_note_{code}" name="seen_note_{code}" value="'
+)
+_NOTE_FIELD_END = (
+    '">'
     '\n    <span class="note-status" id="note-status-{code}" aria-live="polite"></span>'
     "\n    </div>"
 )
@@ -128,7 +139,7 @@ class _Measure:
     code: SafeString
     title: SafeString
     head: SafeString  # number cell, and the measure cell up to the title
-    explain: SafeString  # the explanation's <details>, open, with the description
+    details: SafeString  # the explanation with its link, and the end of the <details>
     note_label: SafeString
 
 
@@ -150,8 +161,13 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
             code=escape(measure.code),
             title=title,
             head=format_html(_HEAD, number, title),
-            explain=format_html(
-                _EXPLAIN, texts["why"], as_paragraphs(measure.description.get(language))
+            details=format_html(
+                _DETAILS,
+                format_html(
+                    _EXPLAIN, texts["why"], as_paragraphs(measure.description.get(language))
+                ),
+                item_url(measure),
+                texts["more"],
             ),
             note_label=escape(_("Note on %(title)s") % {"title": label}),
         )
@@ -159,6 +175,29 @@ def _measure(measure: Item, language: str, texts: dict) -> _Measure:
 
 
 _tick_halves: dict[tuple[int, str, bool], tuple[SafeString, SafeString]] = {}
+_note_parts: dict[int, tuple[_Measure, SafeString, SafeString, SafeString, SafeString]] = {}
+
+
+def _note_field(measure: _Measure, texts: dict, url: str, note: str) -> SafeString:
+    """A row's note field: its four fixed parts made once per measure and language, and the
+    row's note, escaped, in its two places and the card's URL between them (as `_tick` adds
+    its halves around the URL)."""
+    parts = _note_parts.get(id(measure))
+    if parts is None or parts[0] is not measure:  # an id is reused once its object is gone
+        values = {
+            "code": measure.code,
+            "label": measure.note_label,
+            "placeholder": texts["placeholder"],
+        }
+        parts = _note_parts[id(measure)] = (
+            measure,
+            format_html(_NOTE_FIELD_START, **values),
+            format_html(_NOTE_FIELD_BEFORE_URL, **values),
+            format_html(_NOTE_FIELD_AFTER_URL, **values),
+            format_html(_NOTE_FIELD_END, **values),
+        )
+    value = conditional_escape(note)
+    return parts[1] + value + parts[2] + conditional_escape(url) + parts[3] + value + parts[4]
 
 
 def _tick(ticked: bool, column: str, measure: _Measure, texts: dict, url: SafeString | None):
@@ -193,14 +232,7 @@ def render_row(
     url = conditional_escape(tick_url) if editable else None
     mark = row["because"]  # a plans.marks.Mark, or None
     if editable:
-        note = format_html(
-            _NOTE_FIELD,
-            code=measure.code,
-            label=measure.note_label,
-            note=row["note"],
-            placeholder=texts["placeholder"],
-            url=note_url,
-        )
+        note = _note_field(measure, texts, note_url, row["note"])
     elif row["note"]:
         note = format_html(_NOTE, row["note"])
     else:
@@ -212,9 +244,7 @@ def render_row(
         head=measure.head,
         # The mark names its signals and how often each was seen (plans/marks.py).
         badge=format_html(_BADGE, mark.text(language)) if mark else _EMPTY,
-        explain=measure.explain,
-        more_url=item_url(row["measure"]),
-        more=texts["more"],
+        details=measure.details,
         note=note,
         stale=format_html(_UNSAVED, texts["unsaved"], unsaved)
         if unsaved is not None

@@ -189,6 +189,26 @@ def test_a_focus_card_row_escapes_the_note_and_the_signal_labels(editable):
     assert html.startswith(f'<tr id="row-{card_measure().code}" class="recommended">')
 
 
+def test_a_focus_card_rows_note_field_escapes_the_note_in_both_places_and_the_url():
+    # The field's fixed parts are made once per measure and shared by every pupil's card; only
+    # the note and the card's URL are added per row (plans/templatetags/focus_card.py).
+    row = {
+        "measure": card_measure(),
+        "because": None,
+        "note": HOSTILE,
+        "doing": False,
+        "trying": False,
+    }
+    html = render_row(row, editable=True, stale=False, tick_url="/x/", note_url=f"/n/?a={HOSTILE}")
+    assert html.count(f'value="{ESCAPED}"') == 2  # the field and the note as the page showed it
+    assert f'hx-post="/n/?a={ESCAPED}"' in html
+    other = render_row(
+        {**row, "note": "rustig"}, editable=True, stale=False, tick_url="/y/", note_url="/m/"
+    )
+    assert other.count('value="rustig"') == 2 and 'hx-post="/m/"' in other
+    assert ESCAPED not in other
+
+
 def test_a_read_only_focus_card_row_without_a_note_holds_no_note():
     row = {"measure": card_measure(), "because": None, "note": "", "doing": False, "trying": True}
     html = render_row(row, editable=False, stale=False, tick_url="/x/")
