@@ -99,6 +99,12 @@ def pupil_for_user(
     return pupil
 
 
+def _shows_the_page(response) -> bool:
+    """Whether a POST's answer is a page (a form shown again, or a fragment of the record), not
+    a redirect after a change."""
+    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+
+
 def pupil_view(
     perm: Perm,
     *,
@@ -119,9 +125,14 @@ def pupil_view(
         def door(request, public_id, *args, **kwargs):
             if request.method in _SAFE_METHODS:
                 pupil = pupil_for_user(request, public_id, perm=perm, action=action)
-            else:
-                pupil = pupil_for_user(request, public_id, perm=write_perm, action=write_action)
-            return view(request, pupil, *args, **kwargs)
+                return view(request, pupil, *args, **kwargs)
+            pupil = pupil_for_user(request, public_id, perm=write_perm, action=write_action)
+            response = view(request, pupil, *args, **kwargs)
+            if write_action is None and action is not None and _shows_the_page(response):
+                # A POST the domain function did not take (a form error) shows the page again,
+                # with the pupil's record: that is a read, and on the trail like one.
+                record(request=request, action=action, pupil=pupil, change=False)
+            return response
 
         wrapped = login_required(door)
         wrapped.access_policy = (Policy.PUPIL, perm)

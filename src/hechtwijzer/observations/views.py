@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hechtwijzer import engine
 from hechtwijzer.access import Perm, allows
-from hechtwijzer.audit.models import record
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import Policy, policy, pupil_view
 from hechtwijzer.forms import VersionForm
@@ -87,7 +86,7 @@ def _signal_choices(user, selected, suggested=()):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 # A POST that logs is recorded by log_observation ("observation.create"); a POST that shows
-# the form again (errors, suggestions) records the read below: one audit entry either way.
+# the form again (errors, suggestions) is recorded as a read by the door: one entry either way.
 @pupil_view(Perm.OBSERVE, action="observation.form", post_action=None)
 def observe(request, pupil):
     """The quick log: tick one or more signals for a pupil, optionally the situation and a note.
@@ -143,8 +142,6 @@ def observe(request, pupil):
                     # it on (issue 12), before the teacher goes back to the class.
                     return redirect("care:concern", pupil.public_id, observation.uid)
                 return redirect(back)
-    if request.method == "POST":
-        record(request=request, action="observation.form", pupil=pupil)
     selected = form.data.getlist("signals") if form.is_bound else []
     context = {
         "pupil": pupil,
