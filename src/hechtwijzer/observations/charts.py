@@ -29,7 +29,7 @@ from .models import (
     ObservationSignal,
     Setting,
 )
-from .profiles import counted_groups
+from .profiles import as_engine, counted_groups
 
 CHART_WEEKS = 10
 TIMELINE_PAGE = 25
@@ -74,14 +74,7 @@ class Recent:
 
     def engine_observations(self, start: datetime.date) -> list[engine.Observation]:
         """The engine's observations from `start` to today, every informant."""
-        grouped: dict[int, tuple[datetime.date, str, list[str]]] = {}
-        for observation_id, day, informant, code, *_rest in self.rows:
-            if day >= start:
-                grouped.setdefault(observation_id, (day, informant, []))[2].append(code)
-        return [
-            engine.Observation(date=day, signals=tuple(codes), informant=informant)
-            for day, informant, codes in grouped.values()
-        ]
+        return as_engine(row[:4] for row in self.rows if row[1] >= start)
 
 
 def recent(pupil, today: datetime.date, window_start: datetime.date) -> Recent:

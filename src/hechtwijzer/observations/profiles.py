@@ -41,17 +41,22 @@ def engine_observations(
         observed_on__gte=start,
         observed_on__lte=end,
     ).values_list("pupil_id", "observation_id", "observed_on", "informant", "code")
-    grouped: dict[int, dict[int, tuple[datetime.date, str, list[str]]]] = {}
-    for pupil_id, observation_id, day, informant, code in rows:
-        entry = grouped.setdefault(pupil_id, {}).setdefault(observation_id, (day, informant, []))
-        entry[2].append(code)
-    return {
-        pupil_id: [
-            engine.Observation(date=day, signals=tuple(codes), informant=informant)
-            for day, informant, codes in observations.values()
-        ]
-        for pupil_id, observations in grouped.items()
-    }
+    by_pupil: dict[int, list[tuple]] = {}
+    for pupil_id, *row in rows:
+        by_pupil.setdefault(pupil_id, []).append(row)
+    return {pupil_id: as_engine(found) for pupil_id, found in by_pupil.items()}
+
+
+def as_engine(rows: Iterable[tuple]) -> list[engine.Observation]:
+    """Signal rows (observation id, day, informant, code) as the engine's observations: one per
+    observation, its signals in the rows' order."""
+    grouped: dict[int, tuple[datetime.date, str, list[str]]] = {}
+    for observation_id, day, informant, code in rows:
+        grouped.setdefault(observation_id, (day, informant, []))[2].append(code)
+    return [
+        engine.Observation(date=day, signals=tuple(codes), informant=informant)
+        for day, informant, codes in grouped.values()
+    ]
 
 
 def profile_from(
