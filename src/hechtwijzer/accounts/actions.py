@@ -15,6 +15,7 @@ from .models import (
     AuthenticatorDevice,
     BackupCode,
     BackupCodeDevice,
+    IdentityProvider,
     TwoFactorReset,
     format_backup_code,
     new_backup_code,
@@ -118,3 +119,58 @@ def reset_two_factor(*, request, actor: Any, membership: Membership) -> None:
             school_id=membership.school_id,
             details={"username": user.get_username(), "had_app": had_app},
         )
+
+
+# --- single sign-on (sso.py) ----------------------------------------------------------------------
+
+PROVIDER_FIELDS = (
+    "name",
+    "kind",
+    "enabled",
+    "discovery_url",
+    "authorization_url",
+    "token_url",
+    "userinfo_url",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "claim",
+    "staff_field",
+)
+
+
+def save_identity_provider(
+    *, request=None, actor: Any, school, provider: IdentityProvider | None = None, **values: Any
+) -> IdentityProvider:
+    """Create or change a school's log-in service (its administrator, or the operator with
+    `actor=None` or a superuser). An empty `client_secret` on a change keeps the stored one.
+    Validated as a whole (`IdentityProvider.clean`); audit `sso.provider_create` or
+    `sso.provider_change` naming the changed fields (never the secret's value)."""
+    operator = actor is None or actor.is_superuser
+    if not operator and not may_administer(actor, school.pk):
+        raise PermissionDenied
+    unknown = set(values) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    if provider is not None and provider.school_id != school.pk:
+        raise PermissionDenied
+    creating = provider is None
+    if provider is not None and not values.get("client_secret"):
+        values.pop("client_secret", None)
+    with transaction.atomic():
+        provider = provider or IdentityProvider(school=school)
+        changed = [name for name, value in values.items() if getattr(provider, name) != value]
+        for name, value in values.items():
+            setattr(provider, name, value)
+        provider.full_clean()
+        provider.save()
+        record(
+            action="sso.provider_create" if creating else "sso.provider_change",
+            request=request,
+            actor=actor,
+            school_id=school.pk,
+            object_type="identity_provider",
+            object_id=provider.pk,
+            details={"fields": changed},
+        )
+    return provider

@@ -16,6 +16,7 @@ from binascii import unhexlify
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -196,3 +197,122 @@ class TwoFactorReset(models.Model):
 
     def __str__(self) -> str:
         return f"two-step log-in reset for {self.user}"
+
+
+# --- single sign-on ------------------------------------------------------------------------------
+
+
+class ProviderKind(models.TextChoices):
+    # OpenID Connect with a discovery document (Entree Federatie, Microsoft Entra ID, Google
+    # Workspace): signed ID tokens, checked against the provider's published keys.
+    OIDC = "oidc", _("OpenID Connect (discovery URL)")
+    # An authorization-code flow and a userinfo call, without ID tokens (Smartschool).
+    OAUTH2 = "oauth2", _("OAuth2 with a userinfo URL")
+
+
+class StaffField(models.TextChoices):
+    """The staff member's field a provider's claim is compared with, to find the account."""
+
+    EMAIL = "email", _("email address")
+    USERNAME = "username", _("username")
+    SOURCE_KEY = "source_key", _("key in the administration system")
+
+
+class IdentityProvider(models.Model):
+    """A school's identity provider for single sign-on (hechtwijzer.accounts.sso), configured by
+    its school administrator. It links a signed-in identity to an existing staff member of the
+    school; it never creates accounts."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.CASCADE,
+        related_name="identity_providers",
+        verbose_name=_("school"),
+    )
+    name = models.CharField(
+        _("name on the button"),
+        max_length=60,
+        help_text=_('Shown as "Log in with …", for example Entree, Microsoft or Smartschool.'),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ProviderKind.choices, default=ProviderKind.OIDC
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    discovery_url = models.URLField(
+        _("discovery URL"),
+        blank=True,
+        help_text=_("OpenID Connect: the address ending in /.well-known/openid-configuration."),
+    )
+    authorization_url = models.URLField(_("authorization URL"), blank=True)
+    token_url = models.URLField(_("token URL"), blank=True)
+    userinfo_url = models.URLField(_("userinfo URL"), blank=True)
+    client_id = models.CharField(_("client id"), max_length=255)
+    # Encrypted at rest like every other secret text (AES-256-GCM, bound to this row).
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    scopes = models.CharField(
+        _("scopes"),
+        max_length=255,
+        default="openid email profile",
+        help_text=_("Separated by spaces. OpenID Connect needs openid."),
+    )
+    claim = models.CharField(
+        _("claim that names the staff member"),
+        max_length=100,
+        default="email",
+        help_text=_("For example email, preferred_username, upn, uid or eckId."),
+    )
+    staff_field = models.CharField(
+        _("compared with the staff member's"),
+        max_length=20,
+        choices=StaffField.choices,
+        default=StaffField.EMAIL,
+    )
+
+    class Meta:
+        verbose_name = _("log-in service (single sign-on)")
+        verbose_name_plural = _("log-in services (single sign-on)")
+        ordering = ["school", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school})"
+
+    def clean(self) -> None:
+        errors = {}
+        scopes = self.scopes.split()
+        if self.kind == ProviderKind.OIDC:
+            if not self.discovery_url:
+                errors["discovery_url"] = _("OpenID Connect needs the discovery URL.")
+            if "openid" not in scopes:
+                errors["scopes"] = _("OpenID Connect needs the scope openid.")
+        else:
+            for name in ("authorization_url", "token_url", "userinfo_url"):
+                if not getattr(self, name):
+                    errors[name] = _("OAuth2 with a userinfo URL needs this address.")
+        if not self.client_secret:
+            errors["client_secret"] = _("Enter the client secret the provider gave you.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SSOIdentity(models.Model):
+    """A provider's subject (`sub`, or the userinfo's id) linked to a staff account at the first
+    log-in, so later log-ins use the provider's stable subject, not an e-mail address that may
+    change or be given to someone else."""
+
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.CASCADE, related_name="identities"
+    )
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="sso_one_user_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"sso identity {self.pk}"

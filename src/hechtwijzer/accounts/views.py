@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -27,9 +28,9 @@ from hechtwijzer.audit.models import record
 from hechtwijzer.door import Policy, policy
 from hechtwijzer.schools.models import School
 
-from . import actions
+from . import actions, sso
 from .forms import CodeForm, ConfirmForm, LoginCodeForm, StaffResetForm
-from .models import AuthenticatorDevice
+from .models import AuthenticatorDevice, IdentityProvider
 from .twofactor import (
     REQUIRING_ROLES,
     clear_pending_login,
@@ -51,14 +52,46 @@ WRONG_CONFIRMATION = gettext_lazy("This is not your password or a current code f
 LOW_BACKUP_CODES = 3
 
 
+PASSWORD_SWITCHED_OFF = gettext_lazy(
+    "Your school does not use passwords for Hechtwijzer. Log in with the button of your "
+    "school's log-in service below."
+)
+
+
+def _providers(school_id=None):
+    """The log-in services to offer as "Log in with …" buttons (one query)."""
+    providers = IdentityProvider.objects.filter(enabled=True).select_related("school")
+    if school_id is not None:
+        providers = providers.filter(school_id=school_id)
+    return list(providers.order_by("school__name", "name"))
+
+
 class TwoStepLoginView(auth_views.LoginView):
     """The password step. Without a second factor it logs in as Django's view does;
-    otherwise it hands over to the code (or set-up) page without logging in."""
+    otherwise it hands over to the code (or set-up) page without logging in.
+
+    Under the form, a button per school log-in service (single sign-on, `sso.py`). A staff
+    member of a school that switched passwords off is refused here, after the password
+    proved who they are (a wrong password stays the same general error, so the page does not
+    tell which accounts belong to such a school)."""
 
     redirect_authenticated_user = True
+    school = None  # the school's own log-in page (school_login) shows only its services
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        school = self.school
+        context["providers"] = _providers(school.pk if school else None)
+        context["login_school"] = school
+        context["password_form"] = school is None or school.password_login
+        return context
 
     def form_valid(self, form):
         user = form.get_user()
+        if sso.password_login_refused(user):
+            _record(self.request, user, "auth.password_refused")
+            form.add_error(None, PASSWORD_SWITCHED_OFF)
+            return self.form_invalid(form)
         device = confirmed_device(user)
         if device is None and not two_factor_required(user) and not setup_requested(user):
             clear_pending_login(self.request)
@@ -70,6 +103,73 @@ class TwoStepLoginView(auth_views.LoginView):
 
 
 login_view = policy(Policy.PUBLIC)(TwoStepLoginView.as_view())
+
+
+@policy(Policy.PUBLIC)
+def school_login(request, school_id):
+    """A school's own log-in page (to bookmark): its log-in services, and the password form
+    only when the school still allows passwords."""
+    school = get_object_or_404(School, pk=school_id)
+    if request.user.is_authenticated:
+        return redirect("home")
+    if request.method == "POST" and not school.password_login:
+        return redirect("accounts:school_login", school_id=school.pk)
+    return TwoStepLoginView.as_view(school=school)(request)
+
+
+def _sso_refusal(request, provider, *, failed: bool):
+    context = {"provider": provider, "school": provider.school, "failed": failed}
+    return render(request, "accounts/sso_refused.html", context, status=400 if failed else 403)
+
+
+@policy(Policy.PUBLIC)
+@never_cache
+def sso_start(request, provider_id):
+    """ "Log in with …": off to the school's identity provider."""
+    provider = get_object_or_404(IdentityProvider.objects.select_related("school"), pk=provider_id)
+    if request.user.is_authenticated:
+        return redirect("home")
+    if not provider.enabled:
+        sso.record_refusal(request, provider, "provider_disabled")
+        return _sso_refusal(request, provider, failed=True)
+    try:
+        return sso.start(request, provider)
+    except sso.SSOFailed as failure:
+        sso.record_refusal(request, provider, failure.reason)
+        return _sso_refusal(request, provider, failed=True)
+
+
+@policy(Policy.PUBLIC)
+@never_cache
+def sso_callback(request, provider_id):
+    """Back from the identity provider: check its answer, find the staff member, log in.
+
+    No second step here: the school's provider did its own (MFA at Entree, Entra ID, Google
+    or Smartschool), so the session counts as two-factor verified (README, "Single sign-on")."""
+    provider = get_object_or_404(IdentityProvider.objects.select_related("school"), pk=provider_id)
+    try:
+        identity = sso.finish(request, provider)
+    except sso.SSOFailed as failure:
+        sso.record_refusal(request, provider, failure.reason)
+        return _sso_refusal(request, provider, failed=True)
+    except sso.SSORefused as refusal:
+        sso.record_refusal(request, provider, refusal.reason, refusal.subject)
+        return _sso_refusal(request, provider, failed=False)
+    user = identity.user
+    clear_pending_login(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_two_factor_verified(request)
+    request.session[sso.SSO_SESSION_KEY] = provider.pk
+    record(
+        action="auth.sso_login",
+        request=request,
+        actor=user,
+        school_id=provider.school_id,
+        object_type="identity_provider",
+        object_id=provider.pk,
+    )
+    # Land on the provider's school: its section of the start page.
+    return redirect(f"{reverse('home')}#school-{provider.school_id}")
 
 
 def _no_pending_login(request):

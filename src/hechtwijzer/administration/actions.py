@@ -39,6 +39,7 @@ SCHOOL_SETTINGS = (
     "teachers_see_factor_presence",
     "holiday_region",
     "former_teacher_weeks",
+    "password_login",
 )
 # The operator's: the school's name, country and its codes in the administration systems.
 SCHOOL_IDENTITY = ("name", "country", "brin", "dependance", "institution_number")

@@ -68,6 +68,7 @@ class SchoolAdmin(ScopedModelAdmin):
         "dependance",
         "institution_number",
         "require_two_factor",
+        "password_login",
         "teachers_see_factor_presence",
         "former_teacher_weeks",
     ]

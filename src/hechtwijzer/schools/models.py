@@ -96,6 +96,16 @@ class School(models.Model):
     require_two_factor = models.BooleanField(
         _("require two-step log-in for care coordinators and administrators"), default=False
     )
+    # Off: the school's staff log in only through its identity providers (single sign-on,
+    # hechtwijzer.accounts.sso); the password form is gone for them.
+    password_login = models.BooleanField(
+        _("staff may log in with a password"),
+        default=True,
+        help_text=_(
+            "Switch off when the staff log in only through the school's log-in service "
+            "(single sign-on)."
+        ),
+    )
     # The codes an administration system's export names the school by (EDEXML, CSV imports:
     # hechtwijzer.administration.imports): the Dutch BRIN code (+ dependance, the branch) or
     # the Flemish instellingsnummer.

@@ -163,6 +163,7 @@ class AdminTests(TestCase):
             url,
             {
                 "require_two_factor": "on",
+                "password_login": "on",  # passwords stay allowed (single sign-on)
                 "teachers_see_factor_presence": "on",
                 "former_teacher_weeks": "0",  # the new school year's read-on weeks (issue 17)
                 "country": "BE",

@@ -254,6 +254,7 @@ class EveryUrlTests(TestCase):
             "app_label": "schools",
             "token": "an-invitation-nobody-was-sent",
             "notice_id": "1",
+            "provider_id": "1",  # a school's log-in service (single sign-on)
             "url": "nothing-here/",
         }[name]
 
