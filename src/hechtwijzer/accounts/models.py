@@ -291,6 +291,13 @@ class IdentityProvider(models.Model):
                     errors[name] = _("OAuth2 with a userinfo URL needs this address.")
         if not self.client_secret:
             errors["client_secret"] = _("Enter the client secret the provider gave you.")
+        if not self.enabled and self.school_id and not self.school.password_login:
+            others = IdentityProvider.objects.filter(school_id=self.school_id, enabled=True)
+            if not others.exclude(pk=self.pk).exists():
+                errors["enabled"] = _(
+                    "This is the school's last log-in service in use and the school does not "
+                    "allow passwords: switch passwords on first, or nobody can log in."
+                )
         if errors:
             raise ValidationError(errors)
 

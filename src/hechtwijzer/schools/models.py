@@ -165,6 +165,21 @@ class School(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # Passwords off without a log-in service in use would lock every staff member out.
+        # (`identity_providers`: hechtwijzer.accounts.IdentityProvider, by its related name.)
+        if not self.password_login and not (
+            self.pk and self.identity_providers.filter(enabled=True).exists()
+        ):
+            raise ValidationError(
+                {
+                    "password_login": _(
+                        "Set up a log-in service (single sign-on) for the school first: "
+                        "without passwords and without one, nobody can log in."
+                    )
+                }
+            )
+
     @property
     def code(self) -> str:
         """How commands name the school: BRIN + dependance, or the instellingsnummer."""

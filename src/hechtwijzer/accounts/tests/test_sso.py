@@ -445,3 +445,48 @@ class AdminTests(SSOTestCase):
         assert self.client.get(url).status_code in (302, 404)
         listing = self.client.get("/admin/accounts/identityprovider/")
         self.assertNotContains(listing, "Entree")
+
+
+class LockOutGuardTests(SSOTestCase):
+    """Passwords off and no log-in service in use would lock the whole school out."""
+
+    def test_passwords_cannot_be_switched_off_without_a_service_in_use(self):
+        with self.assertRaises(ValidationError) as raised:
+            update_school(actor=None, school=self.w.zuid, password_login=False)
+        assert "password_login" in raised.exception.message_dict
+        self.w.zuid.refresh_from_db()
+        assert self.w.zuid.password_login
+
+    def test_the_last_service_cannot_be_switched_off_while_passwords_are_off(self):
+        update_school(actor=None, school=self.w.noord, password_login=False)
+        with self.assertRaises(ValidationError) as raised:
+            actions.save_identity_provider(
+                actor=None, school=self.w.noord, provider=self.entree, enabled=False
+            )
+        assert "enabled" in raised.exception.message_dict
+        assert IdentityProvider.objects.get(pk=self.entree.pk).enabled
+        # With a second service in use, the first may go.
+        oidc_provider(self.idp, self.w.noord, name="Microsoft")
+        actions.save_identity_provider(
+            actor=None, school=self.w.noord, provider=self.entree, enabled=False
+        )
+        assert not IdentityProvider.objects.get(pk=self.entree.pk).enabled
+
+    def test_the_school_admin_page_names_the_problem(self):
+        self.client.login(username="dirk", password=PASSWORD)
+        session = self.client.session
+        session["hechtwijzer_two_factor"] = True
+        session.save()
+        url = f"/admin/schools/school/{self.w.noord.pk}/change/"
+        IdentityProvider.objects.filter(pk=self.entree.pk).update(enabled=False)
+        response = self.client.post(
+            url,
+            {
+                "former_teacher_weeks": "0",
+                "seen_state": admin_state(self.w.noord),
+            },
+        )
+        assert response.status_code == 200
+        self.assertContains(response, "Stel eerst een inlogdienst")
+        self.w.noord.refresh_from_db()
+        assert self.w.noord.password_login
