@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
 
 from hechtwijzer.access import Perm, administered_schools, may_administer
 from hechtwijzer.audit.models import record
@@ -123,6 +124,7 @@ def _sso_refusal(request, provider, *, failed: bool):
 
 
 @policy(Policy.PUBLIC)
+@require_GET
 @never_cache
 def sso_start(request, provider_id):
     """ "Log in with …": off to the school's identity provider."""
@@ -140,6 +142,7 @@ def sso_start(request, provider_id):
 
 
 @policy(Policy.PUBLIC)
+@require_GET  # the provider answers in the query string (response_mode=query)
 @never_cache
 def sso_callback(request, provider_id):
     """Back from the identity provider: check its answer, find the staff member, log in.

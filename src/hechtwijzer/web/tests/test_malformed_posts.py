@@ -216,6 +216,7 @@ class MalformedPostTests(TestCase):
             "<slug:code>": "quick_anger",
             "<str:token>": self.invitation_token,
             "<int64:notice_id>": str(self.notice.pk),
+            "<int64:provider_id>": "1",  # a log-in service (single sign-on)
         }
         path = route
         for placeholder, value in values.items():
