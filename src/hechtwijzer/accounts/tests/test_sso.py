@@ -3,6 +3,7 @@ port (`provider.py`: discovery, JWKS, RS256 ID tokens, PKCE, userinfo)."""
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -174,6 +175,17 @@ class LoginTests(SSOTestCase):
         page = client.get("/")
         assert page.status_code == 200
         assert int(client.session[SESSION_KEY]) == self.w.carla.pk
+
+
+    def test_the_password_throttle_keeps_working_and_does_not_block_sso(self):
+        client = Client()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            last = client.post(LOGIN, {"username": "anna", "password": "wrong password"})
+        assert last.status_code == 429
+        # The right password is paused too; the school's service still lets anna in.
+        assert client.post(LOGIN, {"username": "anna", "password": PASSWORD}).status_code == 429
+        assert self.sso_login(client, self.entree).status_code == 302
+        assert int(client.session[SESSION_KEY]) == self.w.anna.pk
 
 
 class RefusalTests(SSOTestCase):
