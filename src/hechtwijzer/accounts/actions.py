@@ -16,6 +16,7 @@ from .models import (
     BackupCode,
     BackupCodeDevice,
     IdentityProvider,
+    SSOIdentity,
     TwoFactorReset,
     format_backup_code,
     new_backup_code,
@@ -174,3 +175,24 @@ def save_identity_provider(
             details={"fields": changed},
         )
     return provider
+
+
+def unlink_identity(*, request=None, actor: Any, identity: SSOIdentity) -> None:
+    """Remove a stored link between a provider's subject and a staff account (a wrong link, a
+    staff member who got a new account at the provider). The next log-in through the service
+    links again by the claim. Only the school's administrator (or the operator). Audit
+    `auth.sso_unlinked` naming the staff member."""
+    school_id = identity.provider.school_id
+    if actor is not None and not actor.is_superuser and not may_administer(actor, school_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        user = identity.user
+        identity.delete()
+        _record(
+            request,
+            actor,
+            "auth.sso_unlinked",
+            user,
+            school_id=school_id,
+            details={"username": user.get_username(), "provider": identity.provider_id},
+        )

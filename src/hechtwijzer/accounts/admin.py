@@ -17,7 +17,7 @@ from hechtwijzer.admin_site import ScopedModelAdmin, site
 from hechtwijzer.schools.models import School
 
 from . import actions
-from .models import IdentityProvider
+from .models import IdentityProvider, SSOIdentity
 
 
 def _schools(request):
@@ -99,3 +99,30 @@ class IdentityProviderAdmin(ScopedModelAdmin):
             **{name: data[name] for name in actions.PROVIDER_FIELDS},
         )
         obj.pk = provider.pk
+
+
+@admin.register(SSOIdentity, site=site)
+class SSOIdentityAdmin(ScopedModelAdmin):
+    """The stored links (provider subject → staff account), to look up and to remove a wrong
+    one; they are made only by a log-in (sso.finish), never by hand."""
+
+    list_display = ["user", "provider", "linked_at"]
+    list_select_related = ["user", "provider", "provider__school"]
+    list_filter = ["provider"]
+    fields = ["user", "provider", "linked_at"]
+    readonly_fields = ["user", "provider", "linked_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(provider__school__in=_schools(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def delete_model(self, request, obj):
+        actions.unlink_identity(request=request, actor=request.user, identity=obj)

@@ -308,18 +308,27 @@ class SSOIdentity(models.Model):
     change or be given to someone else."""
 
     provider = models.ForeignKey(
-        IdentityProvider, on_delete=models.CASCADE, related_name="identities"
+        IdentityProvider,
+        on_delete=models.CASCADE,
+        related_name="identities",
+        verbose_name=_("log-in service"),
     )
     subject = models.CharField(max_length=255)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sso_identities",
+        verbose_name=_("staff member"),
     )
-    linked_at = models.DateTimeField(default=timezone.now)
+    linked_at = models.DateTimeField(_("linked on"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("linked log-in (single sign-on)")
+        verbose_name_plural = _("linked log-ins (single sign-on)")
         constraints = [
             models.UniqueConstraint(fields=["provider", "subject"], name="sso_one_user_per_subject")
         ]
 
     def __str__(self) -> str:
-        return f"sso identity {self.pk}"
+        # Never the subject: it may be an address or a national staff id.
+        return f"{self.user} – {self.provider.name}"

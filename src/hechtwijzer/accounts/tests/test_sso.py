@@ -176,7 +176,6 @@ class LoginTests(SSOTestCase):
         assert page.status_code == 200
         assert int(client.session[SESSION_KEY]) == self.w.carla.pk
 
-
     def test_the_password_throttle_keeps_working_and_does_not_block_sso(self):
         client = Client()
         for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -502,3 +501,36 @@ class LockOutGuardTests(SSOTestCase):
         self.assertContains(response, "Stel eerst een inlogdienst")
         self.w.noord.refresh_from_db()
         assert self.w.noord.password_login
+
+
+class LinkAdminTests(SSOTestCase):
+    """The stored links: the school's administrator sees them (never the subject) and removes
+    a wrong one."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.login(username="dirk", password=PASSWORD)
+
+    def test_the_administrator_removes_a_wrong_link_and_the_next_log_in_links_again(self):
+        self.sso_login(Client(), self.entree)
+        link = SSOIdentity.objects.get(provider=self.entree)
+        listing = self.client.get("/admin/accounts/ssoidentity/")
+        self.assertContains(listing, "anna")
+        self.assertNotContains(listing, "subject-anna")  # the subject is never shown
+        url = f"/admin/accounts/ssoidentity/{link.pk}/delete/"
+        assert self.client.post(url, {"post": "yes"}).status_code == 302
+        assert not SSOIdentity.objects.exists()
+        entry = AuditEntry.objects.get(action="auth.sso_unlinked")
+        assert (entry.username, entry.details["username"]) == ("dirk", "anna")
+        client = Client()
+        assert self.sso_login(client, self.entree).status_code == 302
+        assert SSOIdentity.objects.get(provider=self.entree).user == self.w.anna
+
+    def test_another_schools_administrator_cannot_remove_a_link(self):
+        self.sso_login(Client(), self.entree)
+        link = SSOIdentity.objects.get(provider=self.entree)
+        self.client.login(username="gijs", password=PASSWORD)
+        self.client.post(f"/admin/accounts/ssoidentity/{link.pk}/delete/", {"post": "yes"})
+        assert SSOIdentity.objects.filter(pk=link.pk).exists()
+        with self.assertRaises(PermissionDenied):
+            actions.unlink_identity(actor=self.w.gijs, identity=link)
