@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PHONE, SCREENSHOTS, check_axe, switch_language
+from conftest import PHONE, SCREENSHOTS, check_axe, log_in, switch_language
 from playwright.sync_api import Page
 
 from hechtwijzer.accounts.tests.provider import CLIENT_ID, CLIENT_SECRET, TestProvider
@@ -100,3 +100,17 @@ def test_an_unknown_identity_is_refused_with_a_clear_page(page, idp, school, lan
     assert page.locator("h1").inner_text() == heading
     assert "Basisschool De Regenboog (e2e)" in page.locator("main").inner_text()
     check_axe(page, f"sso-refused-{lang}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/accounts/identityprovider/", "/admin/accounts/identityprovider/add/"],
+)
+def test_the_administrators_log_in_service_pages_fit_a_phone(new_page, server, path):
+    page: Page = new_page({"width": 320, "height": 720}, is_mobile=True, has_touch=True)
+    log_in(page, server, "fluitekruid.admin")
+    page.goto(path)
+    assert page.locator("h1").first.is_visible()
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{path} is {width[0]} px wide at {width[1]} px"
+    check_axe(page, "sso-admin-" + path.strip("/").replace("/", "-"))
