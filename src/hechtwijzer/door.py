@@ -22,11 +22,10 @@ from django.http import Http404
 
 from hechtwijzer.access import Perm, pupils_for
 from hechtwijzer.audit.models import record
+from hechtwijzer.schools.models import Pupil
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-    from hechtwijzer.schools.models import Pupil
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _SAME = object()  # post_action not given: the same entry as a read
@@ -97,6 +96,13 @@ def pupil_for_user(
         # version, audit.SchoolVersion) by the domain function that makes it.
         record(request=request, action=action, pupil=pupil, change=False)
     return pupil
+
+
+def reread(pupil: Pupil) -> Pupil:
+    """The pupil as the door looked it up, read again: for a page kept per version of the
+    school's records (audit.kept), whose content must be read after the version, while the
+    door's lookup came before it. One query."""
+    return Pupil.objects.select_related("school", "group").get(pk=pupil.pk)
 
 
 def _shows_the_page(response) -> bool:
