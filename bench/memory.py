@@ -14,7 +14,8 @@
 RSS counts every page a process maps, also the pages it shares with the master and the other
 workers, so N workers' RSS add up to far more than the machine spends. PSS divides each shared
 page among the processes sharing it (the sum of PSS is the real cost), and USS (private clean +
-private dirty) is what one more worker would add. Results: bench/results/memory-<label>.json.
+private dirty) is what one more worker would add. Results: bench/results/memory/<label>.json
+(a folder of their own: bench/report.py reads the load tests' files beside it).
 
     .venv/bin/python bench/memory.py [--workers 3] [--rounds 40] [--label NAME]
 """
@@ -203,7 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=40, help="times each path is asked for")
-    parser.add_argument("--label", default="", help="name of the result file (memory-LABEL.json)")
+    parser.add_argument("--label", default="latest", help="name of the result file (LABEL.json)")
     args = parser.parse_args()
 
     env = environment()
@@ -229,7 +230,7 @@ def main() -> None:
         "label": args.label,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "commit": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+            ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT
         ).stdout.strip(),
         "python": platform.python_version(),
         "workers": args.workers,
@@ -238,10 +239,10 @@ def main() -> None:
         "idle": {**idle, "summary": summary(idle)},
         "warm": {**warmed, "summary": summary(warmed)},
     }
-    RESULTS.mkdir(exist_ok=True)
-    name = f"memory-{args.label}.json" if args.label else "memory.json"
-    (RESULTS / name).write_text(json.dumps(result, indent=1) + "\n")
-    print(f"written to bench/results/{name}")
+    folder = RESULTS / "memory"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{args.label}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"written to bench/results/memory/{args.label}.json")
 
 
 if __name__ == "__main__":
