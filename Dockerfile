@@ -44,8 +44,8 @@ RUN HECHTWIJZER_DATA_DIR=/build/data SECRET_KEY=collectstatic-only \
 
 # --- the image: runtime only, as an unprivileged user ----------------------------------------
 FROM ${PYTHON_IMAGE}
-RUN groupadd --system --gid 10001 hechtwijzer \
-    && useradd --system --uid 10001 --gid hechtwijzer --no-create-home \
+RUN groupadd --gid 10001 hechtwijzer \
+    && useradd --uid 10001 --gid hechtwijzer --no-create-home \
         --home-dir /var/lib/hechtwijzer --shell /usr/sbin/nologin hechtwijzer \
     && install -d -m 0700 -o hechtwijzer -g hechtwijzer /var/lib/hechtwijzer
 COPY --from=build /opt/hechtwijzer /opt/hechtwijzer
