@@ -189,9 +189,14 @@ DATA_DIR = private_directory(Path(env_str("HECHTWIJZER_DATA_DIR", "var")).resolv
 
 DEBUG = env_bool("DEBUG", False)
 
-if PRODUCTION and not env_str("SECRET_KEY"):
-    raise ImproperlyConfigured("HECHTWIJZER_ENV=production needs SECRET_KEY to be set")
-SECRET_KEY = env_str("SECRET_KEY") or secret_key_from_file(DATA_DIR / "secret_key")
+# SECRET_KEY and DATABASE_URL (which holds the database password) may also come from the files
+# SECRET_KEY_FILE and DATABASE_URL_FILE name: secrets mounted into containers (compose.yaml).
+SECRET_KEY = env_secret("SECRET_KEY")
+if PRODUCTION and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "HECHTWIJZER_ENV=production needs SECRET_KEY to be set (or SECRET_KEY_FILE)"
+    )
+SECRET_KEY = SECRET_KEY or secret_key_from_file(DATA_DIR / "secret_key")
 
 # Keys for the notes encrypted at rest (hechtwijzer.crypto): `id:base64,id:base64`, the first
 # is current, from HECHTWIJZER_ENCRYPTION_KEYS or the file HECHTWIJZER_ENCRYPTION_KEYS_FILE
@@ -223,7 +228,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 DATABASES = {
     "default": database_from_url(
-        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'hechtwijzer.sqlite3'}"
+        env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'hechtwijzer.sqlite3'}"
     )
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 600))
