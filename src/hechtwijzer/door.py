@@ -45,6 +45,9 @@ class Policy(enum.StrEnum):
     # A care-team meeting: the view looks the meeting up for the user (the school's care
     # coordinator or an attendee, else 404) and shows only agenda pupils in pupils_for(perm).
     MEETING = "meeting"
+    # An operation of the REST API (hechtwijzer.api): a personal token instead of a session
+    # (401 JSON without one, never a log-in redirect); pupils through `pupil_for_user`, as here.
+    API = "api"
 
 
 def policy(kind: Policy, perm: Perm | None = None):
@@ -60,7 +63,8 @@ def policy(kind: Policy, perm: Perm | None = None):
         raise ValueError(f"a {kind} policy names the permission it checks")
 
     def decorate(view):
-        wrapped = view if kind is Policy.PUBLIC else login_required(view)
+        # The API answers 401 JSON itself (its token authentication); no log-in redirect.
+        wrapped = view if kind in (Policy.PUBLIC, Policy.API) else login_required(view)
         wrapped.access_policy = (kind, perm)
         return wrapped
 
