@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
@@ -75,6 +75,9 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`: the token's user becomes the request's user, for the
     access policy and the audit trail; then the request is counted against the token's rate
@@ -85,6 +88,9 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
+        if request.method not in SAFE_METHODS and not found.may_write:
+            # Checked before the body is read: a read token learns nothing about a write.
+            raise ReadOnlyToken
         retry_after = tokens.count_request(found)
         if retry_after is not None:
             raise RateLimited(retry_after)
@@ -155,21 +161,18 @@ def _not_found(request, exc):
 @api.exception_handler(DomainError)
 def _invalid(request, exc):
     """A domain function's ValidationError in the same shape as the API's own 422."""
-    where = "body"  # domain functions check what the request's body sent
+    # Domain functions check what the request's body sent: the body parameter is `data` in
+    # every operation, so a field's place reads as in ninja's own 422 (["body", "data", …]).
+    where = ["body", "data"]
     if hasattr(exc, "error_dict"):
         problems = [
-            {"loc": [where, field], "msg": message, "type": "value_error"}
+            {"loc": [*where, field], "msg": message, "type": "value_error"}
             for field, messages in exc.message_dict.items()
             for message in messages
         ]
     else:
-        problems = [{"loc": [where], "msg": m, "type": "value_error"} for m in exc.messages]
+        problems = [{"loc": where, "msg": m, "type": "value_error"} for m in exc.messages]
     return api.create_response(request, {"detail": problems}, status=422)
-
-
-def _writing(request) -> None:
-    if not request.auth.may_write:
-        raise ReadOnlyToken
 
 
 def _page(queryset: QuerySet, paging: Paging, convert) -> dict:
@@ -315,7 +318,6 @@ def list_observations(request, public_id: str, paging: Query[Paging]):
 )
 def create_observation(request, public_id: str, data: ObservationIn):
     """Log an observation, as the quick log does (`observation.create`)."""
-    _writing(request)
     pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=None)
     observation = observation_actions.log_observation(
         actor=request.user,
@@ -328,7 +330,7 @@ def create_observation(request, public_id: str, data: ObservationIn):
         note=data.note,
         informant=data.informant,
     )
-    return 201, _observation(request.user, pupil)(observation)
+    return Status(201, _observation(request.user, pupil)(observation))
 
 
 def _correctable(request, public_id: str, uid: uuid.UUID):
@@ -347,11 +349,11 @@ def _correctable(request, public_id: str, uid: uuid.UUID):
 
 
 def _stale(stale: StaleVersion):
-    return 409, {
+    return Status(409, {
         "detail": _("This observation was changed in the meantime. Nothing was saved."),
         "current_version": stale.current.version,
         "current": None,
-    }
+    })
 
 
 @api.put(
@@ -361,7 +363,6 @@ def _stale(stale: StaleVersion):
 )
 def correct_observation(request, public_id: str, uid: uuid.UUID, data: CorrectionIn):
     """Correct an observation (`observation.change`); `version` is the one you read."""
-    _writing(request)
     pupil, observation = _correctable(request, public_id, uid)
     try:
         corrected = observation_actions.correct_observation(
@@ -387,7 +388,6 @@ def correct_observation(request, public_id: str, uid: uuid.UUID, data: Correctio
 def withdraw_observation(request, public_id: str, uid: uuid.UUID, data: WithdrawalIn):
     """Withdraw an observation with a reason (`observation.withdraw`); it stays, marked, and
     no longer counts."""
-    _writing(request)
     pupil, observation = _correctable(request, public_id, uid)
     try:
         withdrawn = observation_actions.withdraw_observation(
@@ -474,7 +474,6 @@ def tick(request, public_id: str, data: TickIn):
     """Tick or untick one column of one measure, as a tap on the card does
     (`focuscard.tick`); starts the card when the pupil has none. `seen` is the value you saw:
     if the cell holds another now, 409 with the card's current version and the cell."""
-    _writing(request)
     pupil = pupil_for_user(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
     try:
         card = plan_actions.set_column(
@@ -488,7 +487,7 @@ def tick(request, public_id: str, data: TickIn):
     except StaleVersion as stale:
         card = stale.current
         entry = card.entries.filter(measure_code=data.measure).first()
-        return 409, {
+        return Status(409, {
             "detail": _("This cell was changed in the meantime. Nothing was saved."),
             "current_version": card.lock_version,
             "current": {
@@ -497,7 +496,7 @@ def tick(request, public_id: str, data: TickIn):
                 "value": bool(entry and getattr(entry, data.column)),
                 "open": card.is_open,
             },
-        }
+        })
     return _card(card)
 
 
