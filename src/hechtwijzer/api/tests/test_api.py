@@ -5,6 +5,7 @@ lists and the OpenAPI document."""
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -366,8 +367,13 @@ class ResourceTests(ApiTestCase):
         bad = self.call("post", path + "/ticks", "anna", {**tick, "column": "maybe"})
         assert ["body", "data", "column"] in [p["loc"] for p in bad.json()["detail"]]
         # No card yet: 404 with a message; outside scope: 404.
-        assert "focus card" in self.get(f"/pupils/{self.w.lara.public_id}/focus-card", "anna",
-                                        HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+        no_card = self.get(f"/pupils/{self.w.lara.public_id}/focus-card", "anna")
+        assert no_card.status_code == 404
+        assert no_card.json()["detail"] == "Deze leerling heeft nog geen focuskaart."
+        # English where the client chose it, as on the pages (the language cookie).
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        no_card = self.get(f"/pupils/{self.w.lara.public_id}/focus-card", "anna")
+        assert no_card.json()["detail"] == "This pupil has no focus card yet."
         assert self.get(f"/pupils/{self.w.mo.public_id}/focus-card", "anna").status_code == 404
 
     def test_the_catalog_is_public(self):

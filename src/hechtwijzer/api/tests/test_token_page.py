@@ -2,6 +2,7 @@
 
 import io
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
@@ -64,9 +65,12 @@ class TokenPageTests(TestCase):
         assert response.status_code == 404
         assert tokens.authenticate(plain) == token
 
-    def test_the_page_is_in_english_too(self):
-        response = self.client.get(reverse("api_tokens"), HTTP_ACCEPT_LANGUAGE="en")
-        assert response.status_code == 200
+    def test_the_page_is_in_dutch_and_in_english(self):
+        body = self.client.get(reverse("api_tokens")).content.decode()
+        assert "<h1>API-sleutels</h1>" in body and "Sleutel maken" in body
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        body = self.client.get(reverse("api_tokens")).content.decode()
+        assert "<h1>API tokens</h1>" in body and "Make the token" in body
 
 
 class ApiTokenCommandTests(TestCase):
