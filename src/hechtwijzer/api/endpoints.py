@@ -14,6 +14,7 @@ outside scope), 409 (stale version, with the current one), 422 (validation, nami
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Literal
 
@@ -35,12 +36,13 @@ from hechtwijzer.care.models import PupilFactor
 from hechtwijzer.catalog import get_catalog
 from hechtwijzer.catalog.export import export_json
 from hechtwijzer.door import pupil_for_user
+from hechtwijzer.forms import DATABASE_INT_MAX
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations import actions as observation_actions
 from hechtwijzer.observations.models import Observation
 from hechtwijzer.observations.profiles import build_profile
 from hechtwijzer.plans import actions as plan_actions
-from hechtwijzer.schools.models import current_school_year
+from hechtwijzer.schools.models import PUBLIC_ID_PATTERN, current_school_year
 
 from . import tokens
 from .schemas import (
@@ -188,6 +190,17 @@ def _page(queryset: QuerySet, paging: Paging, convert) -> dict:
 
 # --- groups and pupils -------------------------------------------------------------------------
 
+_PUBLIC_ID = re.compile(PUBLIC_ID_PATTERN)
+
+
+def _lookup(request, public_id: str, *, perm: Perm, action: str | None):
+    """The door's pupil lookup (404 outside scope, with the audit entry). A malformed public id
+    is a plain 404, as in the pages' URLs (web/converters.py), before any query or entry."""
+    if not _PUBLIC_ID.fullmatch(public_id):
+        raise Http404
+    return pupil_for_user(request, public_id, perm=perm, action=action)
+
+
 
 def _group(group) -> dict:
     return {
@@ -251,6 +264,8 @@ def list_pupils(request, paging: Query[Paging]):
 def list_group_pupils(request, group_id: int, paging: Query[Paging]):
     """The pupils of one group you may see. Recorded as `pupil.list` of the group, as the
     group page is."""
+    if not 1 <= group_id <= DATABASE_INT_MAX:
+        raise Http404  # no such group, and no number the database could be asked about
     group = groups_for(request.user, Perm.VIEW_PUPIL).filter(pk=group_id).first()
     if group is None:
         raise Http404
@@ -267,7 +282,7 @@ def list_group_pupils(request, group_id: int, paging: Query[Paging]):
 @api.get("/pupils/{public_id}", response={200: PupilOut, **READ_ERRORS}, tags=["pupils"])
 def pupil_detail(request, public_id: str):
     """One pupil (`pupil.view`, as the pupil page)."""
-    return _pupil(pupil_for_user(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view"))
+    return _pupil(_lookup(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view"))
 
 
 # --- observations ------------------------------------------------------------------------------
@@ -302,7 +317,7 @@ def _observation(user, pupil):
 def list_observations(request, public_id: str, paging: Query[Paging]):
     """The pupil's observations, newest first, withdrawn ones marked (`pupil.view`: the
     timeline of the pupil page)."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view")
+    pupil = _lookup(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view")
     observations = (
         Observation.objects.filter(pupil=pupil)
         .prefetch_related("signal_rows")
@@ -318,7 +333,7 @@ def list_observations(request, public_id: str, paging: Query[Paging]):
 )
 def create_observation(request, public_id: str, data: ObservationIn):
     """Log an observation, as the quick log does (`observation.create`)."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=None)
+    pupil = _lookup(request, public_id, perm=Perm.OBSERVE, action=None)
     observation = observation_actions.log_observation(
         actor=request.user,
         pupil=pupil,
@@ -336,7 +351,7 @@ def create_observation(request, public_id: str, data: ObservationIn):
 def _correctable(request, public_id: str, uid: uuid.UUID):
     """The observation to correct or withdraw: 404 unless the user may do so now (its author
     for two school weeks, the care coordinator always), as on the correction page."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.OBSERVE, action=None)
+    pupil = _lookup(request, public_id, perm=Perm.OBSERVE, action=None)
     observation = (
         Observation.objects.select_related("pupil")
         .prefetch_related("signal_rows")
@@ -410,7 +425,7 @@ def profile(request, public_id: str):
     """What the pupil page shows of the signals of the last 8 weeks: counts, the patterns of
     the sources they resemble (never a diagnosis), measures that answer them. The safeguarding
     route and the factors only for whom the pupil page shows them (`pupil.view`)."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view")
+    pupil = _lookup(request, public_id, perm=Perm.VIEW_PUPIL, action="pupil.view")
     sees_factors = allows(request.user, Perm.VIEW_FACTORS, pupil)
     factors = (
         list(PupilFactor.objects.filter(pupil=pupil).values_list("kind", "code"))
@@ -458,7 +473,7 @@ def _card(card) -> dict:
 )
 def focus_card(request, public_id: str):
     """The pupil's current focus card (`focuscard.view`); 404 while the pupil has none."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.VIEW_PUPIL, action="focuscard.view")
+    pupil = _lookup(request, public_id, perm=Perm.VIEW_PUPIL, action="focuscard.view")
     card = plan_actions.current_card(pupil)
     if card is None:
         raise Http404(_("This pupil has no focus card yet."))
@@ -474,7 +489,7 @@ def tick(request, public_id: str, data: TickIn):
     """Tick or untick one column of one measure, as a tap on the card does
     (`focuscard.tick`); starts the card when the pupil has none. `seen` is the value you saw:
     if the cell holds another now, 409 with the card's current version and the cell."""
-    pupil = pupil_for_user(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
+    pupil = _lookup(request, public_id, perm=Perm.KEEP_FOCUS_CARD, action=None)
     try:
         card = plan_actions.set_column(
             actor=request.user,

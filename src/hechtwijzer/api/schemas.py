@@ -47,7 +47,8 @@ MAX_LIMIT = 200
 
 class Paging(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items, at most 200.")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    # At most what the database's OFFSET takes (forms.DATABASE_INT_MAX, 2**63 - 1).
+    offset: int = Field(0, ge=0, le=2**63 - 1, description="How many items to skip.")
 
 
 class _Page(Schema):

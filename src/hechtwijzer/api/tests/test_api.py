@@ -4,6 +4,7 @@ lists and the OpenAPI document."""
 
 import datetime
 import json
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -221,6 +222,30 @@ class ResourceTests(ApiTestCase):
             assert response.json() == {"detail": "Not found."} or "detail" in response.json()
             entry = self.last_entry()
             assert (entry.action, entry.pupil_public_id) == ("access.denied", pupil.public_id)
+
+    def test_malformed_ids_and_numbers_are_404_or_422_never_a_server_error(self):
+        before = AuditEntry.objects.count()
+        for bad in ["x" * 3000, "AAAAAAAAAAAAAAAA", "a\x00b", "aaaaaaaaaaaaaaa1"]:
+            response = self.client.get(
+                f"{API}/pupils/{quote(bad, safe='')}",
+                HTTP_AUTHORIZATION=f"Bearer {self.token['anna']}",
+            )
+            assert response.status_code == 404, bad
+        assert AuditEntry.objects.count() == before  # as the pages' URLs: no lookup at all
+        for path in [f"/groups/{'9' * 30}/pupils", "/groups/-1/pupils", "/groups/0/pupils"]:
+            assert self.get(path, "carla").status_code in (404, 422), path
+        for query in [f"offset={'9' * 30}", "offset=-1", "limit=201", "limit=x"]:
+            assert self.get(f"/pupils?{query}", "carla").status_code == 422, query
+        path = f"/pupils/{self.w.piet.public_id}/observations/not-a-uid"
+        response = self.call("put", path, "anna", {"version": 1, "signals": ["freezes"]})
+        assert response.status_code == 422
+        response = self.call(
+            "post",
+            f"/pupils/{self.w.piet.public_id}/observations",
+            "anna",
+            {"signals": ["freezes"], "note": "a\x00b" * 3, "setting": "\x00"},
+        )
+        assert response.status_code == 422
 
     def test_observations_are_listed_with_their_signals_and_versions(self):
         response = self.get(f"/pupils/{self.w.piet.public_id}/observations", "anna")
