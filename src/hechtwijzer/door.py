@@ -72,13 +72,19 @@ def policy(kind: Policy, perm: Perm | None = None):
 
 
 def pupil_for_user(
-    request: HttpRequest, public_id: str, *, perm: Perm, action: str | None
+    request: HttpRequest,
+    public_id: str,
+    *,
+    perm: Perm,
+    action: str | None,
+    details: dict | None = None,
 ) -> Pupil:
     """Look up a pupil for a request; outside the user's scope it does not exist (404).
 
     Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
     so every read of pupil data and every refused attempt is on record. `action=None` is for
     a request that only writes through a domain function, which records the write itself.
+    `details` go into both entries (the REST API names the token that asked).
     """
     pupil = (
         pupils_for(request.user, perm)
@@ -93,13 +99,13 @@ def pupil_for_user(
             object_type="pupil",
             object_id=public_id,
             pupil_public_id=public_id,
-            details={"wanted": action or perm.value},
+            details={"wanted": action or perm.value, **(details or {})},
         )
         raise Http404
     if action is not None:
         # The door's entry records the lookup; a change is recorded (and moves the school's
         # version, audit.SchoolVersion) by the domain function that makes it.
-        record(request=request, action=action, pupil=pupil, change=False)
+        record(request=request, action=action, pupil=pupil, change=False, details=details)
     return pupil
 
 

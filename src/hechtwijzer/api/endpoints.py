@@ -198,7 +198,12 @@ def _lookup(request, public_id: str, *, perm: Perm, action: str | None):
     is a plain 404, as in the pages' URLs (web/converters.py), before any query or entry."""
     if not _PUBLIC_ID.fullmatch(public_id):
         raise Http404
-    return pupil_for_user(request, public_id, perm=perm, action=action)
+    return pupil_for_user(request, public_id, perm=perm, action=action, details=_via(request))
+
+
+def _via(request) -> dict:
+    """What an API read adds to its audit entry: the token that asked (its prefix)."""
+    return {"api_token": request.auth.prefix}
 
 
 
@@ -256,6 +261,7 @@ def list_pupils(request, paging: Query[Paging]):
             school_id=membership.school_id,
             object_type="school",
             object_id=membership.school_id,
+            details=_via(request),
         )
     return _page(_pupils(request), paging, _pupil)
 
@@ -275,6 +281,7 @@ def list_group_pupils(request, group_id: int, paging: Query[Paging]):
         school_id=group.school_id,
         object_type="group",
         object_id=group.pk,
+        details=_via(request),
     )
     return _page(_pupils(request).filter(group=group), paging, _pupil)
 

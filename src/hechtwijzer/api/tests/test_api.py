@@ -216,6 +216,7 @@ class ResourceTests(ApiTestCase):
             self.w.piet.public_id,
             "teacher",
         )
+        assert entry.details == {"api_token": self.token["anna"].split("_")[1]}
         for pupil in (self.w.mo, self.w.zoe, self.w.sem):
             response = self.get(f"/pupils/{pupil.public_id}", "anna")
             assert response.status_code == 404
