@@ -379,8 +379,9 @@ def wrk(base: str, persona: Persona, page: Page, duration: float, connections: i
 def api_token(username: str, env: dict) -> str:
     """A write token for `username` in the working database, as an operator makes one: the
     command prints the token alone on its last line."""
-    out = run([HW, "api-token", "create", "--user", username, "--scope", "write", "--days", "1"],
-              env)
+    out = run(
+        [HW, "api-token", "create", "--user", username, "--scope", "write", "--days", "1"], env
+    )
     return out.strip().splitlines()[-1]
 
 

@@ -121,8 +121,12 @@ WRITE_ERRORS = {**READ_ERRORS, 403: Error}
 def _unauthenticated(request, exc):
     response = api.create_response(
         request,
-        {"detail": _("Send a valid API token: Authorization: Bearer <token>. It may be "
-                     "unknown, expired or revoked.")},
+        {
+            "detail": _(
+                "Send a valid API token: Authorization: Bearer <token>. It may be "
+                "unknown, expired or revoked."
+            )
+        },
         status=401,
     )
     response["WWW-Authenticate"] = 'Bearer realm="api"'
@@ -132,7 +136,8 @@ def _unauthenticated(request, exc):
 @api.exception_handler(ReadOnlyToken)
 def _read_only(request, exc):
     return api.create_response(
-        request, {"detail": _("This token may only read. Use a token with write access.")},
+        request,
+        {"detail": _("This token may only read. Use a token with write access.")},
         status=403,
     )
 
@@ -141,8 +146,10 @@ def _read_only(request, exc):
 def _rate_limited(request, exc):
     response = api.create_response(
         request,
-        {"detail": _("Too many requests with this token. Try again in %(seconds)d seconds.")
-         % {"seconds": exc.retry_after}},
+        {
+            "detail": _("Too many requests with this token. Try again in %(seconds)d seconds.")
+            % {"seconds": exc.retry_after}
+        },
         status=429,
     )
     response["Retry-After"] = str(exc.retry_after)
@@ -204,7 +211,6 @@ def _lookup(request, public_id: str, *, perm: Perm, action: str | None):
 def _via(request) -> dict:
     """What an API read adds to its audit entry: the token that asked (its prefix)."""
     return {"api_token": request.auth.prefix}
-
 
 
 def _group(group) -> dict:
@@ -371,11 +377,14 @@ def _correctable(request, public_id: str, uid: uuid.UUID):
 
 
 def _stale(stale: StaleVersion):
-    return Status(409, {
-        "detail": _("This observation was changed in the meantime. Nothing was saved."),
-        "current_version": stale.current.version,
-        "current": None,
-    })
+    return Status(
+        409,
+        {
+            "detail": _("This observation was changed in the meantime. Nothing was saved."),
+            "current_version": stale.current.version,
+            "current": None,
+        },
+    )
 
 
 @api.put(
@@ -441,9 +450,7 @@ def profile(request, public_id: str):
     )
     risks, protections = weighed(factors)
     found = engine.profile_to_json(
-        build_profile(
-            pupil, timezone.localdate(), risk_codes=risks, protective_codes=protections
-        )
+        build_profile(pupil, timezone.localdate(), risk_codes=risks, protective_codes=protections)
     )
     if not allows(request.user, Perm.VIEW_SAFEGUARDING, pupil):
         found["safeguarding"] = None
@@ -509,16 +516,19 @@ def tick(request, public_id: str, data: TickIn):
     except StaleVersion as stale:
         card = stale.current
         entry = card.entries.filter(measure_code=data.measure).first()
-        return Status(409, {
-            "detail": _("This cell was changed in the meantime. Nothing was saved."),
-            "current_version": card.lock_version,
-            "current": {
-                "measure": data.measure,
-                "column": data.column,
-                "value": bool(entry and getattr(entry, data.column)),
-                "open": card.is_open,
+        return Status(
+            409,
+            {
+                "detail": _("This cell was changed in the meantime. Nothing was saved."),
+                "current_version": card.lock_version,
+                "current": {
+                    "measure": data.measure,
+                    "column": data.column,
+                    "value": bool(entry and getattr(entry, data.column)),
+                    "open": card.is_open,
+                },
             },
-        })
+        )
     return _card(card)
 
 
@@ -536,9 +546,12 @@ def _catalog_items(kind: str) -> list[dict[str, Any]]:
     return _EXPORTS[loaded.content_hash][kind]
 
 
-
-@api.get("/catalog/{kind}", response={200: CatalogPage, 422: ValidationErrors}, auth=None,
-         tags=["catalog"])
+@api.get(
+    "/catalog/{kind}",
+    response={200: CatalogPage, 422: ValidationErrors},
+    auth=None,
+    tags=["catalog"],
+)
 def catalog(request, kind: Literal["signals", "measures", "patterns"], paging: Query[Paging]):
     """The knowledge catalog's signals, measures or patterns with their codes and sources
     (public, read-only, no token): the items of `hechtwijzer catalog export`."""

@@ -139,8 +139,12 @@ class TokenTests(ApiTestCase):
             "post",
             f"/pupils/{self.w.piet.public_id}/focus-card/ticks",
             "anna_read",
-            {"measure": plan_actions.card_rows()[0].code, "column": "doing", "value": True,
-             "seen": False},
+            {
+                "measure": plan_actions.card_rows()[0].code,
+                "column": "doing",
+                "value": True,
+                "seen": False,
+            },
         )
         assert response.status_code == 403
 
