@@ -256,6 +256,7 @@ INSTALLED_APPS = [
     "hechtwijzer.referrals",  # hand-off to care partners: referral, summary PDF, read link
     "hechtwijzer.transfer",  # transfer to another school: the report out, a received plan in
     "hechtwijzer.handover",  # the warm handover to next year's teacher
+    "hechtwijzer.api",  # the REST API (/api/v1/) and personal API tokens
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",
@@ -395,6 +396,11 @@ TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 5 * 60)
 # expires after this many days. The link is mailed when the account has an address;
 # BASE_URL is the address in front of it in mails and in `hechtwijzer invite`.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# The REST API's rate limit per token: at most API_RATE_LIMIT requests in each window of
+# API_RATE_WINDOW_SECONDS (counted in the token's row, so every app server agrees; api/tokens.py).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
 _DEV_URL = f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
 BASE_URL = env_str("BASE_URL", "" if PRODUCTION else _DEV_URL).rstrip("/")
 

@@ -254,6 +254,7 @@ class EveryUrlTests(TestCase):
             "app_label": "schools",
             "token": "an-invitation-nobody-was-sent",
             "notice_id": "1",
+            "token_id": "1",  # an API token (api/urls.py): nobody's here
             "url": "nothing-here/",
         }[name]
 
