@@ -7,6 +7,7 @@ response must answer, and how many rows it shows, so the baseline page can rende
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,6 +24,13 @@ class Page:
     expect: int = 200
     note: str = ""
     form: dict = field(default_factory=dict)
+    # An API operation (/api/v1/): sent with the persona's API token (made in the bench's
+    # set-up, `hechtwijzer api-token create`) instead of the session cookie; a JSON body.
+    api: bool = False
+
+    @property
+    def content_type(self) -> str:
+        return "application/json" if self.api else "application/x-www-form-urlencoded"
 
 
 def pages(manifest: dict, today: datetime.date) -> list[Page]:
@@ -40,6 +48,12 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
         "moment": "",
         "note": "",
         "next": group,
+    }
+    api_observation = {
+        "signals": ["concentration", "restless_chaotic"],
+        "observed_on": today.isoformat(),
+        "setting": "structured",
+        "company": "peers",
     }
     return [
         Page(
@@ -115,5 +129,27 @@ def pages(manifest: dict, today: datetime.date) -> list[Page]:
             ),
             rows=counted.get("search", 1),
             note="five queries in turn",
+        ),
+        Page(
+            "api_pupil",
+            "API pupil GET",
+            "teacher",
+            (f"/api/v1/pupils/{target['heavy_pupil']}",),
+            rows=counted.get("api_pupil", 1),
+            api=True,
+            note="one pupil as JSON, token authentication, rate limit and audit entry",
+        ),
+        Page(
+            "api_observation",
+            "API observation POST",
+            "teacher",
+            tuple(f"/api/v1/pupils/{p}/observations" for p in target["quiet_pupils"]),
+            rows=counted.get("api_observation", 1),
+            method="POST",
+            body=json.dumps(api_observation),
+            expect=201,
+            form=api_observation,
+            api=True,
+            note="the quick log's two signals as JSON for one of five pupils in turn",
         ),
     ]

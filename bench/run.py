@@ -283,8 +283,9 @@ class Persona:
 
     TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-    def __init__(self, base: str, username: str, password: str):
+    def __init__(self, base: str, username: str, password: str, api_token: str = ""):
         self.base = base
+        self.api_token = api_token  # for the API pages (`hechtwijzer api-token create`)
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.plain = urllib.request.build_opener(
@@ -298,6 +299,8 @@ class Persona:
         self.opener.open(f"{base}/accounts/login/", data)
         if "sessionid" not in self.cookies():
             raise SystemExit(f"could not log in as {username}")
+        # The API ignores sessions: its requests go without the cookie jar.
+        self.api_opener = urllib.request.build_opener(NoRedirect)
 
     def cookies(self) -> dict:
         return {cookie.name: cookie.value for cookie in self.jar}
@@ -308,13 +311,19 @@ class Persona:
     def check(self, page: Page) -> None:
         """Ask for the page once, as wrk will, and stop when it does not answer as expected."""
         for path in page.paths:
+            headers = {"X-CSRFToken": self.cookies().get("csrftoken", "")}
+            if page.api:
+                headers = {"Authorization": f"Bearer {self.api_token}"}
+            if page.method == "POST":
+                headers["Content-Type"] = page.content_type
             request = urllib.request.Request(
                 self.base + path,
                 data=page.body.encode() if page.method == "POST" else None,
-                headers={"X-CSRFToken": self.cookies().get("csrftoken", "")},
+                headers=headers,
             )
+            opener = self.api_opener if page.api else self.plain
             try:
-                response = self.plain.open(request)
+                response = opener.open(request)
                 status = response.status
             except urllib.error.HTTPError as error:
                 status = error.code
@@ -336,6 +345,8 @@ def wrk(base: str, persona: Persona, page: Page, duration: float, connections: i
         "WRK_BODY": page.body,
         "WRK_CSRF": persona.cookies().get("csrftoken", ""),
         "WRK_EXPECT": str(page.expect),
+        "WRK_AUTHORIZATION": f"Bearer {persona.api_token}" if page.api else "",
+        "WRK_CONTENT_TYPE": page.content_type,
         "WRK_OUT": out,
     }
     command = [
@@ -363,6 +374,15 @@ def wrk(base: str, persona: Persona, page: Page, duration: float, connections: i
         "p99_ms": result["latency_us"]["p99"] / 1000,
         "raw": result,
     }
+
+
+def api_token(username: str, env: dict) -> str:
+    """A write token for `username` in the working database, as an operator makes one: the
+    command prints the token alone on its last line."""
+    out = run(
+        [HW, "api-token", "create", "--user", username, "--scope", "write", "--days", "1"], env
+    )
+    return out.strip().splitlines()[-1]
 
 
 def baseline_page(rows: int) -> Page:
@@ -520,6 +540,8 @@ def main() -> None:
         **os.environ,
         "HECHTWIJZER_DATA_DIR": str(TMP / "data"),
         "HECHTWIJZER_BENCH": "1",
+        # The API pages are loaded far past a client's rate limit: the limit is not measured.
+        "API_RATE_LIMIT": "1000000000",
         "HECHTWIJZER_ENV": "development",
         "DEBUG": "",
     }
@@ -577,8 +599,11 @@ def main() -> None:
         server = Server(work_env, workers)
         try:
             school = manifest["schools"][0]
+            teacher = school["target"]["teacher"]
             personas = {
-                "teacher": Persona(server.base, school["target"]["teacher"], manifest["password"]),
+                "teacher": Persona(
+                    server.base, teacher, manifest["password"], api_token(teacher, work_env)
+                ),
                 "coordinator": Persona(server.base, school["coordinator"], manifest["password"]),
             }
             for page in page_list:

@@ -2,7 +2,9 @@
 --
 -- Environment: WRK_PATHS (space-separated paths, used in turn), WRK_COOKIE (Cookie header),
 -- WRK_METHOD (GET or POST), WRK_BODY (form body for POST), WRK_CSRF (X-CSRFToken header),
--- WRK_EXPECT (the status every response must have, e.g. 200 or 302), WRK_OUT (JSON file).
+-- WRK_EXPECT (the status every response must have, e.g. 200 or 302), WRK_OUT (JSON file),
+-- WRK_AUTHORIZATION (an API page: the Authorization header instead of the cookie) and
+-- WRK_CONTENT_TYPE (the POST body's type; default a form).
 -- A response with another status (say a redirect to the log-in page) is counted as unexpected,
 -- so a run that measured the wrong page cannot pass for a fast one.
 
@@ -16,8 +18,12 @@ function init(args)
   local method = os.getenv("WRK_METHOD") or "GET"
   local body = os.getenv("WRK_BODY")
   local headers = { ["Cookie"] = os.getenv("WRK_COOKIE") or "" }
+  local authorization = os.getenv("WRK_AUTHORIZATION") or ""
+  if authorization ~= "" then
+    headers = { ["Authorization"] = authorization }
+  end
   if method == "POST" then
-    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    headers["Content-Type"] = os.getenv("WRK_CONTENT_TYPE") or "application/x-www-form-urlencoded"
     headers["X-CSRFToken"] = os.getenv("WRK_CSRF") or ""
     headers["Referer"] = "http://127.0.0.1/"
   else

@@ -22,11 +22,10 @@ from django.http import Http404
 
 from hechtwijzer.access import Perm, pupils_for
 from hechtwijzer.audit.models import record
+from hechtwijzer.schools.models import Pupil
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-    from hechtwijzer.schools.models import Pupil
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _SAME = object()  # post_action not given: the same entry as a read
@@ -45,6 +44,9 @@ class Policy(enum.StrEnum):
     # A care-team meeting: the view looks the meeting up for the user (the school's care
     # coordinator or an attendee, else 404) and shows only agenda pupils in pupils_for(perm).
     MEETING = "meeting"
+    # An operation of the REST API (hechtwijzer.api): a personal token instead of a session
+    # (401 JSON without one, never a log-in redirect); pupils through `pupil_for_user`, as here.
+    API = "api"
 
 
 def policy(kind: Policy, perm: Perm | None = None):
@@ -60,7 +62,8 @@ def policy(kind: Policy, perm: Perm | None = None):
         raise ValueError(f"a {kind} policy names the permission it checks")
 
     def decorate(view):
-        wrapped = view if kind is Policy.PUBLIC else login_required(view)
+        # The API answers 401 JSON itself (its token authentication); no log-in redirect.
+        wrapped = view if kind in (Policy.PUBLIC, Policy.API) else login_required(view)
         wrapped.access_policy = (kind, perm)
         return wrapped
 
@@ -68,13 +71,19 @@ def policy(kind: Policy, perm: Perm | None = None):
 
 
 def pupil_for_user(
-    request: HttpRequest, public_id: str, *, perm: Perm, action: str | None
+    request: HttpRequest,
+    public_id: str,
+    *,
+    perm: Perm,
+    action: str | None,
+    details: dict | None = None,
 ) -> Pupil:
     """Look up a pupil for a request; outside the user's scope it does not exist (404).
 
     Writes the audit entry: `action` (e.g. "pupil.view") when found, "access.denied" when not,
     so every read of pupil data and every refused attempt is on record. `action=None` is for
     a request that only writes through a domain function, which records the write itself.
+    `details` go into both entries (the REST API names the token that asked).
     """
     pupil = (
         pupils_for(request.user, perm)
@@ -89,14 +98,21 @@ def pupil_for_user(
             object_type="pupil",
             object_id=public_id,
             pupil_public_id=public_id,
-            details={"wanted": action or perm.value},
+            details={"wanted": action or perm.value, **(details or {})},
         )
         raise Http404
     if action is not None:
         # The door's entry records the lookup; a change is recorded (and moves the school's
         # version, audit.SchoolVersion) by the domain function that makes it.
-        record(request=request, action=action, pupil=pupil, change=False)
+        record(request=request, action=action, pupil=pupil, change=False, details=details)
     return pupil
+
+
+def reread(pupil: Pupil) -> Pupil:
+    """The pupil as the door looked it up, read again: for a page kept per version of the
+    school's records (audit.kept), whose content must be read after the version, while the
+    door's lookup came before it. One query."""
+    return Pupil.objects.select_related("school", "group").get(pk=pupil.pk)
 
 
 def _shows_the_page(response) -> bool:

@@ -189,9 +189,14 @@ DATA_DIR = private_directory(Path(env_str("HECHTWIJZER_DATA_DIR", "var")).resolv
 
 DEBUG = env_bool("DEBUG", False)
 
-if PRODUCTION and not env_str("SECRET_KEY"):
-    raise ImproperlyConfigured("HECHTWIJZER_ENV=production needs SECRET_KEY to be set")
-SECRET_KEY = env_str("SECRET_KEY") or secret_key_from_file(DATA_DIR / "secret_key")
+# SECRET_KEY and DATABASE_URL (which holds the database password) may also come from the files
+# SECRET_KEY_FILE and DATABASE_URL_FILE name: secrets mounted into containers (compose.yaml).
+SECRET_KEY = env_secret("SECRET_KEY")
+if PRODUCTION and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "HECHTWIJZER_ENV=production needs SECRET_KEY to be set (or SECRET_KEY_FILE)"
+    )
+SECRET_KEY = SECRET_KEY or secret_key_from_file(DATA_DIR / "secret_key")
 
 # Keys for the notes encrypted at rest (hechtwijzer.crypto): `id:base64,id:base64`, the first
 # is current, from HECHTWIJZER_ENCRYPTION_KEYS or the file HECHTWIJZER_ENCRYPTION_KEYS_FILE
@@ -223,7 +228,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 DATABASES = {
     "default": database_from_url(
-        env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'hechtwijzer.sqlite3'}"
+        env_secret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'hechtwijzer.sqlite3'}"
     )
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 600))
@@ -251,6 +256,7 @@ INSTALLED_APPS = [
     "hechtwijzer.referrals",  # hand-off to care partners: referral, summary PDF, read link
     "hechtwijzer.transfer",  # transfer to another school: the report out, a received plan in
     "hechtwijzer.handover",  # the warm handover to next year's teacher
+    "hechtwijzer.api",  # the REST API (/api/v1/) and personal API tokens
     "hechtwijzer.demo",  # `demo` and `generate`: fictional data through the domain apps
     "django.contrib.admin",
     "django.contrib.auth",
@@ -390,6 +396,11 @@ TWO_FACTOR_STEP_SECONDS = env_int("TWO_FACTOR_STEP_SECONDS", 5 * 60)
 # expires after this many days. The link is mailed when the account has an address;
 # BASE_URL is the address in front of it in mails and in `hechtwijzer invite`.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+
+# The REST API's rate limit per token: at most API_RATE_LIMIT requests in each window of
+# API_RATE_WINDOW_SECONDS (counted in the token's row, so every app server agrees; api/tokens.py).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
 _DEV_URL = f"http://{env_str('HOST', '127.0.0.1')}:{env_str('PORT', '8000')}"
 BASE_URL = env_str("BASE_URL", "" if PRODUCTION else _DEV_URL).rstrip("/")
 

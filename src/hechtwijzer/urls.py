@@ -39,6 +39,8 @@ urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("", include("hechtwijzer.accounts.urls")),
     path("", include("hechtwijzer.reminders.urls")),
+    # The REST API (/api/v1/, token only) and each user's API tokens (api/urls.py).
+    path("", include("hechtwijzer.api.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", password_change_view, name="password_change"),
     path(

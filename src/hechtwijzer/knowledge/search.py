@@ -35,9 +35,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
+from itertools import islice, takewhile
 
 import simplemma
 import snowballstemmer
@@ -206,7 +208,8 @@ class SearchIndex:
         of it with one letter left out, points to the word; a typed word's own forms with one
         or two letters left out then meet its neighbours without comparing it to every word.
         Built on the first misspelling, not with the index: it doubles the index's build time
-        and memory (about 0.4 s and 11 MB), which most processes never need."""
+        and memory (about 0.4 s and 11 MB), which most processes (tests, commands) never need;
+        the server builds it once before forking its workers (`prepare_spelling`)."""
         near: dict[str, dict[str, set[str]]] = {lang: defaultdict(set) for lang in LANGUAGES}
         for lang in LANGUAGES:
             for word in self._vocabulary[lang]:
@@ -214,6 +217,12 @@ class SearchIndex:
                     for variant in _deletes(word) | {word}:
                         near[lang][variant].add(word)
         return near
+
+    def prepare_spelling(self) -> None:
+        """Build the spelling-correction table now instead of on the first misspelling:
+        `hechtwijzer serve` does it in the master process, so that its workers share one copy."""
+        self._near  # noqa: B018  (cached properties: computing them is the point)
+        self._sorted_vocabulary  # noqa: B018
 
     # --- understanding the query --------------------------------------------------------------
 
@@ -378,11 +387,22 @@ class SearchIndex:
             for ref in ranked
         ]
 
+    @cached_property
+    def _sorted_vocabulary(self) -> dict[str, tuple[str, ...]]:
+        return {lang: tuple(sorted(self._vocabulary[lang])) for lang in LANGUAGES}
+
     def _prefix_keys(self, folded: str, exact: str, lang: str) -> set[str]:
-        found = set()
-        for vocab_word, keys in self._vocabulary[lang].items():
-            if vocab_word.startswith(folded) or vocab_word.startswith(exact):
-                found |= keys
+        """The keys of the vocabulary words that begin with either prefix. The words that share
+        a prefix stand together in the sorted vocabulary, so this touches only them: a loop over
+        every word would also write every word's reference count, which makes each server worker
+        copy the vocabulary's pages it shares with the master (BENCHMARKS.md, "Memory per
+        worker")."""
+        found: set[str] = set()
+        vocabulary, ordered = self._vocabulary[lang], self._sorted_vocabulary[lang]
+        for prefix in {folded, exact}:
+            following = islice(ordered, bisect_left(ordered, prefix), None)
+            for word in takewhile(lambda word, prefix=prefix: word.startswith(prefix), following):
+                found |= vocabulary[word]
         return found
 
 

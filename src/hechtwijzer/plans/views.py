@@ -7,8 +7,9 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hechtwijzer.access import Perm, allows, staff_for
+from hechtwijzer.audit.kept import kept
 from hechtwijzer.catalog import get_catalog
-from hechtwijzer.door import pupil_view
+from hechtwijzer.door import pupil_view, reread
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile
 
@@ -101,8 +103,8 @@ def focus_card(request, pupil):
     """The current focus card (stable URL). A pupil without a card sees the empty card, ready
     to start like the paper form; the first tick or own measure opens version 1."""
     editable = allows(request.user, Perm.KEEP_FOCUS_CARD, pupil)
-    card = actions.current_card(pupil)
     if request.method == "POST":
+        card = actions.current_card(pupil)
         form = CardForm(request.POST, own_measures=card.own_measures.all() if card else ())
         if not form.is_valid():
             # Only a tampered or truncated request gets here: the page always sends a version.
@@ -130,8 +132,22 @@ def focus_card(request, pupil):
         else:
             messages.success(request, _("The focus card was saved."))
         return redirect("plans:card", pupil.public_id)
-    context = _card_context(request, pupil, card, editable=editable)
-    return render(request, "plans/card.html", context)
+    return _card_page(request, pupil, editable, lambda fresh: (actions.current_card(fresh), {}))
+
+
+def _card_page(request, pupil, editable, card_and_extra) -> HttpResponse:
+    """A card page, its content kept per version of the school's records (audit.kept): the
+    rows, the recommendations behind their marks and the panels are computed once between two
+    changes. `card_and_extra(pupil)` gives the card and what the page adds to its context."""
+
+    def content() -> str:
+        fresh = reread(pupil)  # read after the version (audit.kept)
+        card, extra = card_and_extra(fresh)
+        context = {**_card_context(request, fresh, card, editable=editable), **extra}
+        return render_to_string("plans/_card_body.html", context, request)
+
+    body = kept(request, "card", pupil.school_id, content)
+    return render(request, "plans/card.html", {"pupil": pupil, "editable": editable, "body": body})
 
 
 @require_POST
@@ -214,13 +230,19 @@ def note(request, pupil):
 def card_version(request, pupil, number):
     """An earlier (or the current) version of the card, read-only, with its evaluation."""
     card = get_object_or_404(pupil.focus_cards, number=number)
-    context = _card_context(request, pupil, card, editable=False)
-    evaluation = getattr(card, "evaluation", None)
-    context["evaluation"] = _evaluation_context(evaluation) if evaluation else None
     # An evaluation that asks for the care team: the care coordinator puts the pupil on a
     # meeting's agenda from here (hechtwijzer.meetings).
-    context["may_care_team"] = allows(request.user, Perm.CARE_TEAM, pupil)
-    return render(request, "plans/card.html", context)
+    may_care_team = allows(request.user, Perm.CARE_TEAM, pupil)
+
+    def card_and_extra(fresh):
+        version = fresh.focus_cards.get(pk=card.pk)
+        evaluation = getattr(version, "evaluation", None)
+        return version, {
+            "evaluation": _evaluation_context(evaluation) if evaluation else None,
+            "may_care_team": may_care_team,
+        }
+
+    return _card_page(request, pupil, False, card_and_extra)
 
 
 def _snapshot_day(snapshot) -> datetime.date | None:
@@ -498,9 +520,14 @@ def card_pdf(request, pupil):
     """The current card as an A4 PDF for the class folder or the pupil file (stable URL)."""
     from .pdf import render_card_fitting  # typst, a native module, loads with the first PDF
 
-    card = actions.current_card(pupil)
-    document = card_document(pupil, card, get_language())
-    return pdf_response(render_card_fitting(document), f"focuskaart-{pupil.first_name}.pdf")
+    def content() -> bytes:
+        fresh = reread(pupil)  # read after the version (audit.kept)
+        card = actions.current_card(fresh)
+        return render_card_fitting(card_document(fresh, card, get_language()))
+
+    # Kept per version of the school's records (audit.kept), like the card page.
+    pdf = kept(request, "card-pdf", pupil.school_id, content, forms=False)
+    return pdf_response(pdf, f"focuskaart-{pupil.first_name}.pdf")
 
 
 @require_safe

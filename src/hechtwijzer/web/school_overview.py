@@ -7,20 +7,18 @@ the safety lists, plans for the cards); this page puts them together for one sch
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from hechtwijzer.access import POLICY, Perm, groups_for, membership_at, pupils_for
-from hechtwijzer.audit.models import record, school_version
+from hechtwijzer.audit.kept import kept
+from hechtwijzer.audit.models import record
 from hechtwijzer.care.worklist import awaiting_decision, signal_lists
 from hechtwijzer.door import Policy, policy
 from hechtwijzer.observations.overview import (
@@ -167,46 +165,19 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
     return render(request, "web/school_overview.html", {"school": membership.school, "body": body})
 
 
-# How long a rendered overview is kept at most; a change of the school's records, the next day
-# or another period replaces it sooner.
-CACHE_SECONDS = 15 * 60
-
-
 def _body(request, membership, pupils, groups, opened, weeks) -> str:
-    """The page's content for this user, school, day, period, opened group and language,
-    rendered once per change of the school's records and kept in this process.
+    """The page's content, kept per version of the school's records (audit.kept): the signal
+    counts, the safety lists and the engine's profiles behind them are most of the page's cost,
+    and a care coordinator opens the page again and again between changes (BENCHMARKS.md)."""
 
-    audit.SchoolVersion says why that cannot show stale data: the version is read before
-    anything it stands for, and every change moves it. The signal counts, the safety lists
-    and the engine's profiles behind them are most of the page's cost, and a care coordinator
-    opens the page again and again between changes (BENCHMARKS.md)."""
-    today = timezone.localdate()
-    school_id = membership.school_id
-    keys = {NO_GROUP, *(str(group.pk) for group in groups)}
-    key = (
-        "school-overview:"
-        + hashlib.sha256(
-            repr(
-                (
-                    school_id,
-                    request.user.pk,
-                    school_version(school_id),  # first: what is computed below is at least this new
-                    today,
-                    weeks,
-                    opened if opened in keys else "",
-                    get_language(),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    body = cache.get(key)
-    if body is None:
+    def content() -> str:
+        today = timezone.localdate()
         overview = signal_overview(pupils, as_of=today, weeks=weeks)
         sections = _shown(_sections(overview, groups), opened)
         context = _context(request, membership, pupils, sections, overview, today)
-        body = render_to_string("web/_school_overview_body.html", context, request)
-        cache.set(key, body, CACHE_SECONDS)
-    return body
+        return render_to_string("web/_school_overview_body.html", context, request)
+
+    return kept(request, "school-overview", membership.school_id, content, forms=False)
 
 
 def _context(request, membership, pupils, sections, overview, today) -> dict:

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -23,11 +24,12 @@ from hechtwijzer.access import (
 from hechtwijzer.accounts.views import login_view as two_step_login_view
 from hechtwijzer.administration import notices
 from hechtwijzer.administration.models import ProposalState, RoleProposal
+from hechtwijzer.audit.kept import kept
 from hechtwijzer.audit.models import record
-from hechtwijzer.door import Policy, policy, pupil_view
+from hechtwijzer.door import Policy, policy, pupil_view, reread
 from hechtwijzer.observations.overview import DEFAULT_WEEKS, signal_overview
 from hechtwijzer.plans.actions import overdue_cards
-from hechtwijzer.schools.models import Role, current_school_year, school_year_label
+from hechtwijzer.schools.models import Group, Role, current_school_year, school_year_label
 from hechtwijzer.worklists import work_lists
 
 from .pupil_page import pupil_context
@@ -123,22 +125,33 @@ def home(request):
 
 @require_safe
 @pupil_view(Perm.VIEW_PUPIL, action="pupil.view")
-def pupil_detail(request, pupil):
-    teachers = []
-    if pupil.group_id:
-        teachers = [
-            m.user
-            for m in pupil.group.memberships.filter(
-                role=Role.TEACHER, user__is_active=True
-            ).select_related("user")
-        ]
-    context = {
-        "pupil": pupil,
-        "age": pupil.age_on(timezone.localdate()),
-        "teachers": teachers,
-        **pupil_context(request, pupil),
-    }
-    return render(request, "web/pupil_detail.html", context)
+def pupil_detail(request, door_pupil):
+    """The pupil's record as this user may see it (web/pupil_page.py). Its content is kept per
+    version of the school's records (audit.kept): a teacher who comes back to the page between
+    two changes gets it without the profile, the charts and the timeline computed again."""
+
+    def content() -> str:
+        # Read again after the version (audit.kept): a change between the door's lookup and
+        # the version would otherwise be kept under the newer version. One query, when computed.
+        pupil = reread(door_pupil)
+        teachers = []
+        if pupil.group_id:
+            teachers = [
+                m.user
+                for m in pupil.group.memberships.filter(
+                    role=Role.TEACHER, user__is_active=True
+                ).select_related("user")
+            ]
+        context = {
+            "pupil": pupil,
+            "age": pupil.age_on(timezone.localdate()),
+            "teachers": teachers,
+            **pupil_context(request, pupil),
+        }
+        return render_to_string("web/_pupil_detail_body.html", context, request)
+
+    body = kept(request, "pupil", door_pupil.school_id, content)
+    return render(request, "web/pupil_detail.html", {"pupil": door_pupil, "body": body})
 
 
 def bad_request(request, exception=None):
@@ -164,8 +177,6 @@ def group_page(request, group_id):
         .filter(group=group)
         .order_by("sort_name", "first_name")
     )
-    weeks = DEFAULT_WEEKS
-    overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
     record(
         action="pupil.list",
         request=request,
@@ -173,10 +184,20 @@ def group_page(request, group_id):
         object_type="group",
         object_id=group.pk,
     )
-    context = {
-        "group": group,
-        "overview": overview,
-        "weeks": weeks,
-        "overdue": list(overdue_cards(pupils, timezone.localdate())),
-    }
-    return render(request, "web/group.html", context)
+
+    def content() -> str:
+        # The group read again after the version (audit.kept); one query, when computed.
+        current = Group.objects.get(pk=group.pk)
+        weeks = DEFAULT_WEEKS
+        overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
+        context = {
+            "group": current,
+            "overview": overview,
+            "weeks": weeks,
+            "overdue": list(overdue_cards(pupils, timezone.localdate())),
+        }
+        return render_to_string("web/_group_body.html", context, request)
+
+    # Kept per version of the school's records (audit.kept): the heat map is the page's cost.
+    body = kept(request, "group", group.school_id, content, forms=False)
+    return render(request, "web/group.html", {"group": group, "body": body})

@@ -198,3 +198,16 @@ def test_time_out_finds_the_time_out_measure_first(index):
 def test_every_shown_result_matches_every_word_of_a_specific_query(index):
     found = index.find("slaat andere kinderen", "nl")
     assert found.best and all(hit.matched_words == 3 for hit in found.best)
+
+
+@pytest.mark.parametrize("typed", ["hechting", "concentratie", "inval", "kind", "attach", "zzz"])
+def test_prefix_matching_finds_every_vocabulary_word_that_begins_with_the_word(index, typed):
+    """The sorted-vocabulary lookup finds exactly what comparing every word would."""
+    for lang in ("nl", "en"):
+        exact = key(typed, lang)
+        every_word = set()
+        for word, keys in index._vocabulary[lang].items():
+            if word.startswith(fold(typed)) or word.startswith(exact):
+                every_word |= keys
+        assert index._prefix_keys(fold(typed), exact, lang) == every_word
+    assert index._prefix_keys("hechting", "hecht", "nl")  # not vacuous

@@ -255,6 +255,7 @@ class EveryUrlTests(TestCase):
             "token": "an-invitation-nobody-was-sent",
             "notice_id": "1",
             "provider_id": "1",  # a school's log-in service (single sign-on)
+            "token_id": "1",  # an API token (api/urls.py): nobody's here
             "url": "nothing-here/",
         }[name]
 

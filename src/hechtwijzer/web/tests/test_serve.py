@@ -1,5 +1,7 @@
 """`hechtwijzer serve` runs the production WSGI server (gunicorn) and serves the app."""
 
+import gc
+import io
 import os
 import socket
 import subprocess
@@ -71,3 +73,35 @@ def test_the_master_closes_its_connections_and_pools_before_forking(monkeypatch)
     monkeypatch.setattr(wrapper, "close_pool", lambda self: calls.append("pool"), raising=False)
     serve.close_database_connections()
     assert calls == ["close", "pool"]
+
+
+def test_the_master_builds_the_search_index_before_forking(monkeypatch):
+    """The workers share the search index, simplemma's dictionaries and the spelling table with
+    the master (copy-on-write) only when the master builds them before gunicorn forks, and frozen
+    out of the garbage collector's reach (BENCHMARKS.md, "Memory per worker")."""
+    from django.core.management import call_command
+    from gunicorn.app.base import BaseApplication
+
+    from hechtwijzer.catalog import get_catalog
+    from hechtwijzer.knowledge.search import index_for
+
+    index_for.cache_clear()
+    at_fork = {}
+
+    def run(self):  # instead of gunicorn's arbiter, which forks the workers
+        at_fork["indexes"] = index_for.cache_info().currsize
+        at_fork["spelling table"] = "_near" in vars(index_for(get_catalog()))
+        at_fork["frozen objects"] = gc.get_freeze_count()
+        at_fork["collector on"] = gc.isenabled()
+        at_fork["workers"] = self.cfg.workers
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    try:
+        call_command("serve", "--port", str(free_port()), "--workers", "2", stdout=io.StringIO())
+    finally:
+        gc.unfreeze()
+    assert at_fork["indexes"] == 1
+    assert at_fork["spelling table"]
+    assert at_fork["frozen objects"] > 100_000  # the index alone holds more
+    assert at_fork["collector on"]  # off only while the shared objects are built
+    assert at_fork["workers"] == 2

@@ -124,3 +124,59 @@ def test_production_refuses_to_start_without_key_or_hosts(tmp_path, env, missing
     assert result.returncode != 0
     assert f"needs {missing} to be set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_reads_the_key_and_the_database_url_from_mounted_secret_files(tmp_path):
+    """compose.yaml mounts secrets as files under /run/secrets and names them in *_FILE."""
+    key = secrets.token_urlsafe(50)
+    database = tmp_path / "from-file.sqlite3"
+    (tmp_path / "secret_key").write_text(key + "\n")  # as `echo … > file` writes it
+    (tmp_path / "database_url").write_text(f"sqlite:///{database}\n")
+    keys = f"k1:{base64.b64encode(secrets.token_bytes(32)).decode()}"
+    (tmp_path / "encryption_keys").write_text(keys + "\n")
+    show = (
+        "from django.conf import settings as s; print(s.SECRET_KEY, s.DATABASES['default']['NAME'])"
+    )
+    result = run_cli(
+        "shell",
+        "-v0",
+        "-c",
+        show,
+        HECHTWIJZER_ENV="production",
+        HECHTWIJZER_DATA_DIR=str(tmp_path),
+        ALLOWED_HOSTS="hechtwijzer.example.org",
+        SECRET_KEY_FILE=str(tmp_path / "secret_key"),
+        DATABASE_URL_FILE=str(tmp_path / "database_url"),
+        HECHTWIJZER_ENCRYPTION_KEYS_FILE=str(tmp_path / "encryption_keys"),
+        DATABASE_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [key, str(database)]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SECRET_KEY": "x" * 60, "SECRET_KEY_FILE": "/run/secrets/secret_key"},
+            "SECRET_KEY and SECRET_KEY_FILE are both set: use one of them",
+        ),
+        (
+            {"SECRET_KEY": "x" * 60, "DATABASE_URL_FILE": "/run/secrets/no-such-secret"},
+            "DATABASE_URL_FILE='/run/secrets/no-such-secret': no such file",
+        ),
+        ({"SECRET_KEY_FILE": "/dev/null"}, "needs SECRET_KEY to be set (or SECRET_KEY_FILE)"),
+    ],
+)
+def test_a_bad_secret_file_is_named_without_a_traceback(tmp_path, env, message):
+    result = run_cli(
+        "check",
+        HECHTWIJZER_ENV="production",
+        HECHTWIJZER_DATA_DIR=str(tmp_path),
+        ALLOWED_HOSTS="hechtwijzer.example.org",
+        DATABASE_URL="",
+        **env,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

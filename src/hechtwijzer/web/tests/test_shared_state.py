@@ -11,9 +11,9 @@ from django.utils.module_loading import import_string
 
 PACKAGE = Path(__file__).resolve().parents[2]
 # Django's cache is per process (no CACHES setting: local memory). Allowed only where a stale or
-# missing entry cannot change a decision: the school overview's body is keyed by the school's
-# version (audit.SchoolVersion), which every change moves in the database.
-CACHE_USERS = {"web/school_overview.py"}
+# missing entry cannot change a decision: pages kept per version of the school's records
+# (audit.kept), a version every change moves in the database (audit.SchoolVersion).
+CACHE_USERS = {"audit/kept.py"}
 
 
 def test_sessions_are_in_the_database():

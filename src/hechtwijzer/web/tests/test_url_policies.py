@@ -183,8 +183,32 @@ class URLPolicyTests(SimpleTestCase):
             declared = getattr(view.callback, "access_policy", None)
             if declared is None or declared[0] is Policy.PUBLIC:
                 continue
+            if declared[0] is Policy.API:
+                # The REST API never sends anyone to log in: no token, 401 JSON.
+                assert _answers_401_without_a_token(view.callback), view.route
+                continue
             # Anonymous visitors are sent to the log-in page before the view runs.
             assert _requires_login(view.callback), view.route
+
+
+def _answers_401_without_a_token(callback) -> bool:
+    """Whether an API operation answers 401 JSON to a request without a token (the API's
+    tests show that a logged-in session does not count either)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    for method in ("get", "post", "put"):
+        request = getattr(RequestFactory(), method)("/somewhere/")
+        request.user = AnonymousUser()
+        kwargs = {"public_id": "aaaaaaaaaaaaaaaa", "group_id": "1", "uid": "0" * 32}
+        response = callback(request, **kwargs)
+        if response.status_code == 405:
+            continue
+        if response.status_code != 401 or not response["Content-Type"].startswith(
+            "application/json"
+        ):
+            return False
+    return True
 
 
 def _requires_login(callback) -> bool:

@@ -1,5 +1,6 @@
 """`hechtwijzer serve`: run the app with gunicorn, the production WSGI server."""
 
+import gc
 import os
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +13,42 @@ def close_database_connections() -> None:
         connection.close()
         if hasattr(connection, "close_pool"):
             connection.close_pool()
+
+
+# The languages a request can be answered in: the site's two and the Flemish variants
+# (locale/nl_BE, locale/en_BE), whose catalogs Django loads on first use.
+PRELOADED_LANGUAGES = ("nl", "en", "nl-be", "en-be")
+
+
+def preload() -> None:
+    """Load, in the master before it forks, what every worker would otherwise load for itself.
+
+    The knowledge search index with simplemma's Dutch and English dictionaries (about 80 MB)
+    and its spelling-correction table (about 10 MB), the knowledge catalog, the URL patterns
+    and the translation catalogs: forked workers then share these pages with the master
+    (copy-on-write) instead of each building its own copy on its first search. The garbage
+    collector stays off while they are built, so no freed gaps are left between them, and
+    `gc.freeze()` moves everything alive into the permanent generation, so a worker's
+    collections never write to (and so never copy) these pages. Reference counting still
+    copies the pages of objects a worker touches; BENCHMARKS.md ("Memory per worker") has what
+    that leaves.
+    """
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    from hechtwijzer.catalog import get_catalog
+    from hechtwijzer.knowledge.search import index_for
+
+    gc.disable()
+    try:
+        index_for(get_catalog()).prepare_spelling()
+        get_resolver().url_patterns  # noqa: B018  (imports every view module)
+        for language in PRELOADED_LANGUAGES:
+            with translation.override(language):
+                translation.gettext("Hechtwijzer")
+        gc.freeze()
+    finally:
+        gc.enable()
 
 
 def default_workers() -> int:
@@ -65,6 +102,7 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        preload()
         # The system checks ran in this (master) process and may have opened a connection or
         # a psycopg pool (with its worker threads): close both, so that every gunicorn worker
         # forked from here opens its own instead of sharing a socket or a thread-less pool.
