@@ -34,9 +34,6 @@ from .models import IdentityProvider, ProviderKind, SSOIdentity, StaffField
 # in this order (Smartschool's is userID).
 OAUTH2_SUBJECT_CLAIMS = ("sub", "id", "userID", "user_id")
 SUBJECT_DIGEST_SALT = "hechtwijzer.accounts.sso-subject"
-# The session remembers which provider opened the session (the menu says so; no second factor
-# is asked for such a session: the provider does MFA).
-SSO_SESSION_KEY = "hechtwijzer_sso_provider"
 
 
 class SSOFailed(Exception):

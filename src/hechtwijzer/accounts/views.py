@@ -162,7 +162,6 @@ def sso_callback(request, provider_id):
     clear_pending_login(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     mark_two_factor_verified(request)
-    request.session[sso.SSO_SESSION_KEY] = provider.pk
     record(
         action="auth.sso_login",
         request=request,

@@ -186,6 +186,14 @@ class LoginTests(SSOTestCase):
         assert self.sso_login(client, self.entree).status_code == 302
         assert int(client.session[SESSION_KEY]) == self.w.anna.pk
 
+    def test_a_password_log_in_beside_sso_still_asks_for_the_second_step(self):
+        update_school(actor=None, school=self.w.noord, require_two_factor=True)
+        client = Client()
+        response = client.post(LOGIN, {"username": "carla", "password": PASSWORD})
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/setup/"
+        assert SESSION_KEY not in client.session
+
 
 class RefusalTests(SSOTestCase):
     def assert_refused(self, response, reason, status=403):
