@@ -221,7 +221,6 @@ def record_refusal(request, provider: IdentityProvider, reason: str, subject: st
         object_type="identity_provider",
         object_id=provider.pk,
         details=details,
-        change=False,
     )
 
 

@@ -127,7 +127,7 @@ def _sso_refusal(request, provider, *, failed: bool):
 @require_GET
 @never_cache
 def sso_start(request, provider_id):
-    """ "Log in with …": off to the school's identity provider."""
+    """The "Log in with …" button: off to the school's identity provider."""
     provider = get_object_or_404(IdentityProvider.objects.select_related("school"), pk=provider_id)
     if request.user.is_authenticated:
         return redirect("home")
