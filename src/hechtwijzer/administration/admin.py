@@ -266,6 +266,15 @@ class ChangeStaffForm(StaffForm):
         if data.get("send_invitation") and not data.get("is_active"):
             # The link of a switched-off account is refused; do not send one that cannot work.
             self.add_error("send_invitation", _("Tick “may log in” to send a link."))
+        if data.get("send_invitation") and not self.instance.school.password_login:
+            # A password chosen through the link would be refused at log-in.
+            self.add_error(
+                "send_invitation",
+                _(
+                    "This school does not use passwords: the staff member logs in through the "
+                    "school's log-in service (single sign-on)."
+                ),
+            )
         return data
 
 
@@ -328,6 +337,21 @@ class StaffAdmin(SchoolScopedAdmin):
                     )
                     return
                 self.tell_about(request, issued)
+        elif not data["school"].password_login:
+            # No invitation to choose a password that the log-in would refuse: the school's
+            # log-in service (single sign-on) finds the account by its address or username.
+            membership = actions.create_staff_member(
+                actor=request.user, school=data["school"], username=data["username"], **common
+            )
+            obj.pk, obj.user_id = membership.pk, membership.user_id
+            self.message_user(
+                request,
+                gettext(
+                    "%(name)s logs in through the school's log-in service (single sign-on); "
+                    "no invitation link is needed."
+                )
+                % {"name": membership.user.get_full_name() or membership.user.get_username()},
+            )
         else:
             membership, issued = invitations.invite_new_staff_member(
                 actor=request.user,

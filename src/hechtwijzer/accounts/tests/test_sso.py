@@ -14,6 +14,7 @@ from hechtwijzer.accounts import actions
 from hechtwijzer.accounts.models import IdentityProvider, SSOIdentity
 from hechtwijzer.accounts.twofactor import TWO_FACTOR_SESSION_KEY
 from hechtwijzer.administration.actions import update_school
+from hechtwijzer.administration.models import Invitation
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.schools.models import Membership
 from hechtwijzer.testing import PASSWORD, admin_state, build_world
@@ -542,3 +543,58 @@ class LinkAdminTests(SSOTestCase):
         assert SSOIdentity.objects.filter(pk=link.pk).exists()
         with self.assertRaises(PermissionDenied):
             actions.unlink_identity(actor=self.w.gijs, identity=link)
+
+
+class StaffAtAPasswordlessSchoolTests(SSOTestCase):
+    """No invitation links to choose a password the log-in would refuse."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        update_school(actor=None, school=cls.w.noord, password_login=False)
+
+    def setUp(self):
+        super().setUp()
+        self.client.login(username="dirk", password=PASSWORD)
+        session = self.client.session
+        session["hechtwijzer_two_factor"] = True
+        session.save()
+
+    def test_a_new_staff_member_gets_no_invitation_and_logs_in_through_sso(self):
+        data = {
+            "school": self.w.noord.pk,
+            "username": "nina",
+            "first_name": "Nina",
+            "last_name": "Nieuw",
+            "email": "nina@noord.example",
+            "role": "teacher",
+            "groups": [self.w.group5.pk],
+        }
+        response = self.client.post("/admin/schools/membership/add/", data, follow=True)
+        self.assertContains(response, "geen uitnodigingslink nodig")
+        assert not Invitation.objects.filter(user__username="nina").exists()
+        self.idp.identity = {"sub": "subject-nina", "email": "nina@noord.example"}
+        client = Client()
+        assert self.sso_login(client, self.entree).status_code == 302
+        assert client.session[SESSION_KEY] == str(
+            Membership.objects.get(user__username="nina").user_id
+        )
+
+    def test_no_new_invitation_link_is_sent(self):
+        membership = self.w.anna.memberships.get()
+        response = self.client.post(
+            f"/admin/schools/membership/{membership.pk}/change/",
+            {
+                "first_name": "Anna",
+                "last_name": "Test",
+                "email": "anna@noord.example",
+                "role": "teacher",
+                "groups": [self.w.group3.pk],
+                "is_active": "on",
+                "send_invitation": "on",
+                "seen_state": admin_state(membership),
+            },
+        )
+        assert response.status_code == 200
+        self.assertContains(response, "Deze school gebruikt geen wachtwoorden")
+        assert not Invitation.objects.filter(user=self.w.anna).exists()
