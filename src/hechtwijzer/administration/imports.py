@@ -466,7 +466,10 @@ def _sync_staff(actor, school, school_file, groups, year, summary) -> list:
                     groups=file_groups,
                     source_key=row.key,
                 )
-                issued.append(invitations.invite_imported(actor=actor, membership=membership))
+                if school.password_login:
+                    issued.append(invitations.invite_imported(actor=actor, membership=membership))
+                # else no link to choose a password the log-in would refuse: the school's log-in
+                # service (single sign-on) finds the account by its address, username or key.
                 summary.staff.created.append(name)
             else:
                 user = membership.user

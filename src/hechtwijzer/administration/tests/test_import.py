@@ -189,6 +189,17 @@ def test_staff_become_teachers_with_an_invitation_and_roles_are_only_proposed(wo
     assert Membership.objects.get(source_key="LK-02").user.username == "j.termolen"
 
 
+def test_at_a_school_without_passwords_new_staff_get_no_invitation(world, tmp_path):
+    # The school logs in through its log-in service (single sign-on): a link to choose a
+    # password would lead to a log-in that refuses it.
+    School.objects.filter(pk=world.noord.pk).update(password_login=False)
+    counts(tmp_path, import_file("nl.xml"))
+    saskia = Membership.objects.get(source_key="LK-01")
+    assert saskia.role == Role.TEACHER and not saskia.user.has_usable_password()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
 def test_confirming_and_declining_a_proposal(world, tmp_path):
     counts(tmp_path, import_file("nl.xml"))
     proposal = RoleProposal.objects.get()
