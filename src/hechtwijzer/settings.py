@@ -351,8 +351,8 @@ IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = True  # templates put the token in the page; scripts never read the cookie
 CSRF_FAILURE_VIEW = "hechtwijzer.web.views.csrf_failure"
 # Messages often name a pupil ("The scores of Piet …"): keep them in the server-side session,
-# not in a (signed, but readable) cookie.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# not in a (signed, but readable) cookie; only the newest few wait there (web/messages.py).
+MESSAGE_STORAGE = "hechtwijzer.web.messages.BoundedSessionStorage"
 
 # django-axes checks for a lock before any password is checked; ModelBackend checks passwords.
 AUTHENTICATION_BACKENDS = [
