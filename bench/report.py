@@ -130,6 +130,23 @@ def section(path: Path) -> list[str]:
             f"(throughput {html_rps / pdf_rps:.2f}×) | ≤ {MAX_PDF_RATIO:g}× | "
             f"{mark(pdf_p50 / html_p50 <= MAX_PDF_RATIO)} |",
         ]
+    computed = {n: e for n, e in first["inprocess"].items() if "computed_ms" in e}
+    if computed:
+        out += [
+            "",
+            "**Kept pages, in-process** (medians): the pages kept per version of the school's "
+            "records (`audit/kept.py`) as computed, the first time after a change, and as kept, "
+            "asked again before the next change (what the load test above measures).",
+            "",
+            "| page | computed ms | kept ms | baseline ms |",
+            "|---|---|---|---|",
+        ]
+        for name, entry in computed.items():
+            title = first["load"][name]["summary"]["title"]
+            out.append(
+                f"| {title} | {entry['computed_ms']:.1f} | {entry['median_ms']:.1f} | "
+                f"{entry['baseline_ms']:.1f} |"
+            )
     sweep = first.get("worker_sweep")
     if sweep:
         out += [
