@@ -137,7 +137,8 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         .only("public_id", "first_name", "last_name", "school_id", "group__name")
         .order_by("sort_name", "first_name", "pk")
     )
-    groups = list(
+    # Read where used: in the kept content, after the school's version (audit.kept).
+    groups = (
         groups_for(request.user, Perm.SCHOOL_OVERVIEW)
         .filter(school_id=school_id, school_year=year)
         .order_by("name")
@@ -154,6 +155,7 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         details={"weeks": weeks, **({"group": opened} if opened else {})},
     )
     if partial:
+        groups = list(groups)
         pupils = _section_pupils(pupils, groups, opened)
         overview = signal_overview(pupils, as_of=timezone.localdate(), weeks=weeks)
         sections = _shown(_sections(overview, groups), opened)
@@ -173,7 +175,7 @@ def _body(request, membership, pupils, groups, opened, weeks) -> str:
     def content() -> str:
         today = timezone.localdate()
         overview = signal_overview(pupils, as_of=today, weeks=weeks)
-        sections = _shown(_sections(overview, groups), opened)
+        sections = _shown(_sections(overview, list(groups)), opened)
         context = _context(request, membership, pupils, sections, overview, today)
         return render_to_string("web/_school_overview_body.html", context, request)
 
