@@ -32,6 +32,7 @@ import hmac
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,14 +172,29 @@ def read_keys_secret(path: Path) -> Keyring:
     return keyring_from_string(text, origin)
 
 
-def write_key_file(path: Path, keyring_data: dict) -> None:
-    """Write the key file atomically with mode 0600."""
+def write_key_file(path: Path, keyring_data: dict, *, replace: bool = True) -> bool:
+    """Write the key file atomically with mode 0600, through a temporary file of this call's
+    own (several processes may write at once: one shared temporary name let a process write
+    into the file another had just put in place, and a reader met it half written).
+
+    `replace=False` writes only where there is no key file yet, as one step (a hard link), and
+    answers False when another process made one first: that file stands, so every process
+    starting on a fresh data directory uses the same key."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(keyring_data, handle, indent=2)
-    os.replace(temporary, path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:  # mkstemp's file is 0600
+            json.dump(keyring_data, handle, indent=2)
+        if replace:
+            os.replace(temporary, path)
+            return True
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def key_file_path() -> Path:
@@ -230,7 +246,7 @@ def load_keyring() -> Keyring:
         )
     path = key_file_path()
     if not path.exists():
-        write_key_file(path, {"current": "k1", "keys": {"k1": new_key()}})
+        write_key_file(path, {"current": "k1", "keys": {"k1": new_key()}}, replace=False)
     return read_key_file(path)
 
 

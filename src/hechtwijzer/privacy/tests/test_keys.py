@@ -262,3 +262,38 @@ def test_two_servers_on_one_database_with_their_own_key_files(tmp_path):
     result = run_cli("check", **second)
     assert result.returncode != 0
     assert "hw.E204" in result.stderr and "'k1'" in result.stderr
+
+
+def test_processes_starting_on_a_fresh_data_directory_make_one_key_file(tmp_path):
+    # Eight processes at once, as test workers or server workers on a first start: one key
+    # file is made, every process reads the same key, and no temporary file is left.
+    script = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from hechtwijzer import crypto\n"
+        "path = Path(sys.argv[1]) / 'encryption_keys.json'\n"
+        "if not path.exists():\n"
+        "    crypto.write_key_file(path, {'current': 'k1', 'keys': {'k1': crypto.new_key()}},"
+        " replace=False)\n"
+        "print(json.dumps(json.loads(path.read_text())['keys']['k1']))\n"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(8)
+    ]
+    keys_read = {run.communicate(timeout=60)[0] for run in runs}
+    assert all(run.returncode == 0 for run in runs)
+    assert len(keys_read) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["encryption_keys.json"]
+    assert (tmp_path / "encryption_keys.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_key_file_that_exists_is_not_replaced_by_a_first_start(tmp_path):
+    path = tmp_path / "encryption_keys.json"
+    crypto.write_key_file(path, {"current": "k1", "keys": {"k1": "first"}})
+    made = crypto.write_key_file(path, {"current": "k1", "keys": {"k1": "second"}}, replace=False)
+    assert made is False
+    assert "first" in path.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["encryption_keys.json"]
