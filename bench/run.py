@@ -334,6 +334,16 @@ class Persona:
 # --- wrk ------------------------------------------------------------------------------------
 
 
+def busy_ticks() -> int:
+    """The machine's busy time so far, in clock ticks (/proc/stat: every state but idle and
+    waiting for I/O), over all cores."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields) - fields[3] - fields[4]
+
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(base: str, persona: Persona, page: Page, duration: float, connections: int) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
@@ -360,7 +370,9 @@ def wrk(base: str, persona: Persona, page: Page, duration: float, connections: i
         str(HERE / "wrk" / "measure.lua"),
         base,
     ]
+    busy_before = busy_ticks()
     subprocess.run(command, env=env, check=True, capture_output=True)
+    busy = busy_ticks() - busy_before
     result = json.loads(Path(out).read_text())
     os.unlink(out)
     seconds = result["duration_us"] / 1e6
@@ -372,6 +384,9 @@ def wrk(base: str, persona: Persona, page: Page, duration: float, connections: i
         "p50_ms": result["latency_us"]["p50"] / 1000,
         "p95_ms": result["latency_us"]["p95"] / 1000,
         "p99_ms": result["latency_us"]["p99"] / 1000,
+        # What a saturated machine divides its time by: the server, the database and wrk
+        # together, per request. Steadier across runs than req/s on a shared machine.
+        "cpu_ms_per_request": round(busy * TICK_MS / max(1, result["requests"]), 2),
         "raw": result,
     }
 
@@ -414,7 +429,8 @@ def load_test(server: Server, personas: dict, page_list: list, args) -> dict:
             log(
                 f"  round {round_number + 1} {page.name:9} {measured['rps']:7.1f} req/s "
                 f"p50 {measured['p50_ms']:7.1f} ms | baseline({page.rows}) {base['rps']:7.1f} "
-                f"req/s | ratio {ratio:.2f}"
+                f"req/s | ratio {ratio:.2f} | CPU/request {measured['cpu_ms_per_request']:.1f} "
+                f"vs {base['cpu_ms_per_request']:.1f} ms"
                 + (f" | FAILURES {measured['failures']}" if measured["failures"] else "")
             )
     for page in page_list:
@@ -429,6 +445,12 @@ def load_test(server: Server, personas: dict, page_list: list, args) -> dict:
             "p99_ms": statistics.median(r["page"]["p99_ms"] for r in rounds),
             "baseline_rps": statistics.median(r["baseline"]["rps"] for r in rounds),
             "baseline_p50_ms": statistics.median(r["baseline"]["p50_ms"] for r in rounds),
+            "cpu_ms_per_request": statistics.median(
+                r["page"]["cpu_ms_per_request"] for r in rounds
+            ),
+            "baseline_cpu_ms_per_request": statistics.median(
+                r["baseline"]["cpu_ms_per_request"] for r in rounds
+            ),
             "ratio": statistics.median(r["ratio"] for r in rounds),
             "ratio_min": min(r["ratio"] for r in rounds),
             "ratio_max": max(r["ratio"] for r in rounds),

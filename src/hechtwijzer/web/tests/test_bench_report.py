@@ -162,3 +162,18 @@ def test_it_replaces_only_the_part_between_the_markers(report, tmp_path, monkeyp
     text = target.read_text()
     assert text.startswith("# Benchmarks\n\nBy hand.\n") and text.endswith("\n\nAfter.\n")
     assert "old" not in text and "bench/results/postgres-2026-11-21-0800.json" in text
+
+
+def test_it_shows_the_busy_time_per_request_where_the_run_recorded_it(report, tmp_path):
+    path = tmp_path / "postgres-2026-11-21-0800.json"
+    path.write_text(json.dumps(RESULT))
+    header = _row(report.section(path), "| page | req/s")
+    assert "CPU" not in header  # a run from before the figure was recorded
+    result = copy.deepcopy(RESULT)
+    for entry in result["scales"]["1"]["load"].values():
+        entry["summary"]["cpu_ms_per_request"] = 8.3
+        entry["summary"]["baseline_cpu_ms_per_request"] = 5.0
+    path.write_text(json.dumps(result))
+    lines = report.section(path)
+    assert _row(lines, "| page | req/s").endswith("| CPU ms/request, page / baseline |")
+    assert _row(lines, "| A page | 120.0").endswith("| 0.60 (0.60–0.60) | yes | 8.3 / 5.0 |")
