@@ -76,6 +76,46 @@ def test_sso_log_in_lands_on_the_school_and_the_password_form_is_gone(new_page, 
     check_axe(page, "sso-home")
 
 
+SECOND_SCHOOL = """
+import json
+from hechtwijzer.accounts.actions import save_identity_provider
+from hechtwijzer.schools.models import School
+
+school = School.objects.create(name="Basisschool Het Anker (e2e)", country="NL")
+save_identity_provider(
+    actor=None, school=school, name="Smartschool", kind="oidc", discovery_url="%(discovery)s",
+    client_id="%(client_id)s", client_secret="%(client_secret)s",
+    scopes="openid email profile", claim="email", staff_field="email",
+)
+print(json.dumps({"school": school.pk}))
+"""
+
+
+def test_with_several_schools_the_log_in_page_asks_for_the_school_first(
+    new_page, server, idp, school
+):
+    """A board: two schools with a log-in service. The general page offers a choice of school,
+    which leads to that school's own page with its buttons."""
+    code = SECOND_SCHOOL % {
+        "discovery": idp.discovery_url,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
+    json.loads(server.command("shell", "-c", code).strip().splitlines()[-1])
+    page: Page = new_page(PHONE, is_mobile=True, has_touch=True)
+    page.goto("/")
+    assert page.get_by_role("link", name="Inloggen via Entree").count() == 0
+    picker = page.get_by_role("combobox", name="Uw school")
+    assert picker.is_visible()
+    check_axe(page, "sso-school-pick")
+    page.screenshot(path=SCREENSHOTS / "sso-school-pick-375.png", full_page=True)
+    picker.select_option(label="Basisschool De Regenboog (e2e)")
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/accounts/login/school/{school['school']}/")
+    assert page.get_by_role("link", name="Inloggen via Entree").is_visible()
+
+
 def test_a_password_for_that_school_is_refused_with_a_clear_message(page, school):
     page.goto("/")
     page.locator("#id_username").fill("regenboog.ib")

@@ -97,3 +97,28 @@ class StaffResetForm(forms.Form):
         if "membership" in self.errors:
             self.add_error(None, self.errors.pop("membership"))
         return super().clean()
+
+
+class SchoolPickForm(forms.Form):
+    """The general log-in page's school picker, shown when several schools offer a log-in
+    service: a board's staff choose their school and continue on its own log-in page, instead
+    of reading a button for every service of every school."""
+
+    school = forms.TypedChoiceField(
+        label=_("Your school"),
+        coerce=int,
+        empty_value=None,
+        help_text=_("Bookmark your school's log-in page to come straight back to it."),
+        error_messages={
+            "required": _("Choose your school from the list."),
+            "invalid_choice": _("Choose your school from the list."),
+        },
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        kwargs.setdefault("auto_id", "id_sso_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [
+            ("", _("Choose your school")),
+            *((school.pk, school.name) for school in schools),
+        ]

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -30,7 +31,7 @@ from hechtwijzer.door import Policy, policy
 from hechtwijzer.schools.models import School
 
 from . import actions, sso
-from .forms import CodeForm, ConfirmForm, LoginCodeForm, StaffResetForm
+from .forms import CodeForm, ConfirmForm, LoginCodeForm, SchoolPickForm, StaffResetForm
 from .models import AuthenticatorDevice, IdentityProvider
 from .twofactor import (
     REQUIRING_ROLES,
@@ -67,6 +68,11 @@ def _providers(school_id=None):
     return list(providers.order_by("school__name", "name"))
 
 
+def _schools_of(providers):
+    """The schools of these services, in the services' order (by school name), once each."""
+    return list({provider.school_id: provider.school for provider in providers}.values())
+
+
 class TwoStepLoginView(auth_views.LoginView):
     """The password step. Without a second factor it logs in as Django's view does;
     otherwise it hands over to the code (or set-up) page without logging in.
@@ -82,7 +88,14 @@ class TwoStepLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         school = self.school
-        context["providers"] = _providers(school.pk if school else None)
+        providers = _providers(school.pk if school else None)
+        schools = _schools_of(providers)
+        if school is None and len(schools) > 1:
+            # Several schools (a board): pick the school first, then its own page shows its
+            # services. The general page never lists every service of every school.
+            context["school_pick"] = SchoolPickForm(schools=schools)
+            providers = []
+        context["providers"] = providers
         context["login_school"] = school
         context["password_form"] = school is None or school.password_login
         return context
@@ -121,6 +134,24 @@ def school_login(request, school_id):
 def _sso_refusal(request, provider, *, failed: bool):
     context = {"provider": provider, "school": provider.school, "failed": failed}
     return render(request, "accounts/sso_refused.html", context, status=400 if failed else 403)
+
+
+@policy(Policy.PUBLIC)
+@require_GET
+def school_pick(request):
+    """The general log-in page's school picker: on to the chosen school's own log-in page, with
+    the page the visitor was going to."""
+    form = SchoolPickForm(request.GET, schools=_schools_of(_providers()))
+    if not form.is_valid():
+        messages.error(request, form.errors["school"][0])
+        return redirect("login")
+    target = reverse("accounts:school_login", args=[form.cleaned_data["school"]])
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target += "?" + urlencode({"next": next_url})
+    return redirect(target)
 
 
 @policy(Policy.PUBLIC)

@@ -408,7 +408,77 @@ class ConfigurationTests(SSOTestCase):
         for n in range(3):
             oidc_provider(self.idp, self.w.zuid, name=f"Dienst {n}")
         assert queries() == few
-        self.assertContains(Client().get(LOGIN), "Inloggen via Dienst 2 (Zuid)")
+        # Two schools now: the general page offers a choice of school, the school's own page
+        # its buttons.
+        self.assertContains(Client().get(LOGIN), f'<option value="{self.w.zuid.pk}">Zuid</option>')
+        self.assertContains(
+            Client().get(f"/accounts/login/school/{self.w.zuid.pk}/"), "Inloggen via Dienst 2"
+        )
+
+
+class SchoolPickTests(SSOTestCase):
+    """One school with a log-in service: its buttons on the general page. Several (a board):
+    the general page asks for the school first and sends the visitor to its own page."""
+
+    def test_one_school_shows_its_buttons_on_the_general_page(self):
+        response = Client().get(LOGIN)
+        self.assertContains(response, "Inloggen via Entree (Noord)")
+        self.assertNotContains(response, 'name="school"')
+
+    def test_several_schools_get_a_picker_instead_of_every_button(self):
+        oidc_provider(self.idp, self.w.zuid, name="Smartschool")
+        response = Client().get(LOGIN)
+        self.assertNotContains(response, "Inloggen via")
+        self.assertContains(response, '<label for="id_sso_school">Uw school:</label>', html=True)
+        options = [
+            f'<option value="{self.w.noord.pk}">Noord</option>',
+            f'<option value="{self.w.zuid.pk}">Zuid</option>',
+        ]
+        for option in options:
+            self.assertContains(response, option, html=True)
+        # A school whose only service is switched off is not offered: one school is left.
+        IdentityProvider.objects.filter(school=self.w.zuid).update(enabled=False)
+        self.assertContains(Client().get(LOGIN), "Inloggen via Entree (Noord)")
+
+    def test_the_choice_leads_to_the_schools_own_page_with_the_page_asked_for(self):
+        oidc_provider(self.idp, self.w.zuid, name="Smartschool")
+        response = Client().get(
+            "/accounts/login/school/", {"school": self.w.zuid.pk, "next": "/knowledge/"}
+        )
+        self.assertRedirects(
+            response,
+            f"/accounts/login/school/{self.w.zuid.pk}/?next=%2Fknowledge%2F",
+            fetch_redirect_response=False,
+        )
+        page = Client().get(response["Location"])
+        self.assertContains(page, "Inloggen via Smartschool")
+        self.assertContains(page, 'name="next" value="/knowledge/"')
+
+    def test_a_next_page_elsewhere_is_dropped(self):
+        oidc_provider(self.idp, self.w.zuid, name="Smartschool")
+        response = Client().get(
+            "/accounts/login/school/", {"school": self.w.zuid.pk, "next": "https://evil.example/"}
+        )
+        assert response["Location"] == f"/accounts/login/school/{self.w.zuid.pk}/"
+
+    def test_no_choice_or_a_school_without_a_service_is_named_not_followed(self):
+        oidc_provider(self.idp, self.w.zuid, name="Smartschool")
+        other = IdentityProvider.objects.get(name="Smartschool").school
+        IdentityProvider.objects.filter(school=other).update(enabled=False)
+        for value in ["", "abc", str(other.pk), "99999999999999999999999"]:
+            client = Client()
+            response = client.get("/accounts/login/school/", {"school": value})
+            self.assertRedirects(response, LOGIN, fetch_redirect_response=False)
+            self.assertContains(client.get(LOGIN), "Kies uw school uit de lijst.")
+
+    def test_the_picker_reads_in_english(self):
+        oidc_provider(self.idp, self.w.zuid, name="Smartschool")
+        client = Client()
+        client.cookies["django_language"] = "en"
+        response = client.get(LOGIN)
+        self.assertContains(response, "Or log in through your school")
+        self.assertContains(response, "Choose your school")
+        self.assertContains(response, "Continue")
 
 
 class AdminTests(SSOTestCase):
