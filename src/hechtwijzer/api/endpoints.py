@@ -58,6 +58,7 @@ from .schemas import (
     ProfileOut,
     PupilOut,
     PupilPage,
+    RestoreIn,
     Stale,
     TickIn,
     ValidationErrors,
@@ -317,6 +318,7 @@ def _observation(user, pupil):
             "withdraw_reason": observation.withdraw_reason,
             "created_at": observation.created_at,
             "may_correct": observation_actions.may_correct(user, observation, pupil),
+            "may_restore": observation_actions.may_restore(user, observation),
         }
 
     return convert
@@ -431,6 +433,28 @@ def withdraw_observation(request, public_id: str, uid: uuid.UUID, data: Withdraw
     except StaleVersion as stale:
         return _stale(stale)
     return _observation(request.user, pupil)(withdrawn)
+
+
+@api.post(
+    "/pupils/{public_id}/observations/{uid}/restore",
+    response={200: ObservationOut, 409: Stale, **WRITE_ERRORS},
+    tags=["observations"],
+)
+def restore_observation(request, public_id: str, uid: uuid.UUID, data: RestoreIn):
+    """Undo a withdrawal (`observation.restore`): whoever withdrew it, the same day, as the
+    pupil page's "Undo"; 404 for anyone else or later. The observation counts again."""
+    pupil = _lookup(request, public_id, perm=Perm.OBSERVE, action=None)
+    observation = Observation.objects.filter(pupil=pupil, uid=uid).first()
+    if observation is None or not observation_actions.may_restore(request.user, observation):
+        raise Http404
+    observation.pupil = pupil  # the door's lookup: restore_observation checks the policy on it
+    try:
+        restored = observation_actions.restore_observation(
+            actor=request.user, observation=observation, expected_version=data.version
+        )
+    except StaleVersion as stale:
+        return _stale(stale)
+    return _observation(request.user, pupil)(restored)
 
 
 # --- profile -----------------------------------------------------------------------------------

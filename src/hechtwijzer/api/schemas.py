@@ -111,6 +111,9 @@ class ObservationOut(Schema):
         description="Whether you may correct or withdraw it now: its author for two school "
         "weeks, the care coordinator always."
     )
+    may_restore: bool = Field(
+        description="Whether you may undo its withdrawal now: whoever withdrew it, the same day."
+    )
 
 
 class ObservationPage(_Page):
@@ -136,6 +139,10 @@ class CorrectionIn(Schema):
     company: str = ""
     moment: str = ""
     note: str = ""
+
+
+class RestoreIn(Schema):
+    version: int = Field(description="The version you read (of the withdrawn observation).")
 
 
 class WithdrawalIn(Schema):

@@ -20,7 +20,7 @@ from hechtwijzer.api.endpoints import api
 from hechtwijzer.api.models import ApiToken
 from hechtwijzer.audit.models import AuditEntry
 from hechtwijzer.observations import actions as observation_actions
-from hechtwijzer.observations.models import Observation
+from hechtwijzer.observations.models import Observation, ObservationSignal
 from hechtwijzer.plans import actions as plan_actions
 from hechtwijzer.plans.models import CardEntry
 from hechtwijzer.schools.models import Membership
@@ -356,6 +356,43 @@ class ResourceTests(ApiTestCase):
         assert response.status_code == 200
         assert response.json()["withdrawn"] is True
         assert self.last_entry().action == "observation.withdraw"
+
+    def test_a_withdrawal_is_undone_by_its_author_the_same_day_only(self):
+        base = f"/pupils/{self.w.piet.public_id}/observations/{self.observation.uid}"
+        withdrawn = self.call(
+            "post", base + "/withdraw", "anna", {"version": 1, "reason": "mistake"}
+        )
+        assert withdrawn.json()["may_restore"] is True
+        assert withdrawn.json()["may_correct"] is False
+        # Not whoever withdrew it: 404, as on the page; a stale version: 409; nothing changes.
+        assert self.call("post", base + "/restore", "carla", {"version": 2}).status_code == 404
+        stale = self.call("post", base + "/restore", "anna", {"version": 1})
+        assert stale.status_code == 409 and stale.json()["current_version"] == 2
+        assert Observation.objects.get(pk=self.observation.pk).withdrawn_at is not None
+        response = self.call("post", base + "/restore", "anna", {"version": 2})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["withdrawn"] is False and body["may_restore"] is False
+        assert body["version"] == 3 and body["signals"] == ["freezes"]
+        assert self.last_entry().action == "observation.restore"
+        assert not ObservationSignal.objects.filter(observation=self.observation, withdrawn=True)
+        # Not withdrawn (any more): nothing to undo.
+        assert self.call("post", base + "/restore", "anna", {"version": 3}).status_code == 404
+        # A withdrawal of yesterday is no longer undone.
+        self.call("post", base + "/withdraw", "anna", {"version": 3, "reason": "mistake"})
+        Observation.objects.filter(pk=self.observation.pk).update(
+            withdrawn_at=timezone.now() - datetime.timedelta(days=1)
+        )
+        assert self.call("post", base + "/restore", "anna", {"version": 4}).status_code == 404
+        # A read token cannot undo anything.
+        _token, plain = tokens.create_token(actor=None, user=self.w.anna, name="r", scope="read")
+        response = self.client.post(
+            f"/api/v1{base}/restore",
+            json.dumps({"version": 4}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {plain}",
+        )
+        assert response.status_code == 403
 
     def test_the_profile_is_the_pupil_pages_without_what_the_user_may_not_see(self):
         observation_actions.log_observation(
