@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "hechtwijzer.api"
     verbose_name = _("REST API")
+
+    def ready(self):
+        from hechtwijzer.privacy.retention import register_purge
+
+        from .tokens import purge_ended
+
+        # The daily retention run deletes tokens that ended long ago (tokens.KEEP_ENDED).
+        register_purge("api_tokens", purge_ended)

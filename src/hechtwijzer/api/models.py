@@ -3,7 +3,8 @@
 A token is `hw_<prefix>_<secret>`. Only the prefix (to find the row) and the SHA-256 of the whole
 token are stored; the token itself is shown once, when it is made. A token belongs to one user,
 acts with exactly that user's access (hechtwijzer.access), reads only or also writes, and
-expires (at most `MAX_DAYS` after it was made). Revoking keeps the row, for the audit trail.
+expires (at most `MAX_DAYS` after it was made). A revoked or expired token stays in its owner's
+list for a while; the daily retention run deletes it later (`tokens.purge_ended`).
 
 The rate limit counts requests per token in the row itself (a fixed window), so several app
 servers agree without a shared cache (README "Several app servers").

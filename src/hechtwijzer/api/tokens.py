@@ -4,7 +4,8 @@ Making and revoking write their audit entry in the same transaction (`api_token.
 `api_token.revoke`; never the token). `authenticate` is what the API asks on every request: it
 answers the token only while it, its user and the user's school access are all still valid,
 so a token of a deactivated account, or of someone no longer on any school's staff, does
-nothing. `count_request` is the per-token rate limit.
+nothing. `count_request` is the per-token rate limit. `purge_ended` deletes tokens that ended
+long ago (the daily retention run).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,6 +110,23 @@ def revoke_token(*, actor: Any, token: ApiToken, request: Any = None) -> ApiToke
             details={"user": current.user.get_username()},
         )
     return current
+
+
+# How long a token that ended (expired or revoked) stays in its owner's list, so they can see
+# what stopped working and when. The audit trail keeps for good that it was made and revoked.
+KEEP_ENDED = datetime.timedelta(days=90)
+
+
+def purge_ended(now: datetime.datetime | None = None) -> int:
+    """Delete the tokens that expired or were revoked more than `KEEP_ENDED` ago: a row that
+    can never authenticate again, which still names its owner and when they last used it.
+    Answers how many were deleted. Run by `hechtwijzer retention` and `daily`
+    (`privacy.retention.register_purge`, in this app's `ready()`)."""
+    cutoff = (now or timezone.now()) - KEEP_ENDED
+    deleted, _ = ApiToken.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    ).delete()
+    return deleted
 
 
 def authenticate(plain: str) -> ApiToken | None:

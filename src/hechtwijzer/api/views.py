@@ -44,6 +44,7 @@ def tokens_page(request):
         "made": made,
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
         "max_days": MAX_DAYS,
+        "keep_ended_days": tokens.KEEP_ENDED.days,
     }
     return render(request, "api/tokens.html", context)
 

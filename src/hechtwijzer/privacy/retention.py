@@ -3,9 +3,11 @@
 `run_retention(today=…, dry_run=…)` erases every pupil whose retention period has passed
 (`actions.expired_pupils`, `actions.erase_pupil` with reason "retention", one transaction and one
 audit entry per pupil), keeps those with a hold, retries pending removals from SQLite's
-write-ahead log and deletes the log-in throttle's expired records and expired sessions. A dry
-run writes nothing: it lists what would be erased, with the rows per model, and leaves the
-write-ahead log, the throttle and the sessions alone.
+write-ahead log and deletes the log-in throttle's expired records and expired sessions, and
+what apps above this one registered as ended records to purge (`register_purge`: the API's
+tokens that ended long ago). A dry run writes nothing: it lists what would be erased, with the
+rows per model, and leaves the write-ahead log, the throttle, the sessions and the registered
+records alone.
 
 The result holds public ids, leaving dates and row counts, never names: it is printed by the
 commands and may end up in a server log.
@@ -14,6 +16,7 @@ commands and may end up in a server log.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.sessions.models import Session
@@ -23,6 +26,15 @@ from hechtwijzer.accounts.throttle import purge_expired_records
 
 from . import actions
 from .graph import record_counts
+
+# Records that end and are then only clutter, owned by apps this one may not import (the API's
+# tokens): each app registers its purge in its AppConfig.ready(); the name is the count's key in
+# the run's `login_records`. A purge deletes and answers how many rows it deleted.
+_PURGES: dict[str, Callable[[], int]] = {}
+
+
+def register_purge(name: str, purge: Callable[[], int]) -> None:
+    _PURGES[name] = purge
 
 
 @dataclass
@@ -96,6 +108,8 @@ def run_retention(*, today: datetime.date | None = None, dry_run: bool = False) 
             "access_logs": purged["access_logs"],
             "sessions": sessions,
         }
+        for name, purge in _PURGES.items():
+            run.login_records[name] = purge()
     return run
 
 
@@ -132,6 +146,7 @@ def report_lines(run: RetentionRun) -> list[str]:
         lines.append(
             f"log-in records deleted: {records['attempts']} expired failed attempt(s), "
             f"{records['access_logs']} access log row(s), {records['sessions']} expired session(s)"
+            + "".join(f", {records[name]} {name.replace('_', ' ')}" for name in _PURGES)
         )
     if run.dry_run:
         lines.append(

@@ -1,5 +1,6 @@
 """The user's own API tokens page and the operator's `hechtwijzer api-token` command."""
 
+import datetime
 import io
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from hechtwijzer.api import tokens
 from hechtwijzer.api.models import MAX_DAYS, ApiToken
@@ -107,3 +109,47 @@ class ApiTokenCommandTests(TestCase):
             with self.assertRaises(CommandError):
                 self.run_command(*args)
         assert not ApiToken.objects.exists()
+
+
+class EndedTokenPurgeTests(TestCase):
+    """Tokens that ended long ago are deleted by the daily retention run; recent ones stay in
+    their owner's list, usable ones always."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+    def make(self, name, *, expired_days_ago=None, revoked_days_ago=None):
+        token, _plain = tokens.create_token(actor=None, user=self.w.anna, name=name, scope="read")
+        now = timezone.now()
+        changes = {}
+        if expired_days_ago is not None:
+            changes["expires_at"] = now - datetime.timedelta(days=expired_days_ago)
+        if revoked_days_ago is not None:
+            changes["revoked_at"] = now - datetime.timedelta(days=revoked_days_ago)
+        ApiToken.objects.filter(pk=token.pk).update(**changes)
+        return token
+
+    def test_the_retention_run_deletes_tokens_that_ended_over_90_days_ago(self):
+        self.make("in gebruik")
+        self.make("net verlopen", expired_days_ago=89)
+        self.make("lang verlopen", expired_days_ago=91)
+        self.make("net ingetrokken", revoked_days_ago=89)
+        self.make("lang ingetrokken", revoked_days_ago=91)
+        out = io.StringIO()
+        call_command("retention", "--dry-run", stdout=out)
+        assert ApiToken.objects.count() == 5  # a dry run deletes nothing
+        out = io.StringIO()
+        call_command("retention", stdout=out)
+        assert set(ApiToken.objects.values_list("name", flat=True)) == {
+            "in gebruik",
+            "net verlopen",
+            "net ingetrokken",
+        }
+        assert ", 2 api tokens" in out.getvalue()
+        self.client.force_login(self.w.anna)
+        self.assertContains(self.client.get(reverse("api_tokens")), "staat 90 dagen in deze lijst")
+        # That they were made stays on the audit trail.
+        assert AuditEntry.objects.filter(action="api_token.create").count() == 5
+        call_command("retention", stdout=io.StringIO())
+        assert ApiToken.objects.count() == 3

@@ -189,7 +189,12 @@ class DailyTests(TestCase):
         retention = json.loads(out.getvalue())["retention"]
         assert [e["public_id"] for e in retention["erased"]] == [w.sem.public_id]
         assert retention["dry_run"] is False
-        assert set(retention["login_records"]) == {"attempts", "access_logs", "sessions"}
+        assert set(retention["login_records"]) == {
+            "attempts",
+            "access_logs",
+            "sessions",
+            "api_tokens",
+        }
         assert not Pupil.objects.filter(pk=w.sem.pk).exists()
 
 

@@ -2,10 +2,11 @@
 
 Run it daily (cron or a systemd timer), or run `hechtwijzer daily`, which runs it too. It
 prints, per pupil public id, the rows it deleted per model (never a name), and the pupils it
-kept because of a hold. It also deletes the log-in throttle's expired attempts and expired
-sessions. Running it again deletes nothing more. On SQLite it first completes the removal from
-the write-ahead log of earlier erasures that a busy reader held up, and says for each erasure
-whether that removal is still pending. Exit status 0. The work is `privacy.retention`.
+kept because of a hold. It also deletes the log-in throttle's expired attempts, expired
+sessions and API tokens that ended more than 90 days ago. Running it again deletes nothing
+more. On SQLite it first completes the removal from the write-ahead log of earlier erasures
+that a busy reader held up, and says for each erasure whether that removal is still pending.
+Exit status 0. The work is `privacy.retention`.
 """
 
 from django.core.management.base import BaseCommand
