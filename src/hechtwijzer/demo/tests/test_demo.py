@@ -46,6 +46,21 @@ def test_it_is_idempotent_and_keeps_the_passwords():
 
 
 @pytest.mark.django_db
+def test_a_password_resembling_the_accounts_address_is_drawn_again(monkeypatch):
+    """A random draw can resemble the e-mail address (this one holds every letter of
+    "example"); the validators would refuse it and stop the load, so the demo draws again."""
+    from hechtwijzer.demo import schools
+
+    draws = iter(["xaLpsTeFE9Mj", "Hq7rWz3nVb2k"])
+    monkeypatch.setattr(schools, "_draw", lambda: next(draws))
+    school = School.objects.create(name="Testschool (demo)", country="NL", is_demo=True)
+    membership = schools._staff(school, "fluitekruid.ib", "Ilse", "Bos", Role.CARE_COORDINATOR)
+
+    assert membership.user.demo_login.password == "Hq7rWz3nVb2k"
+    assert membership.user.check_password("Hq7rWz3nVb2k")
+
+
+@pytest.mark.django_db
 def test_its_printed_logins_work_and_show_the_right_pupils():
     data = json.loads(run_demo("--json"))
     teacher = next(a for a in data["accounts"] if a["role"] == "teacher")
