@@ -11,5 +11,6 @@ class ApiConfig(AppConfig):
 
         from .tokens import purge_ended
 
-        # The daily retention run deletes tokens that ended long ago (tokens.KEEP_ENDED).
-        register_purge("api_tokens", purge_ended)
+        # The daily retention run deletes tokens that ended long ago (tokens.KEEP_ENDED). A
+        # token ends at an instant, so the purge measures from now, not from the run's day.
+        register_purge("api_tokens", lambda _today: purge_ended())

@@ -5,9 +5,9 @@
 audit entry per pupil), keeps those with a hold, retries pending removals from SQLite's
 write-ahead log and deletes the log-in throttle's expired records and expired sessions, and
 what apps above this one registered as ended records to purge (`register_purge`: the API's
-tokens that ended long ago). A dry run writes nothing: it lists what would be erased, with the
-rows per model, and leaves the write-ahead log, the throttle, the sessions and the registered
-records alone.
+tokens that ended long ago, the reminders' rows of what was sent that can no longer recur). A
+dry run writes nothing: it lists what would be erased, with the rows per model, and leaves the
+write-ahead log, the throttle, the sessions and the registered records alone.
 
 The result holds public ids, leaving dates and row counts, never names: it is printed by the
 commands and may end up in a server log.
@@ -28,12 +28,13 @@ from . import actions
 from .graph import record_counts
 
 # Records that end and are then only clutter, owned by apps this one may not import (the API's
-# tokens): each app registers its purge in its AppConfig.ready(); the name is the count's key in
-# the run's `login_records`. A purge deletes and answers how many rows it deleted.
-_PURGES: dict[str, Callable[[], int]] = {}
+# tokens, the reminders' sent rows): each app registers its purge in its AppConfig.ready(); the
+# name is the count's key in the run's `login_records`. A purge gets the run's day, deletes and
+# answers how many rows it deleted.
+_PURGES: dict[str, Callable[[datetime.date], int]] = {}
 
 
-def register_purge(name: str, purge: Callable[[], int]) -> None:
+def register_purge(name: str, purge: Callable[[datetime.date], int]) -> None:
     _PURGES[name] = purge
 
 
@@ -109,7 +110,7 @@ def run_retention(*, today: datetime.date | None = None, dry_run: bool = False) 
             "sessions": sessions,
         }
         for name, purge in _PURGES.items():
-            run.login_records[name] = purge()
+            run.login_records[name] = purge(today)
     return run
 
 

@@ -3,7 +3,8 @@
 `SentReminder` makes `hechtwijzer daily` idempotent: a reminder is one row per (user, kind,
 key), where the key says what it was about (a focus card's uid and its evaluation date, or a
 school and an ISO week for the weekly digest), so running the command twice, or twice at once,
-sends it once. The rows name no pupil: a card's uid, never a name.
+sends it once. The rows name no pupil: a card's uid, never a name. The daily retention run
+deletes the rows that can no longer matter (`sending.purge_sent`).
 """
 
 from django.conf import settings

@@ -5,6 +5,9 @@ users, users without an e-mail address, the kinds a user switched off and every 
 sent (`SentReminder`), and bundles what is left into one `Mail` per user, kind and school.
 A fixed number of queries, whatever the number of cards or pupils (tested).
 
+`purge_sent(today)` (registered with the daily retention run) deletes the `SentReminder` rows
+that are no longer needed: old ones of reminders that no kind gives any more.
+
 `send(mails)` sends each mail in its own transaction: the `SentReminder` rows and the audit
 entry `reminder.sent` are written, then the mail goes out; when the mail server refuses or
 cannot be reached, the transaction is rolled back, so the reminder is not recorded as sent and
@@ -94,6 +97,42 @@ def plan(today: datetime.date) -> list[Mail]:
         if all(e.key != entry.key for e in mail.entries):
             mail.entries.append(entry)
     return list(mails.values())
+
+
+# How long a sent reminder's row stays after its reminder stopped coming up (`purge_sent`).
+KEEP_SENT = datetime.timedelta(days=30)
+PURGE_BATCH = 500
+
+
+def purge_sent(today: datetime.date) -> int:
+    """Delete the rows of reminders sent more than `KEEP_SENT` before `today` that no kind gives
+    today: the evaluation was done or its date moved, the card closed, the decision carried out,
+    the digest's week is over, the pupil left or was erased, the kind no longer exists. Answers
+    how many rows were deleted.
+
+    Age alone would not do: an overdue card comes up every day for as long as it stays overdue,
+    and its row is what keeps the mail from going out again. So a row whose reminder a kind
+    still gives stays, whatever its age, and so does one of a user who switched the kind off
+    (the kinds give it; `plan` leaves it out), so switching back on does not resend it. The
+    margin covers a reminder that is gone for a day and back (a pupil moved and moved back).
+    Each kind's `collect` costs a fixed number of queries; then one read of the old rows and a
+    delete per `PURGE_BATCH` rows.
+    """
+    current = {
+        (entry.user.pk, kind.code, entry.key)
+        for kind in KINDS.values()
+        for entry in kind.collect(today)
+    }
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    old = SentReminder.objects.filter(sent_at__lt=start_of_day - KEEP_SENT).values_list(
+        "pk", "user_id", "kind", "key"
+    )
+    ended = [pk for pk, *row in old.iterator() if tuple(row) not in current]
+    deleted = 0
+    for start in range(0, len(ended), PURGE_BATCH):
+        chunk = ended[start : start + PURGE_BATCH]
+        deleted += SentReminder.objects.filter(pk__in=chunk).delete()[0]
+    return deleted
 
 
 def _absolute(path: str) -> str:

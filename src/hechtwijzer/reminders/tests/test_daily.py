@@ -194,8 +194,104 @@ class DailyTests(TestCase):
             "access_logs",
             "sessions",
             "api_tokens",
+            "sent_reminders",
         }
         assert not Pupil.objects.filter(pk=w.sem.pk).exists()
+
+
+class PurgeSentTests(TestCase):
+    """The daily run deletes the rows of reminders that can no longer recur, and keeps the rows
+    that stop a mail from going out again."""
+
+    @classmethod
+    def setUpTestData(cls):
+        w = cls.w = world()
+        cls.piet_card = card(w.piet, w.anna, days(2))  # due: passes, then comes up as overdue
+        cls.lara_card = card(w.lara, w.anna, days(-3))  # overdue, and stays so
+        cls.mo_card = card(w.mo, w.bram, days(-1))  # overdue, then closed
+
+    def sent(self):
+        return set(SentReminder.objects.values_list("user__username", "kind", "key"))
+
+    def test_old_rows_of_ended_reminders_go_and_an_overdue_card_is_not_mailed_again(self):
+        w = self.w
+        daily()
+        lara_key = f"{self.lara_card.uid}:{days(-3).isoformat()}"
+        assert ("anna", "evaluation_overdue", lara_key) in self.sent()
+        assert len(self.sent()) == 4  # piet due, lara and mo overdue, carla's digest
+        self.mo_card.closed_at = timezone.now()
+        self.mo_card.save(update_fields=["closed_at"])
+        ReminderOptOut.objects.create(user=w.anna, kind="evaluation_overdue")
+        mail.outbox.clear()
+
+        later = days(45)  # every row is older than KEEP_SENT (30 days)
+        out = io.StringIO()
+        call_command("daily", "--json", "--today", later.isoformat(), stdout=out)
+        result = json.loads(out.getvalue())
+
+        # Deleted: piet's "due" reminder (its date passed), mo's (the card closed), the digest of
+        # an earlier week. Kept: lara's, still overdue, although anna switched the kind off.
+        assert result["retention"]["login_records"]["sent_reminders"] == 3
+        assert ("anna", "evaluation_overdue", lara_key) in self.sent()
+        piet_due = ("anna", "evaluation_due", f"{self.piet_card.uid}:{days(2).isoformat()}")
+        assert piet_due not in self.sent()
+        assert not SentReminder.objects.filter(user=w.bram).exists()
+        # The run then sent the digest of the new week, and nothing to anna, who switched
+        # overdue evaluations off.
+        assert result["reminders"] == [
+            {
+                "to": "carla",
+                "kind": "weekly_digest",
+                "pupils": sorted([w.lara.public_id, w.piet.public_id]),
+            }
+        ]
+        # Switched on again, anna is told of piet's overdue card once, never again of lara's.
+        ReminderOptOut.objects.filter(user=w.anna).delete()
+        assert daily_json_on(later)["reminders"] == [
+            {"to": "anna", "kind": "evaluation_overdue", "pupils": [w.piet.public_id]}
+        ]
+
+    def test_rows_younger_than_the_margin_stay(self):
+        daily()
+        noon = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(12)))
+        SentReminder.objects.update(sent_at=noon)  # sent on TODAY, as the run's day says
+        self.mo_card.closed_at = timezone.now()
+        self.mo_card.save(update_fields=["closed_at"])
+        assert sending.purge_sent(days(29)) == 0
+        assert ("bram", "evaluation_overdue", f"{self.mo_card.uid}:{days(-1).isoformat()}") in (
+            self.sent()
+        )
+        # mo's, piet's "due" (its date passed) and the digest of TODAY's week
+        assert sending.purge_sent(days(31)) == 3
+
+    def test_a_dry_run_deletes_nothing(self):
+        daily()
+        out = io.StringIO()
+        call_command("daily", "--dry-run", "--today", days(45).isoformat(), stdout=out)
+        assert SentReminder.objects.count() == 4
+
+    def test_the_purge_costs_the_same_for_more_rows(self):
+        daily()
+        rows = list(SentReminder.objects.all())
+        SentReminder.objects.bulk_create(
+            SentReminder(user=row.user, kind=row.kind, key=f"{row.key}:{n}", sent_at=row.sent_at)
+            for row in rows
+            for n in range(25)
+        )
+        with CaptureQueriesContext(connection) as few:
+            sending.purge_sent(days(45))
+        assert SentReminder.objects.count() == 2  # lara's and mo's overdue cards
+        with CaptureQueriesContext(connection) as none:
+            assert sending.purge_sent(days(45)) == 0
+        # Collecting the day's reminders (a fixed number of queries per kind), one read of the
+        # old rows, then one delete per PURGE_BATCH rows (104 rows: one batch of deletes).
+        assert len(few) == len(none) + 1
+
+
+def daily_json_on(day):
+    out = io.StringIO()
+    call_command("daily", "--json", "--today", day.isoformat(), stdout=out, stderr=io.StringIO())
+    return json.loads(out.getvalue())
 
 
 def test_bad_arguments_exit_2(capsys):
