@@ -16,7 +16,9 @@ turns on 1 August). A pupil moved to next year's group (the new school year step
 year's import) stays with the teachers of the group they came from (`Pupil.previous_group`)
 until that year starts; then the new group's teachers have the pupil, and the previous ones may
 read on, never change, for the weeks the school chose after its first school day
-(`Scope.FORMER_GROUPS`, for reading permissions only).
+(`Scope.FORMER_GROUPS`, for reading permissions only). Before that year starts, next year's
+teacher reads the pupil's warm handover and nothing else (`Scope.NEXT_GROUPS`,
+`Perm.READ_HANDOVER`): the handover is written before the summer to be read then.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class Scope(enum.Enum):
     # Read only: active pupils who moved from the member's group of last school year into this
     # year's group, for the weeks the school set after its first school day (default none).
     FORMER_GROUPS = "former_groups"
+    # Read only: active pupils moved into the member's group of next school year, before that
+    # year starts. Only the warm handover lists it (Perm.READ_HANDOVER).
+    NEXT_GROUPS = "next_groups"
 
 
 class Perm(enum.StrEnum):
@@ -108,13 +113,20 @@ class Perm(enum.StrEnum):
     # school (choose what travels, record the parents' viewing), export it, and at the
     # receiving school import such a report and accept or decline the received plan.
     TRANSFER = "pupil.transfer"
+    # The warm handover (hechtwijzer.handover): read it and mark it read. Everyone who sees the
+    # pupil, and next year's teacher from the day the pupil is placed in their group (the new
+    # school year step or next year's import), before that year starts; writing it is
+    # KEEP_FOCUS_CARD. Marking it read records the reader's own reading, like the audit entry
+    # of the visit, and changes nothing of the pupil's record.
+    READ_HANDOVER = "pupil.read_handover"
 
 
 _TEACHING = (Scope.OWN_GROUPS, Scope.GRANTED)
 _SCHOOL = (Scope.SCHOOL,)
 # The scopes that only ever read: a permission that changes anything never lists them (a test
-# holds the table to it).
-READ_ONLY_SCOPES = frozenset({Scope.FORMER_GROUPS})
+# holds the table to it: only the reading permissions do).
+READ_ONLY_SCOPES = frozenset({Scope.FORMER_GROUPS, Scope.NEXT_GROUPS})
+READING_PERMISSIONS = frozenset({Perm.VIEW_PUPIL, Perm.READ_HANDOVER})
 
 POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     # The previous teacher reads on for the weeks the school chose (FORMER_GROUPS).
@@ -154,6 +166,12 @@ POLICY: dict[Perm, dict[Role, tuple[Scope, ...]]] = {
     Perm.DRAFT_REFERRAL: {Role.TEACHER: (Scope.OWN_GROUPS,), Role.CARE_COORDINATOR: _SCHOOL},
     Perm.REFER: {Role.CARE_COORDINATOR: _SCHOOL},
     Perm.TRANSFER: {Role.CARE_COORDINATOR: _SCHOOL},
+    # Next year's teacher reads it before the summer (NEXT_GROUPS); the previous teacher, who
+    # wrote it, while reading on (FORMER_GROUPS).
+    Perm.READ_HANDOVER: {
+        Role.TEACHER: (*_TEACHING, Scope.FORMER_GROUPS, Scope.NEXT_GROUPS),
+        Role.CARE_COORDINATOR: _SCHOOL,
+    },
 }
 
 
@@ -289,6 +307,15 @@ def pupils_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Pupil]:
                 group__school_year=year,
                 previous_group_id__in=last_ids,
             )
+        elif scope is Scope.NEXT_GROUPS:
+            years = _group_years(membership)
+            next_ids = [pk for pk, group_year in years.items() if group_year == year + 1]
+            if next_ids:
+                condition |= Q(
+                    school_id=membership.school_id,
+                    status=PupilStatus.ACTIVE,
+                    group_id__in=next_ids,
+                )
         else:
             # A subquery, not a list fetched first: one query fewer on every page a teacher
             # opens, and an empty grant table simply matches nothing.
@@ -333,11 +360,14 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
                 and previous_year <= year
             ):
                 return True
-        elif scope is Scope.FORMER_GROUPS and (
-            group_year == year
-            and previous_year == year - 1
-            and former_window_open(membership.school, today)
-        ):
+        elif (
+            scope is Scope.FORMER_GROUPS
+            and (
+                group_year == year
+                and previous_year == year - 1
+                and former_window_open(membership.school, today)
+            )
+        ) or (scope is Scope.NEXT_GROUPS and years.get(pupil.group_id) == year + 1):
             return True
     return False
 
@@ -362,6 +392,8 @@ def staff_for(pupil: Pupil, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet:
                     groups=pupil.previous_group_id,
                     groups__school_year__lte=year,
                 )
+            if group_year == year + 1:
+                condition |= Q(role__in=roles[Scope.NEXT_GROUPS], groups=pupil.group_id)
             if (
                 group_year == year
                 and pupil.previous_group_id is not None
@@ -402,6 +434,16 @@ def groups_for(user: AnyUser, perm: Perm = Perm.VIEW_PUPIL) -> QuerySet[Group]:
                 # Next year's groups count from the day that year starts.
                 pk__in=[
                     pk for pk, group_year in _group_years(membership).items() if group_year <= year
+                ],
+            )
+        elif scope is Scope.NEXT_GROUPS:
+            year = school_year_of(_today())
+            condition |= Q(
+                school_id=membership.school_id,
+                pk__in=[
+                    pk
+                    for pk, group_year in _group_years(membership).items()
+                    if group_year == year + 1
                 ],
             )
     if not condition:

@@ -1,6 +1,7 @@
 """Domain functions of the warm handover: write it (the pupil's teacher or the care coordinator,
-who keep the plan), acknowledge it (the next teacher). Each checks the policy, writes and records
-the audit entry in one transaction; the audit details hold ids and versions, never the text."""
+who keep the plan), acknowledge it (the next teacher, also before the new school year starts).
+Each checks the policy, writes and records the audit entry in one transaction; the audit
+details hold ids and versions, never the text."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from .queries import has_card
 TEXT_MAX = 5000
 
 
-def _require(actor: Any, pupil: Pupil) -> None:
-    if not allows(actor, Perm.KEEP_FOCUS_CARD, pupil):
+def _require(actor: Any, pupil: Pupil, perm: Perm = Perm.KEEP_FOCUS_CARD) -> None:
+    if not allows(actor, perm, pupil):
         raise PermissionDenied
 
 
@@ -74,9 +75,10 @@ def write(
 
 
 def acknowledge(*, actor: Any, handover: Handover) -> Acknowledgement:
-    """Mark the handover read by `actor`: it no longer greets them on the pupil page.
-    Idempotent. Audit `handover.acknowledge`."""
-    _require(actor, handover.pupil)
+    """Mark the handover read by `actor`: it no longer greets them on the pupil page, nor
+    waits on their start page before the new school year. Anyone who may read it may mark it
+    (Perm.READ_HANDOVER). Idempotent. Audit `handover.acknowledge`."""
+    _require(actor, handover.pupil, Perm.READ_HANDOVER)
     with transaction.atomic():
         ack, created = Acknowledgement.objects.get_or_create(handover=handover, user=actor)
         if created:

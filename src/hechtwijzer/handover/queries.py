@@ -1,6 +1,6 @@
-"""Reading the warm handover: the one that waits for a user on the pupil page (one query), and
-what works for the pupil (the latest evaluation's measures that worked, the behaviour card's
-goals)."""
+"""Reading the warm handover: the one that waits for a user on the pupil page (one query), what
+works for the pupil (the latest evaluation's measures that worked, the behaviour card's goals),
+and the handovers waiting for next year's teacher before that year starts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.plans.models import FocusCard, MeasureOutcome, Outcome
 from hechtwijzer.schools.models import Pupil, current_school_year
 
-from .models import Handover
+from .models import Acknowledgement, Handover
 
 
 def waiting_for(user: Any, pupil: Pupil) -> Handover | None:
@@ -80,5 +80,21 @@ def group_list(pupils: QuerySet[Pupil], year: int) -> list[Pupil]:
         pupils.annotate(has_focus=Exists(focus), has_behaviour=Exists(behaviour))
         .filter(Q(has_focus=True) | Q(has_behaviour=True))
         .annotate(written=Exists(written))
+        .order_by("sort_name", "first_name")
+    )
+
+
+def for_next_year(user: Any, pupils: QuerySet[Pupil], year: int) -> list[Pupil]:
+    """Of `pupils` (those placed in the user's groups of next school year), the ones with a
+    handover of school year `year` that someone else wrote, each with `read` (the user marked
+    it read): one query. A teacher who moves up with the class wrote their own."""
+    written = Handover.objects.filter(pupil=OuterRef("pk"), school_year=year).exclude(author=user)
+    read = Acknowledgement.objects.filter(
+        handover__pupil=OuterRef("pk"), handover__school_year=year, user=user
+    )
+    return list(
+        pupils.filter(Exists(written))
+        .annotate(read=Exists(read))
+        .select_related("group")
         .order_by("sort_name", "first_name")
     )

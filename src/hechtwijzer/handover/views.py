@@ -1,6 +1,7 @@
 """The warm handover's pages: read and write it (/pupils/<id>/handover/), acknowledge it (from
-the box on the pupil page). The handover page prints cleanly (the print stylesheet leaves the
-navigation and the form out)."""
+the box on the pupil page, or on the handover page). Next year's teacher reads it before the
+new school year starts (Perm.READ_HANDOVER), from their start page. The handover page prints
+cleanly (the print stylesheet leaves the navigation and the form out)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,10 +22,10 @@ from .models import Handover
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@pupil_view(Perm.VIEW_PUPIL, action="handover.view", post=Perm.KEEP_FOCUS_CARD, post_action=None)
+@pupil_view(Perm.READ_HANDOVER, action="handover.view", post=Perm.KEEP_FOCUS_CARD, post_action=None)
 def handover_page(request, pupil):
     """The pupil's warm handover: what works and what to start with; the form to write this
-    year's for those who keep the plan."""
+    year's for those who keep the plan; "I have read it" for whoever it waits for."""
     may_write = allows(request.user, Perm.KEEP_FOCUS_CARD, pupil)
     year = current_school_year()
     current = Handover.objects.filter(pupil=pupil, school_year=year).first()
@@ -61,13 +62,15 @@ def handover_page(request, pupil):
         "works": queries.what_works(pupil),
         "form": form,
         "has_card": queries.has_card(pupil) if may_write else True,
-        "waiting": queries.waiting_for(request.user, pupil) if may_write else None,
+        "waiting": queries.waiting_for(request.user, pupil),
+        # Next year's teacher, before that year starts, reads this page and not the record.
+        "may_view_pupil": allows(request.user, Perm.VIEW_PUPIL, pupil),
     }
     return render(request, "handover/handover.html", context, status=status)
 
 
 @require_POST
-@pupil_view(Perm.KEEP_FOCUS_CARD, action=None)  # the acknowledgement is recorded by the domain
+@pupil_view(Perm.READ_HANDOVER, action=None)  # the acknowledgement is recorded by the domain
 def acknowledge(request, pupil):
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -75,7 +78,9 @@ def acknowledge(request, pupil):
     handover = get_object_or_404(Handover, pupil=pupil, uid=form.cleaned_data["handover"])
     actions.acknowledge(actor=request.user, handover=handover)
     messages.success(request, _("Marked as read. The handover stays on the handover page."))
-    return redirect("pupil", pupil.public_id)
+    if allows(request.user, Perm.VIEW_PUPIL, pupil):
+        return redirect("pupil", pupil.public_id)
+    return redirect("home")  # next year's teacher: the start page lists the others
 
 
 @require_safe

@@ -27,6 +27,7 @@ from hechtwijzer.administration.models import ProposalState, RoleProposal
 from hechtwijzer.audit.kept import kept
 from hechtwijzer.audit.models import record
 from hechtwijzer.door import Policy, policy, pupil_view, reread
+from hechtwijzer.handover import queries as handover_queries
 from hechtwijzer.observations.overview import DEFAULT_WEEKS, signal_overview
 from hechtwijzer.plans.actions import overdue_cards
 from hechtwijzer.schools.models import Group, Role, current_school_year, school_year_label
@@ -85,12 +86,26 @@ def home(request):
             last_year = [g.pk for g in membership.groups.all() if g.school_year == year - 1]
             former = list(ordered.filter(previous_group_id__in=last_year, group__school_year=year))
             former_until = former_window_end(membership.school) - datetime.timedelta(days=1)
+        # Next year's teacher before that year starts (access.Scope.NEXT_GROUPS): the warm
+        # handovers of the pupils placed in their group, to read before the summer (one query,
+        # and none for a teacher without a group of next year).
+        upcoming = []
+        next_groups = [g.pk for g in membership.groups.all() if g.school_year == year + 1]
+        if next_groups and Scope.NEXT_GROUPS in POLICY[Perm.READ_HANDOVER].get(membership.role, ()):
+            upcoming = handover_queries.for_next_year(
+                request.user,
+                pupils_for(request.user, Perm.READ_HANDOVER).filter(
+                    school_id=membership.school_id, group_id__in=next_groups
+                ),
+                year,
+            )
         sections.append(
             {
                 "membership": membership,
                 "groups": groups,
                 "former": former,
                 "former_until": former_until,
+                "upcoming": upcoming,
                 # Pupils not (yet) placed in a group of this school year.
                 "unplaced": list(ordered.exclude(group__school_year=year)) if whole_school else [],
                 "links_to_pupil_page": perm is Perm.VIEW_PUPIL,

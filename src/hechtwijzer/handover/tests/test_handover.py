@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from hechtwijzer import access
 from hechtwijzer.access import Perm, allows
 from hechtwijzer.administration import actions as admin
 from hechtwijzer.administration import year
@@ -169,6 +170,72 @@ def test_the_box_comes_with_the_new_school_year(world, client):
     with mock.patch("hechtwijzer.access._today", return_value=first_school_day("NL", "", YEAR + 1)):
         page = client.get(f"/pupils/{w.piet.public_id}/").content.decode()
     assert "handover-box" in page and "vaste plek vooraan" in page
+
+
+def test_next_years_teacher_reads_it_before_the_summer(
+    world, client, django_assert_max_num_queries
+):
+    """Placed in bram's group for next year, piet's handover is his to read at once, from his
+    start page; piet's record stays closed to him until the new school year starts."""
+    w = world
+    handover = actions.write(actor=w.anna, pupil=w.piet, start_with=TEXT)
+    bram_membership = Membership.objects.get(user=w.bram, school=w.noord)
+    steps = [
+        year.Step(g, year.next_group_name(g.name), [bram_membership.pk] if g == w.group3 else [])
+        for g in year.groups_ending(w.noord, YEAR)
+    ]
+    year.apply(actor=w.dirk, school=w.noord, year=YEAR, steps=steps)
+    piet = Pupil.objects.select_related("group", "school").get(pk=w.piet.pk)
+    bram = type(w.bram).objects.get(pk=w.bram.pk)
+    assert allows(bram, Perm.READ_HANDOVER, piet)
+    assert not allows(bram, Perm.VIEW_PUPIL, piet)
+    assert not allows(bram, Perm.KEEP_FOCUS_CARD, piet)
+    assert bram in access.staff_for(piet, Perm.READ_HANDOVER)
+
+    client.login(username="bram", password=PASSWORD)
+    home = client.get("/").content.decode()
+    assert url(w.piet) in home  # lara moved with him but has no card, so no handover
+    assert url(w.lara) not in home and "Warme overdracht voor volgend schooljaar" in home
+    with django_assert_max_num_queries(16):
+        page = client.get(url(w.piet))
+    text = page.content.decode()
+    assert page.status_code == 200 and "vaste plek vooraan" in text
+    assert "Samen de dag doornemen" in text  # what works
+    assert f'href="/pupils/{w.piet.public_id}/"' not in text  # not his record yet
+    assert 'name="start_with"' not in text  # nor his to write
+    assert AuditEntry.objects.filter(action="handover.view", username="bram").count() == 1
+    # Reading only: the record, logging and writing stay closed.
+    assert client.get(f"/pupils/{w.piet.public_id}/").status_code == 404
+    assert client.get(f"/pupils/{w.piet.public_id}/observe/").status_code == 404
+    assert client.post(url(w.piet), {"start_with": "x", "version": "1"}).status_code == 404
+    assert Handover.objects.get().start_with == TEXT
+
+    response = client.post(url(w.piet, "acknowledge/"), {"handover": str(handover.uid)})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert Acknowledgement.objects.filter(handover=handover, user=w.bram).exists()
+    pupils = access.pupils_for(bram, Perm.READ_HANDOVER).filter(group=piet.group)
+    assert [(p.pk, p.read) for p in queries.for_next_year(bram, pupils, YEAR)] == [(piet.pk, True)]
+    # Read in June, it does not greet him again when the year starts.
+    with mock.patch("hechtwijzer.access._today", return_value=first_school_day("NL", "", YEAR + 1)):
+        page = client.get(f"/pupils/{w.piet.public_id}/")
+    assert page.status_code == 200 and "handover-box" not in page.content.decode()
+    # Next year's teacher of another school, or of another group, reads nothing.
+    for username in ("erik", "fien"):
+        client.login(username=username, password=PASSWORD)
+        assert client.get(url(w.piet)).status_code == 404, username
+
+
+def test_a_teacher_moving_up_with_the_class_is_not_shown_their_own(world, client):
+    w = world
+    actions.write(actor=w.anna, pupil=w.piet, start_with=TEXT)
+    anna_membership = Membership.objects.get(user=w.anna, school=w.noord)
+    steps = [
+        year.Step(g, year.next_group_name(g.name), [anna_membership.pk] if g == w.group3 else [])
+        for g in year.groups_ending(w.noord, YEAR)
+    ]
+    year.apply(actor=w.dirk, school=w.noord, year=YEAR, steps=steps)
+    client.login(username="anna", password=PASSWORD)
+    assert url(w.piet) not in client.get("/").content.decode()
 
 
 def test_the_handover_page(world, client, django_assert_max_num_queries):

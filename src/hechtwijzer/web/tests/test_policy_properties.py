@@ -182,6 +182,20 @@ class PolicyPropertyTests(TestCase):
             "grants": [],
         }
     )
+    # Next year's teacher before that year starts (the warm handover): the second teacher
+    # teaches last year's and next year's group, the pupil moved from this year's into it.
+    @example(
+        {
+            "schools": [("BE", 0)],
+            "groups": [(0, 0), (0, 1), (0, -1)],
+            "staff": [
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1, 2])]},
+            ],
+            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 1, PupilStatus.LEFT, 0)],
+            "grants": [],
+        }
+    )
     def test_the_list_query_and_the_object_check_agree(self, world):
         users, pupils = build(world)
         user_model = type(users[0])
@@ -226,6 +240,18 @@ class PolicyPropertyTests(TestCase):
                 {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1])]},
             ],
             "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 2, PupilStatus.ACTIVE, 1)],
+            "grants": [],
+        }
+    )
+    @example(
+        {
+            "schools": [("BE", 0)],
+            "groups": [(0, 0), (0, 1), (0, -1)],
+            "staff": [
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
+                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1, 2])]},
+            ],
+            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 1, PupilStatus.LEFT, 0)],
             "grants": [],
         }
     )
