@@ -49,3 +49,65 @@ def test_a_new_teacher_meets_the_warm_handover_in_september(page, server):
     # The handover stays on its own page.
     page.goto(f"{pupil_url}handover/")
     assert "Begroet" in page.locator("main").inner_text()
+
+
+# Before the summer, in the Flemish demo school: a new pupil of one class, with a focus card and
+# this year's handover written by the class teacher, is placed in next school year's class of
+# another teacher (as the new school year step does). A new pupil, so the other tests' pupils
+# stay where they were.
+BEFORE_SUMMER = """
+import datetime, json
+from hechtwijzer.administration import actions as admin
+from hechtwijzer.handover import actions as handover
+from hechtwijzer.plans import actions as plans
+from hechtwijzer.schools.models import Membership, Pupil, School, current_school_year
+year = current_school_year()
+school = School.objects.get(is_demo=True, country="BE")
+teachers = list(
+    Membership.objects.filter(school=school, role="teacher", groups__school_year=year)
+    .select_related("user").order_by("user__username").distinct()
+)
+writer, reader = teachers[0], teachers[1]
+group = writer.groups.get(school_year=year)
+pupil = admin.create_pupil(
+    actor=None, school=school, group=group, first_name="Wout", last_name="Overgang",
+    date_of_birth=datetime.date(2018, 5, 4),
+)
+today = datetime.date.today()
+plans.start_card(actor=writer.user, pupil=pupil, period_start=today - datetime.timedelta(weeks=4),
+                 evaluation_due=today + datetime.timedelta(weeks=2))
+handover.write(actor=writer.user, pupil=pupil,
+               start_with="Geef hem bij binnenkomst een vaste taak: de planten water geven.")
+upcoming = admin.create_group(actor=None, school=school, name="Klas volgend jaar", school_year=year + 1)
+reader.groups.add(upcoming)
+Pupil.objects.filter(pk=pupil.pk).update(group=upcoming, previous_group=group)
+print(json.dumps({"pupil": pupil.public_id, "reader": reader.user.username}))
+"""
+
+
+def test_next_years_teacher_reads_the_handover_before_the_summer(phone_page, server):
+    page = phone_page
+    found = json.loads(server.command("shell", "-c", BEFORE_SUMMER).strip().splitlines()[-1])
+    log_in(page, server, found["reader"], "nl")
+
+    # The start page lists the pupil under next school year's handovers, in Flemish words.
+    section = page.locator("section.group", has_text="Warme overdracht voor volgend schooljaar")
+    assert "in uw klas" in section.inner_text()
+    check_axe(page, "handover-next-year-home-375")
+    screenshot(page, "handover-next-year-home-375")
+    with page.expect_navigation():
+        section.get_by_role("link", name="Wout Overgang").click()
+    main = page.locator("main").inner_text()
+    assert "vaste taak" in main and "nog niet het dossier" in main
+    # The pupil's record is not theirs yet: no link to it, and the page itself is a 404.
+    assert page.locator(f"main a[href='/pupils/{found['pupil']}/']").count() == 0
+    check_axe(page, "handover-next-year-page-375")
+    screenshot(page, "handover-next-year-page-375")
+    assert page.request.get(f"/pupils/{found['pupil']}/").status == 404
+
+    # Marked read: back on the start page, the pupil carries "gelezen".
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gelezen").click()
+    assert "Gemarkeerd als gelezen" in page.locator("main").inner_text()
+    section = page.locator("section.group", has_text="Warme overdracht voor volgend schooljaar")
+    assert "gelezen" in section.locator("li", has_text="Wout Overgang").inner_text()
