@@ -104,6 +104,20 @@ def worlds(draw):
     }
 
 
+# Next year's teacher before that year starts (the warm handover): the second teacher teaches
+# last year's and next year's group, the pupils moved from this year's into it.
+NEXT_YEARS_TEACHER = {
+    "schools": [("BE", 0)],
+    "groups": [(0, 0), (0, 1), (0, -1)],
+    "staff": [
+        {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
+        {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1, 2])]},
+    ],
+    "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 1, PupilStatus.LEFT, 0)],
+    "grants": [],
+}
+
+
 def build(world):
     from django.contrib.auth import get_user_model
 
@@ -182,20 +196,7 @@ class PolicyPropertyTests(TestCase):
             "grants": [],
         }
     )
-    # Next year's teacher before that year starts (the warm handover): the second teacher
-    # teaches last year's and next year's group, the pupil moved from this year's into it.
-    @example(
-        {
-            "schools": [("BE", 0)],
-            "groups": [(0, 0), (0, 1), (0, -1)],
-            "staff": [
-                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
-                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1, 2])]},
-            ],
-            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 1, PupilStatus.LEFT, 0)],
-            "grants": [],
-        }
-    )
+    @example(NEXT_YEARS_TEACHER)
     def test_the_list_query_and_the_object_check_agree(self, world):
         users, pupils = build(world)
         user_model = type(users[0])
@@ -243,18 +244,7 @@ class PolicyPropertyTests(TestCase):
             "grants": [],
         }
     )
-    @example(
-        {
-            "schools": [("BE", 0)],
-            "groups": [(0, 0), (0, 1), (0, -1)],
-            "staff": [
-                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [0])]},
-                {"active": True, "superuser": False, "memberships": [(0, Role.TEACHER, [1, 2])]},
-            ],
-            "pupils": [(0, 1, PupilStatus.ACTIVE, 0), (0, 1, PupilStatus.LEFT, 0)],
-            "grants": [],
-        }
-    )
+    @example(NEXT_YEARS_TEACHER)
     def test_the_reverse_query_and_the_object_check_agree(self, world):
         """`staff_for(pupil, perm)` (one query for staff lists) names exactly the users for
         whom `allows(user, perm, pupil)` holds."""
