@@ -78,7 +78,9 @@ plans.start_card(actor=writer.user, pupil=pupil, period_start=today - datetime.t
                  evaluation_due=today + datetime.timedelta(weeks=2))
 handover.write(actor=writer.user, pupil=pupil,
                start_with="Geef hem bij binnenkomst een vaste taak: de planten water geven.")
-upcoming = admin.create_group(actor=None, school=school, name="Klas volgend jaar", school_year=year + 1)
+upcoming = admin.create_group(
+    actor=None, school=school, name="Klas volgend jaar", school_year=year + 1
+)
 reader.groups.add(upcoming)
 Pupil.objects.filter(pk=pupil.pk).update(group=upcoming, previous_group=group)
 print(json.dumps({"pupil": pupil.public_id, "reader": reader.user.username}))

@@ -4,16 +4,16 @@ new school year starts (Perm.READ_HANDOVER), from their start page. The handover
 cleanly (the print stylesheet leaves the navigation and the form out)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hechtwijzer.access import Perm, allows, groups_for, pupils_for
 from hechtwijzer.audit.models import record
 from hechtwijzer.door import Policy, policy, pupil_view
-from hechtwijzer.locking import StaleVersion
+from hechtwijzer.saving import save_form
 from hechtwijzer.schools.models import current_school_year
 
 from . import actions, queries
@@ -35,25 +35,22 @@ def handover_page(request, pupil):
         initial = {"start_with": current.start_with, "version": current.version} if current else {}
         form = HandoverForm(request.POST if request.method == "POST" else None, initial=initial)
         if request.method == "POST":
-            if form.is_valid():
-                try:
-                    actions.write(
-                        actor=request.user,
-                        pupil=pupil,
-                        start_with=form.cleaned_data["start_with"],
-                        expected_version=form.cleaned_data["version"],
-                    )
-                except StaleVersion:
-                    messages.error(
-                        request,
-                        _("Someone changed this handover since you opened it; nothing was saved."),
-                    )
-                    return redirect("handover:page", pupil.public_id)
-                except ValidationError as error:
-                    form.apply_errors(error)
-                else:
-                    messages.success(request, _("The warm handover was saved."))
-                    return redirect("handover:page", pupil.public_id)
+            saved = save_form(
+                request,
+                form,
+                lambda data: actions.write(
+                    actor=request.user,
+                    pupil=pupil,
+                    start_with=data["start_with"],
+                    # None: the page showed no handover yet (a version must then not exist).
+                    expected_version=data["version"],
+                ),
+                saved=_("The warm handover was saved."),
+                then=reverse("handover:page", args=[pupil.public_id]),
+                stale=_("Someone changed this handover since you opened it; nothing was saved."),
+            )
+            if saved:
+                return saved
             status = 422
     shown = queries.latest(pupil)
     context = {

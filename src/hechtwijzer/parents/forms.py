@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from django import forms
 
-from hechtwijzer.forms import DayField, DomainErrorsMixin, UidField, WholeNumberField
+from hechtwijzer.forms import DayField, DomainErrorsMixin, UidField, VersionForm, WholeNumberField
 
 from .actions import ATTENDEES_MAX, TEXT_MAX
 from .models import Consent
 
 
-class ConversationForm(DomainErrorsMixin, forms.Form):
+class ConversationForm(DomainErrorsMixin, VersionForm):
     held_on = DayField()
     attendees = forms.CharField(max_length=ATTENDEES_MAX)
     at_home = forms.CharField(max_length=TEXT_MAX, required=False)
     agreements = forms.CharField(max_length=TEXT_MAX, required=False)
     card = WholeNumberField(required=False, min_value=1)  # a version number of the card
-    version = WholeNumberField(required=False)
 
 
-class ConsentForm(DomainErrorsMixin, forms.Form):
+class ConsentForm(DomainErrorsMixin, VersionForm):
     status = forms.ChoiceField(choices=Consent.choices)
     decided_on = DayField(required=False)
     parents_view = forms.CharField(max_length=TEXT_MAX, required=False)
-    version = WholeNumberField(required=False)
 
 
 class PrintoutForm(forms.Form):

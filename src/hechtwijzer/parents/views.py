@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hechtwijzer.access import Perm
 from hechtwijzer.door import pupil_view
-from hechtwijzer.locking import StaleVersion
 from hechtwijzer.plans.actions import current_card
 from hechtwijzer.plans.documents import pdf_response
 from hechtwijzer.readlinks import actions as link_actions
 from hechtwijzer.readlinks.models import ReadLink
+from hechtwijzer.saving import save_form
 
 from . import actions, printout
 from .forms import ConsentForm, ConversationForm, LinkForm, PrintoutForm
@@ -75,40 +75,42 @@ def _conversation_form(request, pupil, conversation):
     errors = {}
     if request.method == "POST":
         form = ConversationForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                values = {
-                    "held_on": data["held_on"],
-                    "attendees": data["attendees"],
-                    "at_home": data["at_home"],
-                    "agreements": data["agreements"],
-                    "card": _card_by_number(pupil, data["card"]),
-                }
-                if conversation is None:
-                    actions.record_conversation(actor=request.user, pupil=pupil, **values)
-                else:
-                    seen = data["version"] if data["version"] is not None else -1
-                    actions.update_conversation(
-                        actor=request.user,
-                        conversation=conversation,
-                        expected_version=seen,
-                        **values,
-                    )
-            except StaleVersion:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else changed this conversation in the meantime. Nothing was "
-                        "saved; below is the conversation as it is now."
-                    ),
-                )
-                return redirect("parents:conversation", pupil.public_id, conversation.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
+
+        def save(data):
+            values = {
+                "held_on": data["held_on"],
+                "attendees": data["attendees"],
+                "at_home": data["at_home"],
+                "agreements": data["agreements"],
+                "card": _card_by_number(pupil, data["card"]),
+            }
+            if conversation is None:
+                actions.record_conversation(actor=request.user, pupil=pupil, **values)
             else:
-                messages.success(request, _("The conversation was saved."))
-                return redirect("parents:page", pupil.public_id)
+                actions.update_conversation(
+                    actor=request.user,
+                    conversation=conversation,
+                    expected_version=form.seen_version(),
+                    **values,
+                )
+
+        saved = save_form(
+            request,
+            form,
+            save,
+            saved=_("The conversation was saved."),
+            then=reverse("parents:page", args=[pupil.public_id]),
+            stale=_(
+                "Someone else changed this conversation in the meantime. Nothing was "
+                "saved; below is the conversation as it is now."
+            ),
+            # The conversation as it is now (only an existing one can have changed).
+            stale_then=reverse("parents:conversation", args=[pupil.public_id, conversation.uid])
+            if conversation
+            else request.path,
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     initial = conversation
@@ -156,31 +158,27 @@ def consent(request, pupil, number):
     errors = {}
     if request.method == "POST":
         form = ConsentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_consent(
-                    actor=request.user,
-                    card=card,
-                    expected_version=data["version"] if data["version"] is not None else -1,
-                    status=data["status"],
-                    decided_on=data["decided_on"],
-                    parents_view=data["parents_view"],
-                )
-            except StaleVersion:
-                messages.error(
-                    request,
-                    _(
-                        "Someone else recorded the consent in the meantime. Nothing was saved; "
-                        "below is what is recorded now."
-                    ),
-                )
-                return redirect("parents:consent", pupil.public_id, card.number)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The parents' view and consent were saved."))
-                return redirect("plans:version", pupil.public_id, card.number)
+        saved = save_form(
+            request,
+            form,
+            lambda data: actions.record_consent(
+                actor=request.user,
+                card=card,
+                expected_version=form.seen_version(),
+                status=data["status"],
+                decided_on=data["decided_on"],
+                parents_view=data["parents_view"],
+            ),
+            saved=_("The parents' view and consent were saved."),
+            then=reverse("plans:version", args=[pupil.public_id, card.number]),
+            stale=_(
+                "Someone else recorded the consent in the meantime. Nothing was saved; "
+                "below is what is recorded now."
+            ),
+            stale_then=reverse("parents:consent", args=[pupil.public_id, card.number]),
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     context = {

@@ -22,6 +22,7 @@ from hechtwijzer.catalog import get_catalog
 from hechtwijzer.door import pupil_view, reread
 from hechtwijzer.locking import StaleVersion
 from hechtwijzer.observations.profiles import build_profile
+from hechtwijzer.saving import save_form
 
 from . import actions, panels, snapshots
 from . import voice as pupil_voice
@@ -350,31 +351,29 @@ def evaluate(request, pupil):
             keys=[item["key"] for item in items],
             referral_codes=[r.code for r in catalog.referrals],
         )
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                _evaluation, following = actions.evaluate(
-                    actor=request.user,
-                    card=card,
-                    outcomes=form.outcomes(),
-                    decision=data["decision"],
-                    referrals=data["referrals"],
-                    next_evaluation=data["next_evaluation"],
-                    summary=data["summary"],
-                    voice=form.voice(),
-                )
-            except StaleVersion:
-                messages.error(request, _("This card was evaluated in the meantime."))
-                return redirect("plans:card", pupil.public_id)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(
-                    request,
-                    _("The evaluation was saved. Version %(number)d of the focus card has started.")
-                    % {"number": following.number},
-                )
-                return redirect("plans:card", pupil.public_id)
+        saved = save_form(
+            request,
+            form,
+            lambda data: actions.evaluate(
+                actor=request.user,
+                card=card,
+                outcomes=form.outcomes(),
+                decision=data["decision"],
+                referrals=data["referrals"],
+                next_evaluation=data["next_evaluation"],
+                summary=data["summary"],
+                voice=form.voice(),
+            ),
+            # evaluate() answers (the evaluation, the next version of the card).
+            saved=lambda made: (
+                _("The evaluation was saved. Version %(number)d of the focus card has started.")
+                % {"number": made[1].number}
+            ),
+            then=reverse("plans:card", args=[pupil.public_id]),
+            stale=_("This card was evaluated in the meantime."),
+        )
+        if saved:
+            return saved
         errors = form.errors
     # What each measure was meant for at the start, and how often those signals were seen in
     # the weeks up to today: the profile the evaluation will keep.

@@ -25,6 +25,7 @@ from hechtwijzer.locking import StaleVersion
 from hechtwijzer.plans.actions import current_card
 from hechtwijzer.plans.documents import pdf_response
 from hechtwijzer.readlinks.actions import may_manage
+from hechtwijzer.saving import save_form
 
 from . import actions, partners, summary
 from .forms import (
@@ -39,13 +40,18 @@ from .models import Referral, ReferralConsent, Status
 
 
 def _stale(request) -> None:
-    messages.error(
-        request,
-        _(
-            "Someone else changed this referral in the meantime, or it was sent. Nothing was "
-            "saved; below is the referral as it is now."
-        ),
+    messages.error(request, _stale_message())
+
+
+def _stale_message() -> str:
+    return _(
+        "Someone else changed this referral in the meantime, or it was sent. Nothing was "
+        "saved; below is the referral as it is now."
     )
+
+
+def _detail(pupil, referral) -> str:
+    return reverse("referrals:detail", args=[pupil.public_id, referral.uid])
 
 
 def _referral(pupil, uid) -> Referral:
@@ -96,8 +102,8 @@ def _draft_form(request, pupil, referral):
     errors = {}
     if request.method == "POST":
         form = ReferralForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def save(data):
             evaluation = None
             if data["evaluation"]:
                 evaluation = next(
@@ -108,6 +114,8 @@ def _draft_form(request, pupil, referral):
                     ),
                     None,
                 )
+                if evaluation is None:
+                    raise ValidationError({"evaluation": _("This evaluation is not this pupil's.")})
             values = {
                 "partner": data["partner"],
                 "professional": data["professional"],
@@ -117,25 +125,30 @@ def _draft_form(request, pupil, referral):
                 "include_plan": data["include_plan"],
                 "include_figures": data["include_figures"],
             }
-            try:
-                if data["evaluation"] and evaluation is None:
-                    raise ValidationError({"evaluation": _("This evaluation is not this pupil's.")})
-                if referral is None:
-                    referral = actions.create_referral(actor=request.user, pupil=pupil, **values)
-                    messages.success(request, _("The draft was saved."))
-                else:
-                    seen = data["version"] if data["version"] is not None else -1
-                    actions.update_referral(
-                        actor=request.user, referral=referral, expected_version=seen, **values
-                    )
-                    messages.success(request, _("The draft was saved."))
-            except StaleVersion:
-                _stale(request)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
+            if referral is None:
+                return actions.create_referral(actor=request.user, pupil=pupil, **values)
+            actions.update_referral(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.seen_version(),
+                **values,
+            )
+            return referral
+
+        saved = save_form(
+            request,
+            form,
+            save,
+            saved=_("The draft was saved."),
+            then=lambda made: _detail(pupil, made),
+            stale=_stale_message(),
+            # Only a draft that exists can have changed meanwhile.
+            stale_then=_detail(pupil, referral)
+            if referral
+            else reverse("referrals:list", args=[pupil.public_id]),
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     chosen_evaluation = request.GET.get("evaluation", "")
@@ -221,24 +234,22 @@ def choose_observations(request, pupil, uid):
     errors = {}
     if request.method == "POST":
         form = ObservationsForm(request.POST, uids=[o.uid for o in choosable])
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.choose_observations(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=data["version"] if data["version"] is not None else -1,
-                    uids=data["observations"],
-                    include_notes=data["include_notes"],
-                )
-            except StaleVersion:
-                _stale(request)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The choice of observations was saved."))
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
+        saved = save_form(
+            request,
+            form,
+            lambda data: actions.choose_observations(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.seen_version(),
+                uids=data["observations"],
+                include_notes=data["include_notes"],
+            ),
+            saved=_("The choice of observations was saved."),
+            then=_detail(pupil, referral),
+            stale=_stale_message(),
+        )
+        if saved:
+            return saved
         errors = form.errors
     signals = get_catalog().by_code["signals"]
     lang = get_language()
@@ -279,24 +290,22 @@ def consent(request, pupil, uid):
     errors = {}
     if request.method == "POST":
         form = ConsentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_consent(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=data["version"] if data["version"] is not None else -1,
-                    status=data["consent"],
-                    decided_on=data["consent_on"],
-                )
-            except StaleVersion:
-                _stale(request)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The parents' consent was saved."))
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
+        saved = save_form(
+            request,
+            form,
+            lambda data: actions.record_consent(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.seen_version(),
+                status=data["consent"],
+                decided_on=data["consent_on"],
+            ),
+            saved=_("The parents' consent was saved."),
+            then=_detail(pupil, referral),
+            stale=_stale_message(),
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     card = current_card(pupil)
@@ -325,24 +334,22 @@ def _reasoned(request, pupil, uid, *, function, template, done):
     errors = {}
     if request.method == "POST":
         form = ReasonedChoiceForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                function(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=data["version"] if data["version"] is not None else -1,
-                    **{"include" if function is actions.set_safeguarding else "allow": data["on"]},
-                    reason=data["reason"],
-                )
-            except StaleVersion:
-                _stale(request)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, done)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
+        saved = save_form(
+            request,
+            form,
+            lambda data: function(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.seen_version(),
+                **{"include" if function is actions.set_safeguarding else "allow": data["on"]},
+                reason=data["reason"],
+            ),
+            saved=done,
+            then=_detail(pupil, referral),
+            stale=_stale_message(),
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     on = (
@@ -453,24 +460,22 @@ def answer(request, pupil, uid):
     errors = {}
     if request.method == "POST":
         form = AnswerForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_answer(
-                    actor=request.user,
-                    referral=referral,
-                    expected_version=data["version"] if data["version"] is not None else -1,
-                    answered_on=data["answered_on"],
-                    answer=data["answer"],
-                )
-            except StaleVersion:
-                _stale(request)
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
-            except ValidationError as error:
-                form.apply_errors(error)
-            else:
-                messages.success(request, _("The answer was saved."))
-                return redirect("referrals:detail", pupil.public_id, referral.uid)
+        saved = save_form(
+            request,
+            form,
+            lambda data: actions.record_answer(
+                actor=request.user,
+                referral=referral,
+                expected_version=form.seen_version(),
+                answered_on=data["answered_on"],
+                answer=data["answer"],
+            ),
+            saved=_("The answer was saved."),
+            then=_detail(pupil, referral),
+            stale=_stale_message(),
+        )
+        if saved:
+            return saved
         errors = form.errors
     values = request.POST if errors else {}
     context = {

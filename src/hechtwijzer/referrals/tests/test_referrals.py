@@ -354,6 +354,43 @@ class PageTests(TestCase):
         assert self.client.post(self.url("revoke", referral.uid)).status_code == 302
         assert holder.get(f"/l/{token}/").status_code == 404
 
+    def test_a_form_from_a_second_tab_saves_nothing_and_says_so(self):
+        """Each form page carries the referral's version: a post from a page shown before the
+        last change is refused with the same message and leads to the referral as it is."""
+        self.login("anna")
+        referral = actions.create_referral(
+            actor=self.w.anna,
+            pupil=self.w.piet,
+            partner="wijkteam",
+            professional=PROFESSIONAL,
+            organisation=ORGANISATION,
+            question="Hoe helpen we thuis?",
+        )
+        uid = referral.uid
+        posts = [
+            ("edit", {"partner": "wijkteam", "professional": "Ander", "question": "Anders?"}),
+            ("observations", {"observations": [str(self.chosen.uid)]}),
+            ("consent", {"consent": "given", "consent_on": today().isoformat()}),
+        ]
+        for name, form in posts:
+            before = Referral.objects.get(pk=referral.pk)
+            response = self.client.post(self.url(name, uid), {**form, "version": "0"}, follow=True)
+            assert response.redirect_chain == [(self.url("detail", uid), 302)], name
+            assert "Iemand anders heeft deze verwijzing" in response.content.decode(), name
+            after = Referral.objects.get(pk=referral.pk)
+            assert (after.version, after.professional, after.consent) == (
+                before.version,
+                before.professional,
+                before.consent,
+            ), name
+        # With the version shown, the same posts save, each with its own message.
+        for name, form in posts:
+            version = Referral.objects.get(pk=referral.pk).version
+            response = self.client.post(self.url(name, uid), {**form, "version": version})
+            assert response.status_code == 302 and response["Location"] == self.url("detail", uid)
+        after = Referral.objects.get(pk=referral.pk)
+        assert after.professional == "Ander" and after.consent == "given"
+
     def test_every_page_answers_within_its_query_budget_and_is_audited(self):
         referral = consented(draft(self.w.piet, self.w.carla), self.w.carla)
         referral, _token = actions.send(
