@@ -44,6 +44,12 @@ RUN HECHTWIJZER_DATA_DIR=/build/data SECRET_KEY=collectstatic-only \
 
 # --- the image: runtime only, as an unprivileged user ----------------------------------------
 FROM ${PYTHON_IMAGE}
+# pg_dump and pg_restore, for `hechtwijzer backup` and `restore` (privacy/backup.py): the major
+# version of the database image in compose.yaml, since a pg_dump older than its server refuses
+# to dump it (web/tests/test_containers.py holds the two together).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --gid 10001 hechtwijzer \
     && useradd --uid 10001 --gid hechtwijzer --no-create-home \
         --home-dir /var/lib/hechtwijzer --shell /usr/sbin/nologin hechtwijzer \

@@ -142,9 +142,21 @@ def test_the_image_runs_as_an_unprivileged_user_without_compilers():
     users = re.findall(r"(?m)^USER (\S+)$", final)
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     assert "build-essential" in "".join(builders)  # compilers stay in the build stage
-    for tool in ("build-essential", "gcc", "apt-get install", "npm", "gettext"):
+    for tool in ("build-essential", "gcc", "npm", "gettext"):
         assert tool not in final, tool
+    # The one package the image installs: the PostgreSQL client, for backups.
+    installs = re.findall(r"apt-get install -y --no-install-recommends ([^\n\\&]+)", final)
+    assert [packages.split() for packages in installs] == [["postgresql-client-15"]]
     assert "COPY --from=build /opt/hechtwijzer /opt/hechtwijzer" in final
+
+
+def test_the_image_can_back_up_the_database_of_its_compose_file(services):
+    """`hechtwijzer backup` runs pg_dump, which refuses a server of a newer major version: the
+    image's client is the database image's major version."""
+    final = stages((ROOT / "Dockerfile").read_text())[-1]
+    client = re.search(r"postgresql-client-(\d+)", final).group(1)
+    server = re.match(r"postgres:(\d+)", services["db"]["image"]).group(1)
+    assert client == server
 
 
 def test_the_build_context_leaves_out_local_data_and_secrets():
