@@ -107,6 +107,19 @@ def _mail(invitation: Invitation, link: str) -> str:
     user = invitation.user
     if not user.email:
         return ""
+    if "://" not in link:
+        # Without BASE_URL (or a command's --base-url) the link is a bare path that no mail
+        # program can open: not mailed, so whoever issued it hands it over (on screen, or the
+        # command prints it), and the trail says why.
+        logger.warning("invitation link without the site's address (BASE_URL): not mailed")
+        record(
+            action="invitation.mail_failed",
+            school_id=invitation.school_id,
+            object_type="invitation",
+            object_id=invitation.pk,
+            details={"username": user.get_username(), "reason": "no site address"},
+        )
+        return ""
     expires = date_format(timezone.localtime(invitation.expires_at), "j F Y H:i")
     if invitation.reason == InvitationReason.RESET:
         subject = _("Choose a new password for Hechtwijzer")

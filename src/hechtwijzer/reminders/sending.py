@@ -135,6 +135,19 @@ def purge_sent(today: datetime.date) -> int:
     return deleted
 
 
+class NoSiteAddress(Exception):
+    """BASE_URL is not set: a mail's links would be paths without the site, which no mail
+    program can open. Nothing is sent; the reminders stay unsent for the next run."""
+
+
+def check_site_address() -> None:
+    if not settings.BASE_URL:
+        raise NoSiteAddress(
+            "BASE_URL is not set, so the reminders' links would not open: set it to the site's "
+            "address (https://…)"
+        )
+
+
 def _absolute(path: str) -> str:
     return f"{settings.BASE_URL}{path}"
 
@@ -169,10 +182,12 @@ def _details(mail: Mail) -> dict:
 
 
 def send(mails: list[Mail], *, now: datetime.datetime | None = None) -> Outcome:
-    """Send each mail in a transaction of its own; see the module's docstring."""
+    """Send each mail in a transaction of its own; see the module's docstring. Raises
+    NoSiteAddress, sending nothing, when BASE_URL is not set."""
     outcome = Outcome()
     if not mails:
         return outcome
+    check_site_address()
     now = now or timezone.now()
     connection = get_connection(fail_silently=False)
     for mail in mails:

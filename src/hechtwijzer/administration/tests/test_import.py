@@ -189,6 +189,23 @@ def test_staff_become_teachers_with_an_invitation_and_roles_are_only_proposed(wo
     assert Membership.objects.get(source_key="LK-02").user.username == "j.termolen"
 
 
+def test_without_the_sites_address_no_invitation_is_mailed_with_a_bare_path(
+    world, tmp_path, settings
+):
+    settings.BASE_URL = ""
+    code, _out, err = run_cli(tmp_path, import_file("nl.xml"))
+    assert code == 0 and mail.outbox == []
+    assert "invitation for s.lindeveld (not mailed: the link needs the site's address" in err
+    failed = AuditEntry.objects.filter(action="invitation.mail_failed")
+    assert {e.details["reason"] for e in failed} == {"no site address"} and failed.count() == 2
+    # With --base-url the links are whole and go out.
+    Invitation.objects.all().delete()
+    Membership.objects.filter(source_key__startswith="LK-").delete()
+    code, _out, err = run_cli(tmp_path, import_file("nl.xml"), "--base-url", "https://hw.example")
+    assert code == 0 and len(mail.outbox) == 2
+    assert "https://hw.example/" in mail.outbox[0].body
+
+
 def test_at_a_school_without_passwords_new_staff_get_no_invitation(world, tmp_path):
     # The school logs in through its log-in service (single sign-on): a link to choose a
     # password would lead to a log-in that refuses it.

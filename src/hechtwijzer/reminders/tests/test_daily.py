@@ -175,6 +175,25 @@ class DailyTests(TestCase):
             ("anna", "evaluation_overdue"),
         ]
 
+    def test_without_the_sites_address_nothing_is_sent_and_the_run_says_why(self):
+        """With BASE_URL unset the links would be bare paths: no mail goes out, retention
+        still runs and reports, the run exits 1, and the next run with it set sends all."""
+        out, err = io.StringIO(), io.StringIO()
+        with override_settings(BASE_URL=""), pytest.raises(CommandError) as failed:
+            call_command("daily", "--json", "--today", TODAY.isoformat(), stdout=out, stderr=err)
+        assert failed.value.returncode == 1
+        assert "BASE_URL is not set" in str(failed.value) and "4 reminder mail(s)" in str(
+            failed.value
+        )
+        result = json.loads(out.getvalue())
+        assert result["reminders"] == [] and result["retention"]["login_records"] is not None
+        assert mail.outbox == [] and not SentReminder.objects.exists()
+        assert not AuditEntry.objects.filter(action__startswith="reminder.").exists()
+        # A dry run needs no address: it sends nothing.
+        with override_settings(BASE_URL=""):
+            assert len(daily_json("--dry-run")["reminders"]) == 4
+        assert len(daily_json()["reminders"]) == 4 and len(mail.outbox) == 4
+
     def test_retention_runs_too(self):
         w = self.w
         # Sem left on 1 July 2026; the Dutch default keeps the data 730 days after leaving.

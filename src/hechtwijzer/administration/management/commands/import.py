@@ -67,9 +67,12 @@ class Command(BaseCommand):
         for issued in summary.invitations:
             if not issued.mailed_to:
                 user = issued.invitation.user
-                self.stderr.write(
-                    f"invitation for {user.get_username()} (no e-mail address): {issued.link}"
+                why = (
+                    "not mailed: the link needs the site's address, set BASE_URL or --base-url"
+                    if user.email
+                    else "no e-mail address"
                 )
+                self.stderr.write(f"invitation for {user.get_username()} ({why}): {issued.link}")
 
     def _read(self, name: str) -> bytes:
         if name == "-":

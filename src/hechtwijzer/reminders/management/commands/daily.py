@@ -13,7 +13,8 @@ catching up). `--json` prints exactly
 
 listing the reminders sent (or, in a dry run, those it would send); a reminder that failed is
 left out of it and reported on stderr. Exit status: 0 when everything went out, 1 when some
-mail failed (it is tried again on the next run), 2 on bad arguments. Nothing printed names a
+mail failed or, with BASE_URL not set, none was sent because its links would not open (they
+are tried again on the next run), 2 on bad arguments. Nothing printed names a
 pupil: public ids only.
 """
 
@@ -53,11 +54,22 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         retention = run_retention(today=today, dry_run=dry_run)
         mails = sending.plan(today)
-        outcome = sending.Outcome(sent=mails) if dry_run else sending.send(mails)
+        held_back = ""
+        try:
+            outcome = sending.Outcome(sent=mails) if dry_run else sending.send(mails)
+        except sending.NoSiteAddress as problem:
+            # Retention has run; its report still goes out below, then the run fails.
+            outcome, held_back = sending.Outcome(), str(problem)
         if as_json:
             self._print_json(outcome, retention)
         else:
             self._print_text(outcome, retention, dry_run)
+        if held_back:
+            raise CommandError(
+                f"{held_back}; none of the {len(mails)} reminder mail(s) was sent, the next "
+                "run sends them",
+                returncode=1,
+            )
         for mail, reason in outcome.failed:
             self.stderr.write(
                 f"could not send {mail.kind.code} to {mail.user.get_username()}: {reason}"
