@@ -52,16 +52,23 @@ def handover_page(request, pupil):
             if saved:
                 return saved
             status = 422
-    shown = queries.latest(pupil)
+    may_view_pupil = allows(request.user, Perm.VIEW_PUPIL, pupil)
+    if may_view_pupil:
+        shown = queries.latest(pupil)
+        works = queries.what_works(pupil)
+    else:
+        # Next year's teacher, before that year starts: what this year's teacher passed on, and
+        # only that. Without a handover written this year, not even what works from the record.
+        shown = current
+        works = queries.what_works(pupil) if current else None
     context = {
         "pupil": pupil,
         "handover": shown,
-        "works": queries.what_works(pupil),
+        "works": works,
         "form": form,
         "has_card": queries.has_card(pupil) if may_write else True,
         "waiting": queries.waiting_for(request.user, pupil),
-        # Next year's teacher, before that year starts, reads this page and not the record.
-        "may_view_pupil": allows(request.user, Perm.VIEW_PUPIL, pupil),
+        "may_view_pupil": may_view_pupil,
     }
     return render(request, "handover/handover.html", context, status=status)
 

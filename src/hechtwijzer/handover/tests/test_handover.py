@@ -204,6 +204,11 @@ def test_next_years_teacher_reads_it_before_the_summer(
     assert f'href="/pupils/{w.piet.public_id}/"' not in text  # not his record yet
     assert 'name="start_with"' not in text  # nor his to write
     assert AuditEntry.objects.filter(action="handover.view", username="bram").count() == 1
+    # Lara moved with him but nothing was written for her: her page passes nothing on, not
+    # even what works from her record.
+    lara = client.get(url(w.lara)).content.decode()
+    assert "Er is nog niets geschreven." in lara and 'id="works-heading"' not in lara
+    assert 'id="works-heading"' in text
     # Reading only: the record, logging and writing stay closed.
     assert client.get(f"/pupils/{w.piet.public_id}/").status_code == 404
     assert client.get(f"/pupils/{w.piet.public_id}/observe/").status_code == 404
