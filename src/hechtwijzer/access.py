@@ -360,14 +360,15 @@ def allows(user: AnyUser, perm: Perm, pupil: Pupil) -> bool:
                 and previous_year <= year
             ):
                 return True
-        elif (
-            scope is Scope.FORMER_GROUPS
-            and (
-                group_year == year
-                and previous_year == year - 1
-                and former_window_open(membership.school, today)
-            )
-        ) or (scope is Scope.NEXT_GROUPS and years.get(pupil.group_id) == year + 1):
+        elif scope is Scope.NEXT_GROUPS:
+            # Placed in the member's group of next school year, which has not started yet.
+            if years.get(pupil.group_id) == year + 1:
+                return True
+        elif scope is Scope.FORMER_GROUPS and (
+            group_year == year
+            and previous_year == year - 1
+            and former_window_open(membership.school, today)
+        ):
             return True
     return False
 

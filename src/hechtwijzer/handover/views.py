@@ -52,19 +52,14 @@ def handover_page(request, pupil):
             if saved:
                 return saved
             status = 422
+    # Next year's teacher, before that year starts, may not see the record: they read what this
+    # year's teacher passed on, and only that; without a handover written this year, not even
+    # what works.
     may_view_pupil = allows(request.user, Perm.VIEW_PUPIL, pupil)
-    if may_view_pupil:
-        shown = queries.latest(pupil)
-        works = queries.what_works(pupil)
-    else:
-        # Next year's teacher, before that year starts: what this year's teacher passed on, and
-        # only that. Without a handover written this year, not even what works from the record.
-        shown = current
-        works = queries.what_works(pupil) if current else None
     context = {
         "pupil": pupil,
-        "handover": shown,
-        "works": works,
+        "handover": queries.latest(pupil) if may_view_pupil else current,
+        "works": queries.what_works(pupil) if may_view_pupil or current else None,
         "form": form,
         "has_card": queries.has_card(pupil) if may_write else True,
         "waiting": queries.waiting_for(request.user, pupil),

@@ -140,14 +140,6 @@ class NoSiteAddress(Exception):
     program can open. Nothing is sent; the reminders stay unsent for the next run."""
 
 
-def check_site_address() -> None:
-    if not settings.BASE_URL:
-        raise NoSiteAddress(
-            "BASE_URL is not set, so the reminders' links would not open: set it to the site's "
-            "address (https://…)"
-        )
-
-
 def _absolute(path: str) -> str:
     return f"{settings.BASE_URL}{path}"
 
@@ -187,7 +179,11 @@ def send(mails: list[Mail], *, now: datetime.datetime | None = None) -> Outcome:
     outcome = Outcome()
     if not mails:
         return outcome
-    check_site_address()
+    if not settings.BASE_URL:
+        raise NoSiteAddress(
+            "BASE_URL is not set, so the reminders' links would not open: set it to the site's "
+            "address (https://…)"
+        )
     now = now or timezone.now()
     connection = get_connection(fail_silently=False)
     for mail in mails:
